@@ -1,0 +1,1 @@
+namespace Isthmus; public static class Placeholder {}
