@@ -1,1 +1,0 @@
-namespace Isthmus; public static class Placeholder {}
