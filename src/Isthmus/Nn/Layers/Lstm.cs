@@ -1,0 +1,72 @@
+using Isthmus.Space;
+using static TorchSharp.torch;
+
+namespace Isthmus.Nn.Layers;
+
+/// <summary>
+/// A multi-layer LSTM with weights read from the weight space, with PyTorch's names (<c>weight_ih_l0</c>, …),
+/// gate order (input, forget, cell, output) and init U(−1/√hidden, 1/√hidden). TorchSharp has no functional LSTM,
+/// so the recurrence is written out: one fused matrix product for the input of the whole sequence, then one per step.
+/// </summary>
+public sealed class Lstm
+{
+    private readonly Network _net;
+    private readonly (int Wih, int Whh, int Bih, int Bhh)[] _layers;
+
+    public long HiddenSize { get; }
+    public int NumLayers => _layers.Length;
+
+    public Lstm(LayerBuilder b, string name, long inputSize, long hiddenSize, int numLayers = 1, Init? init = null)
+    {
+        _net = b.Network;
+        HiddenSize = hiddenSize;
+        var i = init ?? Init.Uniform(1.0 / Math.Sqrt(hiddenSize));
+        _layers = new (int, int, int, int)[numLayers];
+        for (int l = 0; l < numLayers; l++)
+        {
+            var inSize = l == 0 ? inputSize : hiddenSize;
+            _layers[l] = (
+                b.Parameter($"{name}.weight_ih_l{l}", [4 * hiddenSize, inSize], i),
+                b.Parameter($"{name}.weight_hh_l{l}", [4 * hiddenSize, hiddenSize], i),
+                b.Parameter($"{name}.bias_ih_l{l}", [4 * hiddenSize], i),
+                b.Parameter($"{name}.bias_hh_l{l}", [4 * hiddenSize], i));
+        }
+    }
+
+    /// <summary>
+    /// Runs the sequence <paramref name="x"/> [T, B, input]. <paramref name="state"/> holds (h, c) per layer, each
+    /// [B, hidden], or null to start from zeros; it is replaced by the final state. Returns [T, B, hidden].
+    /// </summary>
+    public Tensor Forward(Tensor x, ref (Tensor H, Tensor C)[]? state)
+    {
+        var space = _net.Space;
+        long steps = x.shape[0], batch = x.shape[1];
+        var next = new (Tensor H, Tensor C)[_layers.Length];
+        var input = x;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            var (wih, whh, bih, bhh) = _layers[l];
+            var h = state?[l].H ?? zeros([batch, HiddenSize], x.dtype, x.device);
+            var c = state?[l].C ?? zeros([batch, HiddenSize], x.dtype, x.device);
+            // Input contributions for all steps at once: [T, B, 4H].
+            var gatesIn = nn.functional.linear(input, space.Point(wih), space.Point(bih) + space.Point(bhh));
+            var outputs = new Tensor[steps];
+            for (long t = 0; t < steps; t++)
+            {
+                var gates = gatesIn[t] + h.matmul(space.Point(whh).t());
+                var chunks = gates.chunk(4, 1);
+                var ig = chunks[0].sigmoid();
+                var fg = chunks[1].sigmoid();
+                var gg = chunks[2].tanh();
+                var og = chunks[3].sigmoid();
+                c = fg * c + ig * gg;
+                h = og * c.tanh();
+                outputs[t] = h;
+            }
+            next[l] = (h, c);
+            input = stack(outputs, 0);
+        }
+        state = next;
+        return input;
+    }
+}

@@ -1,0 +1,34 @@
+using Isthmus.Nn.Models;
+
+namespace Isthmus.Nn;
+
+/// <summary>Builds a network from its <see cref="ArchitectureSpec"/> and the data set's shape.</summary>
+public static class ModelZoo
+{
+    private static readonly Dictionary<string, (string Summary, Func<ArchitectureSpec, DataShape, Network> Build, bool Text)> Models = new(StringComparer.Ordinal)
+    {
+        ["mlp"] = ("fully connected ReLU net (the paper's MNIST FC); --widths, default 800,800", (s, d) => new Mlp(s, d), false),
+        ["lenet5"] = ("LeNet-5", (s, d) => new LeNet5(s, d), false),
+        ["convfc"] = ("3conv3fc of the paper; --width-factor K, --bn", (s, d) => new ConvFc(s, d), false),
+    };
+
+    /// <summary>Known architecture names.</summary>
+    public static IReadOnlyList<string> Names => Models.Keys.ToList();
+
+    /// <summary>One line per architecture, for help texts.</summary>
+    public static IEnumerable<(string Name, string Summary)> Describe() => Models.Select(kv => (kv.Key, kv.Value.Summary));
+
+    /// <summary>True for architectures that read token sequences (language models).</summary>
+    public static bool IsLanguageModel(string name) => Models.TryGetValue(name, out var m) && m.Text;
+
+    public static Network Build(ArchitectureSpec spec, DataShape data)
+    {
+        if (!Models.TryGetValue(spec.Name, out var entry))
+            throw new IsthmusException($"Unknown model '{spec.Name}'; choose one of: {string.Join(", ", Models.Keys)}.");
+        if (entry.Text != (data.InputShape.Length == 0))
+            throw new IsthmusException(entry.Text
+                ? $"Model '{spec.Name}' is a language model and needs a text corpus (e.g. --data fortunes)."
+                : $"Model '{spec.Name}' classifies images and cannot read a text corpus; use --model lstm-lm for text.");
+        return entry.Build(spec, data);
+    }
+}

@@ -1,0 +1,74 @@
+using Isthmus.Space;
+using static TorchSharp.torch;
+
+namespace Isthmus.Nn;
+
+/// <summary>
+/// One definition of an architecture. It declares its parameters into <see cref="Layout"/> while it is built
+/// and reads them from whatever <see cref="WeightSpace"/> it is bound to: a plain network, a curve, a plane,
+/// a simplex or a random cut all use the same class. Buffers (batch-norm running statistics) belong to the
+/// evaluated point, not to the space.
+/// </summary>
+public abstract class Network : IDisposable
+{
+    private WeightSpace? _space;
+
+    protected Network(ArchitectureSpec spec)
+    {
+        Spec = spec;
+        Builder = new LayerBuilder(this);
+    }
+
+    /// <summary>The architecture name and options; enough to rebuild this network.</summary>
+    public ArchitectureSpec Spec { get; }
+
+    public ParameterLayout Layout { get; } = new();
+
+    /// <summary>Batch-norm running statistics of the current point, by PyTorch name.</summary>
+    public BufferSet Buffers { get; } = new();
+
+    /// <summary>Train mode (batch statistics, dropout) or eval mode, as PyTorch's <c>train()</c>/<c>eval()</c>.</summary>
+    public bool Training { get; set; }
+
+    /// <summary>
+    /// Momentum of batch-norm running statistics in train mode; <c>null</c> means a cumulative average
+    /// (PyTorch's <c>momentum=None</c>), which is how statistics are recomputed for an evaluated point.
+    /// </summary>
+    public double? BatchNormMomentum { get; set; } = 0.1;
+
+    /// <summary>Used by subclasses while they declare layers.</summary>
+    protected LayerBuilder Builder { get; }
+
+    public WeightSpace Space => _space ?? throw new InvalidOperationException("Bind the network to a weight space before running it.");
+
+    public bool IsBound => _space is not null;
+
+    /// <summary>Attaches the network to a weight space built from its own layout.</summary>
+    public void Bind(WeightSpace space)
+    {
+        if (!ReferenceEquals(space.Layout, Layout))
+            throw new ArgumentException("The weight space was built for another network's layout.");
+        _space = space;
+    }
+
+    /// <summary>Logits for a batch.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Clears recurrent state between sequences (language models); nothing for feed-forward networks.</summary>
+    public virtual void ResetState() { }
+
+    /// <summary>Detaches recurrent state from the graph between truncated-BPTT chunks.</summary>
+    public virtual void DetachState() { }
+
+    /// <summary>Resets every batch-norm layer's running statistics (before recomputing them for a point).</summary>
+    public void ResetBatchNormStatistics() => Buffers.ResetStatistics();
+
+    /// <summary>True if the architecture has batch normalisation.</summary>
+    public bool HasBatchNorm => Buffers.Count > 0;
+
+    public void Dispose()
+    {
+        Buffers.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,220 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Isthmus.Space;
+
+/// <summary>
+/// A small affine family of weight vectors: K control tensors per parameter and a current point
+/// W = Σ_k c_k·θ_k (DESIGN.md, "the one idea"). A plain network is K = 1 with c = (1); curves, simplices,
+/// planes and cuts differ only in K, the coefficients and which control points are trainable.
+/// </summary>
+/// <remarks>
+/// Layers read <see cref="Point"/>; they never own a weight. For K = 1 the point IS the control tensor
+/// (no copy). For K &gt; 1 the point tensors are separate preallocated leaves: <see cref="MoveTo"/> writes the
+/// combination into them in place, forward/backward run on them, and <see cref="PushGradientsToControls"/>
+/// forms each trainable control tensor's gradient by hand as c_k·(∂L/∂W + wd·W) — the chain rule for a
+/// linear combination, without building the combination into the autograd graph (PLATFORM.md: ~1.1×
+/// a plain step instead of ~1.5×).
+/// </remarks>
+public sealed class WeightSpace : IDisposable
+{
+    private readonly Tensor[][] _controls;   // [k][p]
+    private readonly Tensor[] _point;        // [p]
+    private readonly double[] _coefficients;
+    private readonly bool[] _trainable;
+
+    public ParameterLayout Layout { get; }
+    public int ControlPointCount { get; }
+    public Device Device { get; }
+
+    /// <summary>Current coefficients c_k of the point.</summary>
+    public IReadOnlyList<double> Coefficients => _coefficients;
+
+    private WeightSpace(ParameterLayout layout, int controlPoints, Device device)
+    {
+        if (controlPoints < 1) throw new ArgumentOutOfRangeException(nameof(controlPoints), "A weight space needs at least one control point.");
+        Layout = layout;
+        ControlPointCount = controlPoints;
+        Device = device;
+        _controls = new Tensor[controlPoints][];
+        _coefficients = new double[controlPoints];
+        _coefficients[0] = 1.0;
+        _trainable = Enumerable.Repeat(true, controlPoints).ToArray();
+        for (int k = 0; k < controlPoints; k++)
+        {
+            _controls[k] = new Tensor[layout.Count];
+            for (int p = 0; p < layout.Count; p++)
+            {
+                var t = zeros(layout.Specs[p].Shape, ScalarType.Float32, device).DetachFromDisposeScope();
+                t.requires_grad = true;
+                _controls[k][p] = t;
+            }
+        }
+        if (controlPoints == 1)
+        {
+            _point = _controls[0];
+        }
+        else
+        {
+            _point = new Tensor[layout.Count];
+            for (int p = 0; p < layout.Count; p++)
+            {
+                var t = zeros(layout.Specs[p].Shape, ScalarType.Float32, device).DetachFromDisposeScope();
+                t.requires_grad = true;
+                _point[p] = t;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A space with <paramref name="controlPoints"/> control points, each initialised from scratch by the
+    /// layout's rules with a generator seeded by <paramref name="seed"/> (control point k uses seed + k).
+    /// </summary>
+    public static WeightSpace Create(ParameterLayout layout, int controlPoints = 1, Device? device = null, long seed = 0)
+    {
+        var space = new WeightSpace(layout, controlPoints, device ?? CPU);
+        for (int k = 0; k < controlPoints; k++) space.InitialiseControl(k, seed + k);
+        space.MoveTo(space._coefficients);
+        return space;
+    }
+
+    /// <summary>A space whose control points are all zero, to be filled from checkpoints.</summary>
+    public static WeightSpace CreateEmpty(ParameterLayout layout, int controlPoints = 1, Device? device = null) =>
+        new(layout, controlPoints, device ?? CPU);
+
+    /// <summary>The tensor of parameter <paramref name="index"/> at the current point.</summary>
+    public Tensor Point(int index) => _point[index];
+
+    /// <summary>All point tensors, in layout order.</summary>
+    public IReadOnlyList<Tensor> PointTensors => _point;
+
+    /// <summary>Control tensor θ_k of parameter <paramref name="index"/>.</summary>
+    public Tensor Control(int k, int index) => _controls[k][index];
+
+    /// <summary>All tensors of control point k, in layout order.</summary>
+    public IReadOnlyList<Tensor> ControlTensors(int k) => _controls[k];
+
+    public bool IsTrainable(int k) => _trainable[k];
+
+    /// <summary>Fixes (false) or frees (true) control point k, e.g. the endpoints of a curve.</summary>
+    public void SetTrainable(int k, bool trainable)
+    {
+        _trainable[k] = trainable;
+        foreach (var t in _controls[k]) t.requires_grad = trainable;
+    }
+
+    /// <summary>The tensors an optimiser should update: every tensor of every trainable control point.</summary>
+    public IEnumerable<Tensor> TrainableTensors()
+    {
+        for (int k = 0; k < ControlPointCount; k++)
+            if (_trainable[k])
+                foreach (var t in _controls[k]) yield return t;
+    }
+
+    /// <summary>Moves the point to Σ_k c_k·θ_k, in place into the preallocated point tensors.</summary>
+    public void MoveTo(IReadOnlyList<double> coefficients)
+    {
+        if (coefficients.Count != ControlPointCount)
+            throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {coefficients.Count}.");
+        for (int k = 0; k < ControlPointCount; k++) _coefficients[k] = coefficients[k];
+        if (ControlPointCount == 1)
+        {
+            if (coefficients[0] != 1.0)
+                throw new ArgumentException("A one-control-point space has only the point c = (1).");
+            return;
+        }
+        using var _ = no_grad();
+        for (int p = 0; p < _point.Length; p++)
+        {
+            var w = _point[p];
+            w.copy_(_controls[0][p]).mul_(coefficients[0]);
+            for (int k = 1; k < ControlPointCount; k++)
+                if (coefficients[k] != 0.0) w.add_(_controls[k][p], alpha: coefficients[k]);
+        }
+    }
+
+    /// <summary>
+    /// After a backward pass on the point, sets each trainable control tensor's gradient to
+    /// c_k·(∂L/∂W + wd·W): weight decay acts on the point φ(t), not on the control points (SCIENCE §1).
+    /// For K = 1 nothing is needed (the point is the control tensor; use the optimiser's weight decay).
+    /// </summary>
+    public void PushGradientsToControls(double weightDecay)
+    {
+        if (ControlPointCount == 1) return;
+        using var _ = no_grad();
+        for (int p = 0; p < _point.Length; p++)
+        {
+            var w = _point[p];
+            var g = w.grad;
+            if (g is null) continue;
+            if (weightDecay != 0.0) g.add_(w, alpha: weightDecay);
+            for (int k = 0; k < ControlPointCount; k++)
+            {
+                if (!_trainable[k]) continue;
+                var c = _controls[k][p];
+                var cg = c.grad;
+                if (cg is null)
+                {
+                    // Allocated once, on the first step; the step's dispose scope must not take it.
+                    c.grad = g.mul(_coefficients[k]).DetachFromDisposeScope();
+                }
+                else
+                {
+                    cg.copy_(g).mul_(_coefficients[k]);
+                }
+            }
+            g.zero_();
+        }
+    }
+
+    /// <summary>Zeroes the gradients of the point and of all control tensors.</summary>
+    public void ZeroGradients()
+    {
+        foreach (var t in _point) t.grad?.zero_();
+        if (ControlPointCount > 1)
+            foreach (var row in _controls)
+                foreach (var t in row) t.grad?.zero_();
+    }
+
+    /// <summary>‖W‖² of the current point (a 0-d tensor; no host synchronisation).</summary>
+    public Tensor SquaredNorm()
+    {
+        using var _ = no_grad();
+        Tensor total = zeros(Array.Empty<long>(), ScalarType.Float32, Device);
+        foreach (var w in _point) total.add_(w.square().sum());
+        return total;
+    }
+
+    /// <summary>Copies <paramref name="source"/> into control tensor θ_k of parameter <paramref name="index"/>.</summary>
+    public void SetControl(int k, int index, Tensor source)
+    {
+        var target = _controls[k][index];
+        if (!target.shape.SequenceEqual(source.shape))
+            throw new IsthmusException($"Parameter '{Layout.Specs[index].Name}' has shape {Layout.Specs[index].ShapeText}, but the checkpoint holds [{string.Join(", ", source.shape)}]; the checkpoint is of a different architecture or width.");
+        using var _ = no_grad();
+        target.copy_(source);
+    }
+
+    private void InitialiseControl(int k, long seed)
+    {
+        using var gen = new Generator((ulong)seed, Device);
+        using var _ = no_grad();
+        for (int p = 0; p < Layout.Count; p++)
+        {
+            var spec = Layout.Specs[p];
+            var t = _controls[k][p];
+            switch (spec.Init.Kind)
+            {
+                case InitKind.Uniform: t.uniform_(-spec.Init.Value, spec.Init.Value, gen); break;
+                case InitKind.Normal: t.normal_(0, spec.Init.Value, gen); break;
+                case InitKind.Constant: t.fill_(spec.Init.Value); break;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var row in _controls) foreach (var t in row) t.Dispose();
+        if (ControlPointCount > 1) foreach (var t in _point) t.Dispose();
+    }
+}
