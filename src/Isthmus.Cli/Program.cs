@@ -1,1 +1,18 @@
-return 0;
+using System.CommandLine;
+using Isthmus.Cli;
+using Isthmus.Cli.Commands;
+
+var root = new RootCommand("""
+    Isthmus: the geometry of neural-network loss surfaces — curves and subspaces that connect trained networks,
+    the loss surface through them, and Fast Geometric Ensembling.
+
+    Quick start:
+      ./isthmus data fetch mnist
+      ./isthmus train --data mnist --model mlp --epochs 10 --seed 1 --out runs/a
+      ./isthmus evaluate --run runs/a
+    """);
+foreach (var option in GlobalOptions.All) root.Options.Add(option);
+root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
+return CommandRunner.Invoke(root, args);

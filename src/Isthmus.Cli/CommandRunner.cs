@@ -1,0 +1,69 @@
+using System.CommandLine;
+
+namespace Isthmus.Cli;
+
+/// <summary>
+/// Runs a command with the project's error contract: a user problem prints one sentence and exits 2; Ctrl-C
+/// stops cleanly (exit 130) and says how to resume; anything else is a bug, shown with its stack trace only
+/// under --verbose.
+/// </summary>
+internal static class CommandRunner
+{
+    public const int UserError = 2;
+    public const int Interrupted = 130;
+
+    private static readonly CancellationTokenSource Cancel = new();
+
+    public static int Invoke(RootCommand root, string[] args)
+    {
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true; // let the running step finish and the command clean up
+            Cancel.Cancel();
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var command = parse.CommandResult.Command;
+            var name = command == root ? "isthmus" : $"isthmus {FullName(command)}";
+            Console.Error.WriteLine($"error: {parse.Errors[0].Message.TrimEnd('.')}; see `{name} --help`.");
+            return UserError;
+        }
+        return parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>Wraps a command body with the error contract.</summary>
+    public static Func<ParseResult, int> Guard(Func<ParseResult, Output, CancellationToken, int> body) => parse =>
+    {
+        var output = new Output(parse);
+        try
+        {
+            return body(parse, output, Cancel.Token);
+        }
+        catch (IsthmusException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            if (output.Verbose) Console.Error.WriteLine(e);
+            return UserError;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted: nothing was marked complete; run the same command with --resume to continue from the last finished epoch.");
+            return Interrupted;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message} (this is a bug in Isthmus; rerun with --verbose for the stack trace and report it).");
+            if (output.Verbose) Console.Error.WriteLine(e);
+            return 1;
+        }
+    };
+
+    private static string FullName(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c && s is not RootCommand; s = c.Parents.FirstOrDefault() as Symbol)
+            names.Insert(0, c.Name);
+        return string.Join(' ', names);
+    }
+}

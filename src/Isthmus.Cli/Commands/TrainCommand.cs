@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Isthmus.Experiments;
+
+namespace Isthmus.Cli.Commands;
+
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data(required: false);
+        var model = new ModelOptions();
+        var epochs = new Option<int>("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch-size") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { Description = "Base learning rate.", DefaultValueFactory = _ => 0.05 };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
+        var wd = new Option<double>("--wd") { Description = "Weight decay (L2 coefficient).", DefaultValueFactory = _ => 5e-4 };
+        var schedule = new Option<string>("--schedule") { Description = "standard (the reference code's: 1 until 50 %, linear to 0.01 at 90 %), constant or cosine.", DefaultValueFactory = _ => "standard" };
+        schedule.AcceptOnlyFromAmong("standard", "constant", "cosine");
+        var seed = new Option<long>("--seed") { Description = "Random seed (initialisation, order, dropout).", DefaultValueFactory = _ => 1 };
+        var saveEvery = new Option<int>("--save-every") { Description = "Keep checkpoint-<epoch>.safetensors every K epochs (0 = only the final model).", DefaultValueFactory = _ => 0 };
+        var dataRoot = CommonOptions.DataRoot();
+        var val = CommonOptions.Val();
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var output = CommonOptions.Out();
+        var force = CommonOptions.Force();
+        var resume = CommonOptions.Resume();
+
+        var command = new Command("train", """
+            Train one network with the reference schedule; writes model.safetensors, metrics.csv and manifest.json to --out.
+
+            Examples:
+              ./isthmus train --data mnist --model mlp --epochs 10 --seed 1 --out runs/a
+              ./isthmus train --data fashion-mnist --model convfc --bn --width-factor 0.5 --epochs 20 --out runs/cnn
+              ./isthmus train --out runs/a --resume        (continue an interrupted run)
+            """);
+        command.Options.Add(data);
+        foreach (var o in model.All) command.Options.Add(o);
+        foreach (var o in new Option[] { epochs, batch, lr, momentum, wd, schedule, seed, saveEvery, dataRoot, val, threads, device, output, force, resume })
+            command.Options.Add(o);
+
+        command.SetAction(CommandRunner.Guard((parse, io, ct) =>
+        {
+            bool resuming = parse.GetValue(resume);
+            var spec = model.Read(parse);
+            var dataName = parse.GetValue(data);
+            if (!resuming && (spec is null || dataName is null))
+                throw new IsthmusException("train needs --data and --model (or --resume to continue a run in --out); see `isthmus train --help`.");
+            var settings = new TrainSettings
+            {
+                Data = dataName ?? "",
+                Model = spec ?? new Nn.ArchitectureSpec("mlp"),
+                Out = parse.GetValue(output)!,
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batch),
+                Lr = parse.GetValue(lr),
+                Momentum = parse.GetValue(momentum),
+                WeightDecay = parse.GetValue(wd),
+                Schedule = parse.GetValue(schedule)!,
+                Seed = parse.GetValue(seed),
+                SaveEvery = parse.GetValue(saveEvery),
+                DataRoot = parse.GetValue(dataRoot),
+                Val = parse.GetValue(val),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+                Force = parse.GetValue(force),
+                Resume = resuming,
+                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
+            };
+            var outcome = TrainingProgressBar.Run(io, "train", progress => TrainRecipe.Run(settings, progress, io.Info, ct));
+            var json = new JsonObject
+            {
+                ["run"] = outcome.RunPath,
+                ["already_complete"] = outcome.AlreadyComplete,
+                ["final"] = TrainRecipe.FinalMetrics(outcome.TrainLoss, outcome.Train, outcome.Test, text: false),
+                ["seconds"] = Math.Round(outcome.Seconds, 2),
+            };
+            var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";
+            io.Result($"trained {settings.Out}{note}: train loss {outcome.TrainLoss:F4}, test error {outcome.Test.Error:F2}% (NLL {outcome.Test.Nll:F4})", json);
+            return 0;
+        }));
+        return command;
+    }
+}

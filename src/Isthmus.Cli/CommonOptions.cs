@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Isthmus.Nn;
+
+namespace Isthmus.Cli;
+
+/// <summary>Options shared by several commands, so that each means the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Data(bool required = true) => new("--data")
+    {
+        Description = "Data set: mnist, fashion-mnist, cifar10, cifar100 (from --data-root), fortunes (text).",
+        Required = required,
+    };
+
+    public static Option<string?> DataRoot() => new("--data-root")
+    {
+        Description = "Folder holding the data sets (default: $ISTHMUS_DATA, else data/ in the repository).",
+    };
+
+    public static Option<int> Val() => new("--val")
+    {
+        Description = "Hold out the last N training examples as the evaluation set instead of the test set.",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static Option<int?> Threads() => new("--threads") { Description = "Intra-op threads (default: every core)." };
+
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, cuda or auto (CUDA when available).",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<string> Out(bool required = true) => new("--out") { Description = "Run folder to write.", Required = required };
+
+    public static Option<bool> Force() => new("--force") { Description = "Replace an existing --out folder." };
+
+    public static Option<bool> Resume() => new("--resume") { Description = "Continue the unfinished run in --out from its last finished epoch." };
+}
+
+/// <summary>--model and the options that shape an architecture, turned into an <see cref="ArchitectureSpec"/>.</summary>
+internal sealed class ModelOptions
+{
+    public readonly Option<string> Model = new("--model")
+    {
+        Description = "Architecture: " + string.Join(", ", ModelZoo.Names) + ".",
+    };
+    public readonly Option<string?> Widths = new("--widths") { Description = "mlp: hidden widths, comma-separated (default 800,800)." };
+    public readonly Option<double?> WidthFactor = new("--width-factor") { Description = "convfc: scale every layer's width by K (SCIENCE §2, A.7)." };
+    public readonly Option<bool> BatchNorm = new("--bn") { Description = "convfc, vgg16: add batch normalisation." };
+    public readonly Option<int?> Hidden = new("--hidden") { Description = "lstm-lm: hidden size (default 650)." };
+    public readonly Option<int?> Layers = new("--layers") { Description = "lstm-lm: number of LSTM layers (default 2)." };
+    public readonly Option<double?> Dropout = new("--dropout") { Description = "lstm-lm: dropout probability (default 0.5)." };
+
+    public IEnumerable<Option> All => [Model, Widths, WidthFactor, BatchNorm, Hidden, Layers, Dropout];
+
+    public ArchitectureSpec? Read(ParseResult parse)
+    {
+        var name = parse.GetValue(Model);
+        if (name is null) return null;
+        var spec = new ArchitectureSpec(name);
+        if (parse.GetValue(Widths) is { } w) spec = spec.With("widths", w.Replace(" ", ""));
+        if (parse.GetValue(WidthFactor) is { } k) spec = spec.With("width_factor", k.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (parse.GetValue(BatchNorm)) spec = spec.With("bn", "true");
+        if (parse.GetValue(Hidden) is { } h) spec = spec.With("hidden", h.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (parse.GetValue(Layers) is { } l) spec = spec.With("layers", l.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (parse.GetValue(Dropout) is { } d) spec = spec.With("dropout", d.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return spec;
+    }
+}

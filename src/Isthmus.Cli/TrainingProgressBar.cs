@@ -1,0 +1,45 @@
+using Isthmus.Training;
+using Spectre.Console;
+
+namespace Isthmus.Cli;
+
+/// <summary>A progress bar with ETA over all minibatches of a run, on stderr.</summary>
+internal static class TrainingProgressBar
+{
+    public static T Run<T>(Output output, string label, Func<IProgress<TrainingProgress>, T> work)
+    {
+        if (!output.ShowProgress)
+        {
+            // No terminal: one line per epoch instead of a bar.
+            return work(new Sink(p =>
+            {
+                if (p.Batch == 0 && p.Last is { } r && !output.Quiet)
+                    Console.Error.WriteLine($"{label}: epoch {r.Epoch}/{p.Epochs}  train loss {r.TrainLoss:F4}  test error {r.TestError:F2}%  ({r.Seconds:F1} s)");
+            }));
+        }
+        T result = default!;
+        output.Err.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(label);
+                result = work(new Sink(p =>
+                {
+                    long total = (long)p.Epochs * p.BatchesPerEpoch;
+                    task.MaxValue = total;
+                    task.Value = p.Batch == 0 ? (long)p.Epoch * p.BatchesPerEpoch : (long)p.Epoch * p.BatchesPerEpoch + p.Batch;
+                    var last = p.Last is { } r ? $" · loss {r.TrainLoss:F3} · test err {r.TestError:F2}%" : "";
+                    task.Description = Markup.Escape($"{label} epoch {Math.Min(p.Epoch + (p.Batch == 0 ? 0 : 1), p.Epochs)}/{p.Epochs}{last}");
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class Sink(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

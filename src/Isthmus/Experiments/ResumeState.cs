@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Isthmus.Nn;
+using Isthmus.Storage;
+using Isthmus.Training;
+
+namespace Isthmus.Experiments;
+
+/// <summary>
+/// What an interrupted run needs to finish exactly as an uninterrupted one: every control point, the batch-norm
+/// buffers, the momentum buffers, the number of finished epochs and the metrics so far — one safetensors file,
+/// written atomically after every epoch, so it is never half old and half new.
+/// </summary>
+public static class ResumeState
+{
+    public const string File = "resume.safetensors";
+
+    public static void Save(RunDirectory run, Network net, Sgd optimizer, int epochsDone, IReadOnlyList<EpochReport> history)
+    {
+        var tensors = new List<(string, TorchSharp.torch.Tensor)>();
+        var space = net.Space;
+        for (int k = 0; k < space.ControlPointCount; k++)
+            for (int i = 0; i < net.Layout.Count; i++)
+                tensors.Add(($"control.{k}.{net.Layout.Specs[i].Name}", space.Control(k, i)));
+        foreach (var (name, t) in net.Buffers.All) tensors.Add(($"buffer.{name}", t));
+        foreach (var (i, b) in optimizer.State()) tensors.Add(($"momentum.{i}", b));
+        Safetensors.Save(run.File(File), tensors, new Dictionary<string, string>
+        {
+            ["epochs_done"] = epochsDone.ToString(CultureInfo.InvariantCulture),
+            ["history"] = JsonSerializer.Serialize(history),
+        });
+    }
+
+    public static bool TryLoad(RunDirectory run, Network net, Sgd optimizer, out int epochsDone, List<EpochReport> history)
+    {
+        epochsDone = 0;
+        var path = run.File(File);
+        if (!System.IO.File.Exists(path)) return false;
+        using var file = Safetensors.Load(path);
+        var space = net.Space;
+        for (int k = 0; k < space.ControlPointCount; k++)
+            for (int i = 0; i < net.Layout.Count; i++)
+                space.SetControl(k, i, Get(file, path, $"control.{k}.{net.Layout.Specs[i].Name}"));
+        net.Buffers.CopyFrom(file.Tensors.Where(kv => kv.Key.StartsWith("buffer.", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key["buffer.".Length..], kv => kv.Value));
+        foreach (var (name, t) in file.Tensors)
+            if (name.StartsWith("momentum.", StringComparison.Ordinal))
+                optimizer.Restore(int.Parse(name["momentum.".Length..], CultureInfo.InvariantCulture), t);
+        space.MoveTo(space.Coefficients.ToArray());
+        epochsDone = int.Parse(file.Metadata["epochs_done"], CultureInfo.InvariantCulture);
+        history.AddRange(JsonSerializer.Deserialize<List<EpochReport>>(file.Metadata["history"]) ?? []);
+        return true;
+    }
+
+    public static void Delete(RunDirectory run)
+    {
+        try { System.IO.File.Delete(run.File(File)); } catch (IOException) { }
+    }
+
+    /// <summary>The settings a resumed run continues with: those recorded in its manifest, with this invocation's output, thread and data-root choices.</summary>
+    public static TrainSettings SettingsFrom(RunDirectory run, TrainSettings given)
+    {
+        var node = run.Manifest["settings"] as JsonObject
+                   ?? throw new IsthmusException($"{run.Path}/manifest.json records no settings to resume from; start the run again with --force.");
+        T Get<T>(string key, T fallback) => node[key] is { } v ? v.GetValue<T>() : fallback;
+        return given with
+        {
+            Data = Get("data", given.Data),
+            Model = Manifests.ReadArchitecture(run.Manifest["architecture"], run.Path),
+            Epochs = Get("epochs", given.Epochs),
+            BatchSize = Get("batch_size", given.BatchSize),
+            Lr = Get("lr", given.Lr),
+            Momentum = Get("momentum", given.Momentum),
+            WeightDecay = Get("weight_decay", given.WeightDecay),
+            Schedule = Get("schedule", given.Schedule),
+            Seed = Get("seed", given.Seed),
+            SaveEvery = Get("save_every", given.SaveEvery),
+            Val = Get("val", given.Val),
+            Resume = true,
+        };
+    }
+
+    private static TorchSharp.torch.Tensor Get(Safetensors.Contents file, string path, string name) =>
+        file.Tensors.TryGetValue(name, out var t) ? t : throw new IsthmusException($"{path} lacks '{name}'; the resume state is damaged — start again with --force.");
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Isthmus.Evaluation;
+using Isthmus.Nn;
+using Isthmus.Storage;
+using Isthmus.Training;
+
+namespace Isthmus.Experiments;
+
+/// <summary>The result of <see cref="TrainRecipe.Run"/>.</summary>
+public sealed record TrainOutcome(string RunPath, double TrainLoss, Metrics Train, Metrics Test, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
+
+/// <summary>
+/// <c>isthmus train</c>: train one network with the standard schedule, keep per-epoch metrics, a resume state after
+/// every epoch, optional numbered checkpoints, and finally <c>model.safetensors</c> and the manifest's final metrics
+/// (a full pass over both splits in eval mode, so that every later evaluator reproduces them).
+/// </summary>
+public static class TrainRecipe
+{
+    public const string ModelFile = "model.safetensors";
+    public const string MetricsFile = "metrics.csv";
+
+    public static TrainOutcome Run(TrainSettings s, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Validate(s);
+        var run = RunDirectory.Create(s.Out, "train", s.Force, s.Resume);
+        if (run.Resumed)
+        {
+            s = ResumeState.SettingsFrom(run, s);
+            if (run.Status == "complete")
+            {
+                var final = run.Manifest["final"]!;
+                return new TrainOutcome(run.Path, final["train_loss"]!.GetValue<double>(),
+                    new Metrics(final["train_nll"]!.GetValue<double>(), final["train_error"]!.GetValue<double>(), 0),
+                    new Metrics(final["test_nll"]!.GetValue<double>(), final["test_error"]!.GetValue<double>(), 0), [], 0, AlreadyComplete: true);
+            }
+        }
+        using var session = Session.Open(s.Data, s.DataRoot, s.Val, s.Threads, s.Device);
+        using var net = session.Build(s.Model, controlPoints: 1, s.Seed);
+        using var space = net.Space;
+        using var optimizer = new Sgd(space.TrainableTensors(), s.Momentum, s.WeightDecay);
+        var history = new List<EpochReport>();
+        int start = 0;
+        if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out start, history))
+            log?.Invoke($"Resuming {s.Out} after epoch {start} of {s.Epochs}.");
+
+        Describe(run, s, session, net);
+        var train = BatchSources.Training(session.Data, s.BatchSize, s.Seed);
+        var eval = BatchSources.Evaluation(session.Data);
+        var job = new TrainingJob
+        {
+            Network = net,
+            Train = train,
+            Eval = eval,
+            Schedule = Schedules.Create(s.Schedule, s.Lr),
+            Optimizer = optimizer,
+            WeightDecay = s.WeightDecay,
+            Epochs = s.Epochs,
+            Seed = s.Seed,
+            StartEpoch = start,
+            EpochFinished = report =>
+            {
+                history.Add(report);
+                MetricsCsv.Write(run.File(MetricsFile), history);
+                if (s.SaveEvery > 0 && report.Epoch % s.SaveEvery == 0)
+                    Checkpoint.Save(run.File($"checkpoint-{report.Epoch}.safetensors"), net, metadata: new Dictionary<string, string> { ["epoch"] = report.Epoch.ToString(CultureInfo.InvariantCulture) });
+                ResumeState.Save(run, net, optimizer, report.Epoch, history);
+            },
+        };
+        Trainer.Run(job, progress, ct);
+
+        log?.Invoke("Final pass over both splits in eval mode...");
+        var trainMetrics = Evaluator.Evaluate(net, BatchSources.TrainingForEvaluation(session.Data), ct);
+        var testMetrics = Evaluator.Evaluate(net, eval, ct);
+        double norm;
+        using (var sq = space.SquaredNorm()) norm = sq.item<float>();
+        double loss = Metrics.Loss(trainMetrics.Nll, s.WeightDecay, norm);
+        Checkpoint.Save(run.File(ModelFile), net);
+        run.Manifest["final"] = FinalMetrics(loss, trainMetrics, testMetrics, session.Data.Kind == Data.DataKind.Text);
+        run.Manifest["timing"] = new JsonObject
+        {
+            ["seconds_total"] = Json.Number(history.Sum(h => h.Seconds)),
+            ["seconds_per_epoch"] = Json.Number(history.Count == 0 ? 0 : history.Average(h => h.Seconds)),
+        };
+        run.Complete();
+        ResumeState.Delete(run);
+        return new TrainOutcome(run.Path, loss, trainMetrics, testMetrics, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+    }
+
+    /// <summary>The metric keys every evaluator writes (errors in percent; perplexities for language models).</summary>
+    public static JsonObject FinalMetrics(double loss, Metrics train, Metrics test, bool text)
+    {
+        var o = new JsonObject
+        {
+            ["train_loss"] = Json.Number(loss),
+            ["train_nll"] = Json.Number(train.Nll),
+            ["train_error"] = Json.Number(train.Error),
+            ["test_nll"] = Json.Number(test.Nll),
+            ["test_error"] = Json.Number(test.Error),
+        };
+        if (text)
+        {
+            o["train_perplexity"] = Json.Number(train.Perplexity);
+            o["test_perplexity"] = Json.Number(test.Perplexity);
+        }
+        return o;
+    }
+
+    private static void Validate(TrainSettings s)
+    {
+        if (s.Epochs < 1) throw new IsthmusException($"--epochs must be at least 1 (got {s.Epochs}).");
+        if (s.BatchSize < 1) throw new IsthmusException($"--batch-size must be at least 1 (got {s.BatchSize}).");
+        if (!(s.Lr > 0) || !double.IsFinite(s.Lr)) throw new IsthmusException($"--lr must be a positive number (got {s.Lr}).");
+        if (s.Momentum < 0 || s.Momentum >= 1) throw new IsthmusException($"--momentum must be in [0, 1) (got {s.Momentum}).");
+        if (s.WeightDecay < 0) throw new IsthmusException($"--wd must not be negative (got {s.WeightDecay}).");
+        if (s.SaveEvery < 0) throw new IsthmusException($"--save-every must not be negative (got {s.SaveEvery}).");
+        Schedules.Create(s.Schedule, s.Lr);
+    }
+
+    private static void Describe(RunDirectory run, TrainSettings s, Session session, Network net)
+    {
+        var m = run.Manifest;
+        m["arguments"] = new JsonArray(s.CommandLine.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+        m["architecture"] = Manifests.Architecture(net.Spec);
+        m["data"] = Manifests.Data(session.Data);
+        m["space"] = new JsonObject
+        {
+            ["kind"] = "network",
+            ["parameters"] = net.Layout.TotalElements,
+            ["control_points"] = new JsonArray(new JsonObject { ["name"] = "model", ["file"] = ModelFile, ["fixed"] = false }),
+        };
+        m["hyperparameters"] = new JsonObject
+        {
+            ["epochs"] = s.Epochs,
+            ["batch_size"] = s.BatchSize,
+            ["lr"] = s.Lr,
+            ["momentum"] = s.Momentum,
+            ["wd"] = s.WeightDecay,
+            ["schedule"] = s.Schedule,
+            ["seed"] = s.Seed,
+            ["save_every"] = s.SaveEvery,
+            ["val"] = s.Val,
+        };
+        m["platform"] = new JsonObject
+        {
+            ["threads"] = session.Threads,
+            ["device"] = session.Device.ToString(),
+            ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+        };
+        m["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
+        run.SaveManifest();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+
+namespace Isthmus.Storage;
+
+/// <summary>
+/// One folder per command that produces something (DESIGN.md, "Run directory"): <c>manifest.json</c> says what was
+/// run and whether it finished; tensors are safetensors; results JSON/CSV/PNG. An existing folder is never
+/// overwritten silently: it is refused, replaced on <c>--force</c>, or continued on <c>--resume</c>.
+/// </summary>
+public sealed class RunDirectory
+{
+    public const string ManifestFile = "manifest.json";
+
+    private RunDirectory(string path, JsonObject manifest, bool resumed)
+    {
+        Path = path;
+        Manifest = manifest;
+        Resumed = resumed;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The manifest as it will be written; edit it and call <see cref="SaveManifest"/>.</summary>
+    public JsonObject Manifest { get; }
+
+    /// <summary>True when the folder held an unfinished run that this command continues.</summary>
+    public bool Resumed { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Status in the manifest: <c>running</c> until the command finishes, then <c>complete</c>.</summary>
+    public string Status => Manifest["status"]?.GetValue<string>() ?? "unknown";
+
+    /// <summary>Opens a folder for a new run, or an unfinished one with <paramref name="resume"/>.</summary>
+    public static RunDirectory Create(string path, string command, bool force, bool resume)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        bool exists = Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any();
+        if (exists && resume)
+        {
+            var manifestPath = System.IO.Path.Combine(full, ManifestFile);
+            if (!System.IO.File.Exists(manifestPath))
+                throw new IsthmusException($"{path} has no {ManifestFile}, so there is nothing to resume; choose another --out or pass --force to replace it.");
+            var manifest = Json.ReadObject(manifestPath);
+            var was = manifest["command"]?.GetValue<string>();
+            if (was != command)
+                throw new IsthmusException($"{path} holds a '{was}' run, not '{command}'; --resume continues the same command.");
+            return new RunDirectory(full, manifest, resumed: true);
+        }
+        if (exists && !force)
+            throw new IsthmusException($"{path} already exists; pass --force to replace it, --resume to continue it, or choose another --out.");
+        try
+        {
+            if (exists) Directory.Delete(full, recursive: true);
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AtomicFile.Explain(e, full);
+        }
+        var fresh = new JsonObject
+        {
+            ["tool"] = "isthmus",
+            ["version"] = ToolVersion,
+            ["command"] = command,
+            ["status"] = "running",
+            ["created_utc"] = DateTime.UtcNow.ToString("O"),
+        };
+        var run = new RunDirectory(full, fresh, resumed: false);
+        run.SaveManifest();
+        return run;
+    }
+
+    /// <summary>Opens a finished (or unfinished) run for reading.</summary>
+    public static RunDirectory Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var manifestPath = System.IO.Path.Combine(full, ManifestFile);
+        if (!System.IO.File.Exists(manifestPath))
+            throw new IsthmusException(Directory.Exists(full)
+                ? $"{path} is not an Isthmus run (no {ManifestFile}); pass the folder given to --out."
+                : $"{path} does not exist; pass the folder given to --out of a finished run.");
+        return new RunDirectory(full, Json.ReadObject(manifestPath), resumed: false);
+    }
+
+    public void SaveManifest() => Json.Write(File(ManifestFile), Manifest);
+
+    /// <summary>Marks the run complete (only after every result file is written).</summary>
+    public void Complete()
+    {
+        Manifest["status"] = "complete";
+        Manifest["finished_utc"] = DateTime.UtcNow.ToString("O");
+        SaveManifest();
+    }
+
+    public static string ToolVersion =>
+        typeof(RunDirectory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

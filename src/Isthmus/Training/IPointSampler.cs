@@ -1,0 +1,26 @@
+using Isthmus.Space;
+using static TorchSharp.torch;
+
+namespace Isthmus.Training;
+
+/// <summary>
+/// Chooses the point of the weight space each minibatch trains at — eq. (2) and its generalisations: a plain
+/// network always trains at its only point; a curve samples t ~ U(0,1) per minibatch; a simplex samples
+/// barycentric weights ~ Dirichlet(1).
+/// </summary>
+public interface IPointSampler
+{
+    /// <summary>Moves <paramref name="space"/> to the next training point.</summary>
+    void Next(WeightSpace space, Generator generator);
+
+    /// <summary>Name for manifests.</summary>
+    string Name { get; }
+}
+
+/// <summary>The only point of a one-control-point space.</summary>
+public sealed class FixedPoint : IPointSampler
+{
+    public static readonly FixedPoint Instance = new();
+    public string Name => "network";
+    public void Next(WeightSpace space, Generator generator) { }
+}

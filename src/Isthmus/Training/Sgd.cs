@@ -1,0 +1,73 @@
+using static TorchSharp.torch;
+
+namespace Isthmus.Training;
+
+/// <summary>
+/// SGD with momentum and weight decay, exactly PyTorch's <c>torch.optim.SGD</c> (dampening 0, no Nesterov):
+/// d = g + wd·w; b = μ·b + d (b = d on the first step); w −= lr·b. Written here so that its state (the momentum
+/// buffers) can be saved and restored for an exact resume, and every update is in place.
+/// </summary>
+public sealed class Sgd : IDisposable
+{
+    private readonly Tensor[] _parameters;
+    private readonly Tensor?[] _buffers;
+
+    public double Momentum { get; }
+    public double WeightDecay { get; }
+
+    public Sgd(IEnumerable<Tensor> parameters, double momentum, double weightDecay)
+    {
+        _parameters = parameters.ToArray();
+        _buffers = new Tensor?[_parameters.Length];
+        Momentum = momentum;
+        WeightDecay = weightDecay;
+    }
+
+    public IReadOnlyList<Tensor> Parameters => _parameters;
+
+    public void Step(double rate)
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var w = _parameters[i];
+            var g = w.grad;
+            if (g is null) continue;
+            if (WeightDecay != 0) g.add_(w, alpha: WeightDecay);
+            if (Momentum != 0)
+            {
+                var b = _buffers[i];
+                if (b is null) _buffers[i] = b = g.clone().DetachFromDisposeScope();
+                else b.mul_(Momentum).add_(g);
+                w.add_(b, alpha: -rate);
+            }
+            else
+            {
+                w.add_(g, alpha: -rate);
+            }
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var w in _parameters) w.grad?.zero_();
+    }
+
+    /// <summary>Momentum buffers by parameter position (absent before the first step).</summary>
+    public IEnumerable<(int Index, Tensor Buffer)> State()
+    {
+        for (int i = 0; i < _buffers.Length; i++)
+            if (_buffers[i] is { } b) yield return (i, b);
+    }
+
+    public void Restore(int index, Tensor buffer)
+    {
+        _buffers[index]?.Dispose();
+        _buffers[index] = buffer.clone().DetachFromDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in _buffers) b?.Dispose();
+    }
+}
