@@ -51,5 +51,8 @@ public sealed class TextBatcher : IDisposable
     }
 
     /// <inheritdoc/>
+    /// <summary>Predicted tokens per epoch (every position but the last of each column).</summary>
+    public long TargetsPerEpoch => (_columns.shape[0] - 1) * BatchSize;
+
     public void Dispose() => _columns.Dispose();
 }

@@ -15,29 +15,29 @@ public static class BatchSources
     /// <summary>Shuffled (and, for CIFAR, augmented) training batches.</summary>
     public static IBatchSource Training(DataBundle data, int batchSize, long seed) => data.Kind == DataKind.Text
         ? new TextSource(new TextBatcher(data.TrainText!, batchSize, Bptt))
-        : new ImageSource(new ImageBatcher(data.Train!, batchSize, data.Augment, seed), data.Train!.Count, shuffle: true);
+        : new ImageSource(new ImageBatcher(data.Train!, batchSize, data.Augment, seed), data.Train!, shuffle: true);
 
     /// <summary>Training data in order, without augmentation: for train metrics and batch-norm recalibration.</summary>
     public static IBatchSource TrainingForEvaluation(DataBundle data) => data.Kind == DataKind.Text
         ? new TextSource(new TextBatcher(data.TrainText!, EvalTextBatch, Bptt))
-        : new ImageSource(new ImageBatcher(data.Train!, EvalImageBatch, augment: false, seed: 0), data.Train!.Count, shuffle: false);
+        : new ImageSource(new ImageBatcher(data.Train!, EvalImageBatch, augment: false, seed: 0), data.Train!, shuffle: false);
 
     /// <summary>The evaluation split (test set, or the held-out validation set with --val).</summary>
     public static IBatchSource Evaluation(DataBundle data) => data.Kind == DataKind.Text
         ? new TextSource(new TextBatcher(data.EvalText!, EvalTextBatch, Bptt))
-        : new ImageSource(new ImageBatcher(data.Eval!, EvalImageBatch, augment: false, seed: 0), data.Eval!.Count, shuffle: false);
+        : new ImageSource(new ImageBatcher(data.Eval!, EvalImageBatch, augment: false, seed: 0), data.Eval!, shuffle: false);
 
-    private sealed class ImageSource(ImageBatcher batcher, long count, bool shuffle) : IBatchSource
+    private sealed class ImageSource(ImageBatcher batcher, ImageDataset data, bool shuffle) : IBatchSource
     {
         private Tensor? _order;
         public int BatchesPerEpoch => batcher.BatchesPerEpoch;
-        public long Examples => count;
+        public long Examples => data.Count;
         public bool IsSequence => false;
 
         public void BeginEpoch(int epoch)
         {
             _order?.Dispose();
-            _order = (shuffle ? batcher.Order(epoch) : arange(count, ScalarType.Int64, device: batcher.Device)).DetachFromDisposeScope();
+            _order = (shuffle ? batcher.Order(epoch) : arange(data.Count, ScalarType.Int64, device: data.Labels.device)).DetachFromDisposeScope();
         }
 
         public (Tensor X, Tensor Y) Batch(int index) => batcher.Batch(_order ?? throw new InvalidOperationException("Call BeginEpoch first."), index);
@@ -46,7 +46,7 @@ public static class BatchSources
     private sealed class TextSource(TextBatcher batcher) : IBatchSource
     {
         public int BatchesPerEpoch => batcher.BatchesPerEpoch;
-        public long Examples => batcher.TokensPerEpoch;
+        public long Examples => batcher.TargetsPerEpoch;
         public bool IsSequence => true;
         public void BeginEpoch(int epoch) { }
         public (Tensor X, Tensor Y) Batch(int index) => batcher.Batch(index);
