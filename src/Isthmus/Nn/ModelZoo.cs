@@ -10,6 +10,11 @@ public static class ModelZoo
         ["mlp"] = ("fully connected ReLU net (the paper's MNIST FC); --widths, default 800,800", (s, d) => new Mlp(s, d), false),
         ["lenet5"] = ("LeNet-5", (s, d) => new LeNet5(s, d), false),
         ["convfc"] = ("3conv3fc of the paper; --width-factor K, --bn", (s, d) => new ConvFc(s, d), false),
+        ["vgg16"] = ("VGG-16 of the reference code (13 conv + 3 fc, 15.2 M on CIFAR-10); --bn; 28×28 inputs are padded to 32", (s, d) => new Vgg16(s, d), false),
+        ["preresnet110"] = ("pre-activation ResNet-110, basic blocks (1.73 M); --block bottleneck for the reference code's variant", (s, d) => new PreResNet(s, d, 110, defaultBottleneck: false), false),
+        ["preresnet164"] = ("pre-activation ResNet-164, bottleneck blocks (1.70 M)", (s, d) => new PreResNet(s, d, 164, defaultBottleneck: true), false),
+        ["wrn28x10"] = ("WideResNet-28-10 (36.5 M); --depth, --widen, --dropout (default 0)", (s, d) => new WideResNet(s, d), false),
+        ["lstm-lm"] = ("word-level LSTM language model; --hidden 650, --layers 2, --dropout 0.5, --tie", (s, d) => new LstmLanguageModel(s, d), true),
     };
 
     /// <summary>Known architecture names.</summary>

@@ -1,0 +1,85 @@
+using Isthmus.Nn.Layers;
+using static TorchSharp.torch;
+
+namespace Isthmus.Nn.Models;
+
+/// <summary>
+/// VGG-16 for CIFAR as in the reference code of Garipov et al. (models/vgg.py): thirteen 3×3 convolutions in five
+/// blocks [64,64 | 128,128 | 256×3 | 512×3 | 512×3], ReLU, 2×2 max pooling after each block, then the classifier
+/// Dropout, Linear(512, 512), ReLU, Dropout, Linear(512, 512), ReLU, Linear(512, classes). Option <c>bn</c> adds batch
+/// norm after each convolution (the reference's VGG16BN).
+/// </summary>
+/// <remarks>
+/// Names are the reference's state-dict names, so its checkpoints load by name: <c>layer_blocks.{block}.{i}</c> for the
+/// convolutions (and their batch norms, interleaved), <c>classifier.1</c>, <c>classifier.4</c>, <c>classifier.6</c>.
+/// Convolutions are He-normal with fan-out and zero bias, as the reference initialises them; linear layers keep
+/// PyTorch's default. Five poolings need at least 32×32: smaller inputs (28×28 MNIST) are zero-padded to 32×32 before
+/// the first convolution, so the classifier sees 512 features exactly as on CIFAR. Larger inputs keep their size and
+/// the first classifier layer takes 512·s·s features.
+/// <para>With <c>bn</c> every convolution runs as Conv → BN → ReLU. The reference's VGG16BN declares the same
+/// parameters but its forward zips [conv, bn, conv, bn, …] with one ReLU per convolution and so skips the later
+/// convolutions of each block (timgaripov/dnn-mode-connectivity issue #2): its checkpoints load here by name but
+/// compute a different function.</para>
+/// </remarks>
+public sealed class Vgg16 : Network
+{
+    private static readonly int[][] Blocks = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]];
+    private const long MinSize = 32; // 2^5: five 2×2 poolings
+
+    private readonly (Conv2d Conv, BatchNorm? Norm)[][] _blocks;
+    private readonly Dropout _dropout1, _dropout2;
+    private readonly Linear _fc1, _fc2, _fc3;
+    private readonly long[] _pad; // left, right, top, bottom
+
+    public Vgg16(ArchitectureSpec spec, DataShape data) : base(spec)
+    {
+        bool bn = spec.Flag("bn");
+        long channels = data.InputShape[0], height = data.InputShape[1], width = data.InputShape[2];
+        long padH = Math.Max(0, MinSize - height), padW = Math.Max(0, MinSize - width);
+        _pad = [padW / 2, padW - padW / 2, padH / 2, padH - padH / 2];
+        height += padH;
+        width += padW;
+
+        _blocks = new (Conv2d, BatchNorm?)[Blocks.Length][];
+        for (int b = 0; b < Blocks.Length; b++)
+        {
+            _blocks[b] = new (Conv2d, BatchNorm?)[Blocks[b].Length];
+            int index = 0;
+            for (int i = 0; i < Blocks[b].Length; i++)
+            {
+                long outChannels = Blocks[b][i];
+                var conv = new Conv2d(Builder, $"layer_blocks.{b}.{index++}", channels, outChannels, 3, padding: 1,
+                    weightInit: ReferenceInit.ConvHeNormal(3, outChannels));
+                var norm = bn ? new BatchNorm(Builder, $"layer_blocks.{b}.{index++}", outChannels) : null;
+                _blocks[b][i] = (conv, norm);
+                channels = outChannels;
+            }
+            height /= 2;
+            width /= 2;
+        }
+        _dropout1 = new Dropout(Builder);
+        _fc1 = new Linear(Builder, "classifier.1", channels * height * width, 512);
+        _dropout2 = new Dropout(Builder);
+        _fc2 = new Linear(Builder, "classifier.4", 512, 512);
+        _fc3 = new Linear(Builder, "classifier.6", 512, data.Classes);
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        var x = _pad.Any(p => p > 0) ? nn.functional.pad(input, _pad) : input;
+        foreach (var block in _blocks)
+        {
+            foreach (var (conv, norm) in block)
+            {
+                x = conv.Forward(x);
+                if (norm is not null) x = norm.Forward(x);
+                x = nn.functional.relu(x);
+            }
+            x = nn.functional.max_pool2d(x, 2, 2);
+        }
+        x = x.flatten(1);
+        x = nn.functional.relu(_fc1.Forward(_dropout1.Forward(x)));
+        x = nn.functional.relu(_fc2.Forward(_dropout2.Forward(x)));
+        return _fc3.Forward(x);
+    }
+}
