@@ -110,7 +110,9 @@ public sealed class ImageBatcher
         var (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
         var device = x.device;
         var black = tensor(normalization.Black(), device: device).view(1, c, 1, 1);
-        var padded = nn.functional.pad(x - black, [padding, padding, padding, padding]).add_(black);
+        // Filled then copied (not pad(x − black) + black), so the image's own pixels pass through bit-exact.
+        var padded = black.expand(b, c, h + 2 * padding, w + 2 * padding).contiguous();
+        padded.narrow(2, padding, h).narrow(3, padding, w).copy_(x);
 
         var rows = dy.to(device).view(b, 1) + arange(h, device: device).view(1, h);
         var across = arange(w, device: device).view(1, w);
