@@ -119,7 +119,9 @@ public sealed class ImageBatcher
         var mirrored = across.flip(1);
         var cols = dx.to(device).view(b, 1) + where(flip.to(device).view(b, 1).to_type(ScalarType.Bool), mirrored, across);
 
-        var band = padded.gather(2, rows.view(b, 1, h, 1).expand(b, c, h, w + 2 * padding));
-        return band.gather(3, cols.view(b, 1, 1, w).expand(b, c, h, w)).MoveToOuterDisposeScope();
+        // One gather over the flattened padded plane: index (row, col) ↦ row · (W + 2p) + col.
+        var flat = (rows.view(b, h, 1) * (w + 2 * padding) + cols.view(b, 1, w)).view(b, 1, h * w);
+        var picked = padded.view(b, c, -1).gather(2, flat.expand(b, c, h * w));
+        return picked.view(b, c, h, w).MoveToOuterDisposeScope();
     }
 }
