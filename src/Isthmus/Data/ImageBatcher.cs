@@ -110,14 +110,18 @@ public sealed class ImageBatcher
         var (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
         var device = x.device;
         var black = tensor(normalization.Black(), device: device).view(1, c, 1, 1);
-        var padded = nn.functional.pad(x - black, [padding, padding, padding, padding]).add_(black);
+        // Filled then copied (not pad(x − black) + black), so the image's own pixels pass through bit-exact.
+        var padded = black.expand(b, c, h + 2 * padding, w + 2 * padding).contiguous();
+        padded.narrow(2, padding, h).narrow(3, padding, w).copy_(x);
 
         var rows = dy.to(device).view(b, 1) + arange(h, device: device).view(1, h);
         var across = arange(w, device: device).view(1, w);
         var mirrored = across.flip(1);
         var cols = dx.to(device).view(b, 1) + where(flip.to(device).view(b, 1).to_type(ScalarType.Bool), mirrored, across);
 
-        var band = padded.gather(2, rows.view(b, 1, h, 1).expand(b, c, h, w + 2 * padding));
-        return band.gather(3, cols.view(b, 1, 1, w).expand(b, c, h, w)).MoveToOuterDisposeScope();
+        // One gather over the flattened padded plane: index (row, col) ↦ row · (W + 2p) + col.
+        var flat = (rows.view(b, h, 1) * (w + 2 * padding) + cols.view(b, 1, w)).view(b, 1, h * w);
+        var picked = padded.view(b, c, -1).gather(2, flat.expand(b, c, h * w));
+        return picked.view(b, c, h, w).MoveToOuterDisposeScope();
     }
 }

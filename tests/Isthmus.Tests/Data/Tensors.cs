@@ -1,0 +1,9 @@
+using static TorchSharp.torch;
+
+namespace Isthmus.Tests.Data;
+
+internal static class Tensors
+{
+    /// <summary>Same shape and the same values, element for element.</summary>
+    public static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && eq(a, b).all().item<bool>();
+}
