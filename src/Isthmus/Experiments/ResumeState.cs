@@ -18,12 +18,7 @@ public static class ResumeState
 
     public static void Save(RunDirectory run, Network net, Sgd optimizer, int epochsDone, IReadOnlyList<EpochReport> history)
     {
-        var tensors = new List<(string, TorchSharp.torch.Tensor)>();
-        var space = net.Space;
-        for (int k = 0; k < space.ControlPointCount; k++)
-            for (int i = 0; i < net.Layout.Count; i++)
-                tensors.Add(($"control.{k}.{net.Layout.Specs[i].Name}", space.Control(k, i)));
-        foreach (var (name, t) in net.Buffers.All) tensors.Add(($"buffer.{name}", t));
+        var tensors = SpaceFile.Entries(net);
         foreach (var (i, b) in optimizer.State()) tensors.Add(($"momentum.{i}", b));
         Safetensors.Save(run.File(File), tensors, new Dictionary<string, string>
         {
@@ -38,16 +33,10 @@ public static class ResumeState
         var path = run.File(File);
         if (!System.IO.File.Exists(path)) return false;
         using var file = Safetensors.Load(path);
-        var space = net.Space;
-        for (int k = 0; k < space.ControlPointCount; k++)
-            for (int i = 0; i < net.Layout.Count; i++)
-                space.SetControl(k, i, Get(file, path, $"control.{k}.{net.Layout.Specs[i].Name}"));
-        net.Buffers.CopyFrom(file.Tensors.Where(kv => kv.Key.StartsWith("buffer.", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key["buffer.".Length..], kv => kv.Value));
+        SpaceFile.LoadInto(file, path, net);
         foreach (var (name, t) in file.Tensors)
             if (name.StartsWith("momentum.", StringComparison.Ordinal))
                 optimizer.Restore(int.Parse(name["momentum.".Length..], CultureInfo.InvariantCulture), t);
-        space.MoveTo(space.Coefficients.ToArray());
         epochsDone = int.Parse(file.Metadata["epochs_done"], CultureInfo.InvariantCulture);
         history.AddRange(JsonSerializer.Deserialize<List<EpochReport>>(file.Metadata["history"]) ?? []);
         return true;
@@ -80,7 +69,4 @@ public static class ResumeState
             Resume = true,
         };
     }
-
-    private static TorchSharp.torch.Tensor Get(Safetensors.Contents file, string path, string name) =>
-        file.Tensors.TryGetValue(name, out var t) ? t : throw new IsthmusException($"{path} lacks '{name}'; the resume state is damaged — start again with --force.");
 }
