@@ -23,6 +23,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    public static Option<int> Subset() => new("--subset")
+    {
+        Description = "Train on only the first N training examples (quick experiments; 0 = all).",
+        DefaultValueFactory = _ => 0,
+    };
+
     public static Option<int?> Threads() => new("--threads") { Description = "Intra-op threads (default: every core)." };
 
     public static Option<string> Device() => new("--device")

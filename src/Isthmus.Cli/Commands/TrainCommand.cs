@@ -21,6 +21,7 @@ internal static class TrainCommand
         var saveEvery = new Option<int>("--save-every") { Description = "Keep checkpoint-<epoch>.safetensors every K epochs (0 = only the final model).", DefaultValueFactory = _ => 0 };
         var dataRoot = CommonOptions.DataRoot();
         var val = CommonOptions.Val();
+        var subset = CommonOptions.Subset();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var output = CommonOptions.Out();
@@ -37,7 +38,7 @@ internal static class TrainCommand
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { epochs, batch, lr, momentum, wd, schedule, seed, saveEvery, dataRoot, val, threads, device, output, force, resume })
+        foreach (var o in new Option[] { epochs, batch, lr, momentum, wd, schedule, seed, saveEvery, dataRoot, val, subset, threads, device, output, force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
@@ -62,6 +63,7 @@ internal static class TrainCommand
                 SaveEvery = parse.GetValue(saveEvery),
                 DataRoot = parse.GetValue(dataRoot),
                 Val = parse.GetValue(val),
+                Subset = parse.GetValue(subset),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
                 Force = parse.GetValue(force),

@@ -71,8 +71,10 @@ public static class DataCatalog
     private static DataBundle Bundle(string name, ImageDataset train, ImageDataset test, int classes, bool augment,
         DataOptions options, Dictionary<string, string> checksums)
     {
+        if (options.Subset < 0)
+            throw new IsthmusException($"--subset must be 0 (all) or more examples, not {options.Subset}.");
         if (options.Val == 0)
-            return DataBundle.ForImages(name, train, test, classes, augment, "test", checksums);
+            return DataBundle.ForImages(name, First(train, options.Subset), test, classes, augment, "test", checksums);
         test.Dispose();
         if (options.Val >= train.Count)
         {
@@ -82,7 +84,15 @@ public static class DataCatalog
                 $"--val {options.Val} would hold out the whole training set of {name} ({count} examples); pass a smaller --val.");
         }
         var (head, tail) = train.SplitLast(options.Val);
-        return DataBundle.ForImages(name, head, tail, classes, augment, "validation", checksums);
+        return DataBundle.ForImages(name, First(head, options.Subset), tail, classes, augment, "validation", checksums);
+    }
+
+    private static ImageDataset First(ImageDataset train, int subset)
+    {
+        if (subset == 0 || subset >= train.Count) return train;
+        var (head, rest) = train.SplitLast(train.Count - subset);
+        rest.Dispose();
+        return head;
     }
 
     private static byte[] ReadVerified(FetchSource source, string filePrefix, string root, Dictionary<string, string> checksums)

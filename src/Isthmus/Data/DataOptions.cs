@@ -9,4 +9,6 @@ namespace Isthmus.Data;
 /// (the validation protocol of Garipov et al.'s reference code). For text, any N &gt; 0 selects the corpus'
 /// validation split.</param>
 /// <param name="Device">Where the tensors go; CPU when null.</param>
-public sealed record DataOptions(string Root, int Val = 0, Device? Device = null);
+/// <param name="Subset">When N &gt; 0, train on only the first N training examples (after the validation hold-out):
+/// quick experiments and tests on real data. The evaluation set stays whole.</param>
+public sealed record DataOptions(string Root, int Val = 0, Device? Device = null, int Subset = 0);

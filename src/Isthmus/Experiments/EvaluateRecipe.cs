@@ -35,8 +35,9 @@ public static class EvaluateRecipe
         var spec = Manifests.ReadArchitecture(run.Manifest["architecture"], run.Path);
         var data = s.Data ?? run.Manifest["data"]?["name"]?.GetValue<string>() ?? throw new IsthmusException($"{s.Run}/manifest.json names no data set; pass --data.");
         int val = run.Manifest["hyperparameters"]?["val"]?.GetValue<int>() ?? 0;
+        int subset = run.Manifest["hyperparameters"]?["subset"]?.GetValue<int>() ?? 0;
         double wd = run.Manifest["hyperparameters"]?["wd"]?.GetValue<double>() ?? 0;
-        using var session = Session.Open(data, s.DataRoot, s.Data is null ? val : 0, s.Threads, s.Device);
+        using var session = Session.Open(data, s.DataRoot, s.Data is null ? val : 0, s.Threads, s.Device, s.Data is null ? subset : 0);
         using var net = session.Build(spec, controlPoints: 1, seed: 0);
         using var space = net.Space;
         Checkpoint.Load(modelPath, net);

@@ -66,6 +66,7 @@ public static class ResumeState
             Seed = Get("seed", given.Seed),
             SaveEvery = Get("save_every", given.SaveEvery),
             Val = Get("val", given.Val),
+            Subset = Get("subset", given.Subset),
             Resume = true,
         };
     }

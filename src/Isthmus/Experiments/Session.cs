@@ -21,11 +21,11 @@ public sealed class Session : IDisposable
     public int Threads { get; }
     public DataShape Shape => new(Data.InputShape, Data.Classes);
 
-    public static Session Open(string data, string? dataRoot, int val, int? threads, string device)
+    public static Session Open(string data, string? dataRoot, int val, int? threads, string device, int subset = 0)
     {
         int n = Compute.ConfigureThreads(threads);
         var dev = Compute.SelectDevice(device);
-        var bundle = DataCatalog.Load(data, new DataOptions(dataRoot ?? DataFetcher.DefaultRoot(), val, dev));
+        var bundle = DataCatalog.Load(data, new DataOptions(dataRoot ?? DataFetcher.DefaultRoot(), val, dev, subset));
         return new Session(bundle, dev, n);
     }
 

@@ -25,6 +25,8 @@ public sealed record TrainSettings
     public string? DataRoot { get; init; }
     /// <summary>Hold out the last N training examples as the evaluation set (0 = use the test set).</summary>
     public int Val { get; init; }
+    /// <summary>Train on only the first N training examples (0 = all).</summary>
+    public int Subset { get; init; }
     public bool Force { get; init; }
     public bool Resume { get; init; }
     /// <summary>The command line as typed, for the manifest.</summary>
