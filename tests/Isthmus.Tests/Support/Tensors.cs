@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Isthmus.Tests.Data;
+namespace Isthmus.Tests;
 
 internal static class Tensors
 {

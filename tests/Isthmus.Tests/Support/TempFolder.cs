@@ -1,4 +1,4 @@
-namespace Isthmus.Tests.Data;
+namespace Isthmus.Tests;
 
 /// <summary>A fresh folder under the system temp directory, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Isthmus.Tests.Experiments;
+
+namespace Isthmus.Tests.Cli;
+
+/// <summary>Bad input through the real command line: one sentence, exit code 2, no stack trace.</summary>
+[Collection(MnistCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class CliErrorTests(MnistFixture mnist)
+{
+    private static void AssertOneSentenceError(CliRunner.Result r, string expected)
+    {
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [Fact]
+    public void An_unknown_option_names_itself_and_the_help()
+    {
+        var r = CliRunner.Run("train", "--data", "mnist", "--model", "mlp", "--out", "x", "--epochz", "3");
+        AssertOneSentenceError(r, "--epochz");
+        Assert.Contains("isthmus train --help", r.Stderr);
+    }
+
+    [Fact]
+    public void An_unknown_model_lists_the_known_ones()
+    {
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("train", "--data", "mnist", "--model", "resnet9000", "--out", dir["r"], "--data-root", mnist.Root);
+        AssertOneSentenceError(r, "Unknown model 'resnet9000'");
+        Assert.Contains("mlp", r.Stderr);
+    }
+
+    [Fact]
+    public void Missing_data_says_how_to_fetch_it()
+    {
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("train", "--data", "fashion-mnist", "--model", "mlp", "--out", dir["r"], "--data-root", dir["empty"]);
+        AssertOneSentenceError(r, "./isthmus data fetch fashion-mnist");
+    }
+
+    [Fact]
+    public void An_existing_output_folder_is_refused()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir["r"]);
+        File.WriteAllText(dir["r/notes.txt"], "keep me");
+        var r = CliRunner.Run("train", "--data", "mnist", "--model", "mlp", "--out", dir["r"], "--data-root", mnist.Root);
+        AssertOneSentenceError(r, "--force");
+        Assert.Equal("keep me", File.ReadAllText(dir["r/notes.txt"]));
+    }
+
+    [Fact]
+    public void Evaluating_a_folder_that_is_not_a_run_says_so()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir["nothing"]);
+        AssertOneSentenceError(CliRunner.Run("evaluate", "--run", dir["nothing"]), "not an Isthmus run");
+    }
+
+    [Fact]
+    public void Train_then_evaluate_with_json_and_a_corrupted_checkpoint()
+    {
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("train", "--data", "mnist", "--model", "mlp", "--widths", "32", "--subset", "1000", "--epochs", "3",
+            "--out", dir["r"], "--data-root", mnist.Root, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using (var json = JsonDocument.Parse(r.Stdout))
+            Assert.InRange(json.RootElement.GetProperty("final").GetProperty("test_error").GetDouble(), 0, 40);
+
+        var e = CliRunner.Run("evaluate", "--run", dir["r"], "--data-root", mnist.Root);
+        Assert.True(e.ExitCode == 0, e.Stderr);
+        Assert.Contains("test error", e.Stdout);
+
+        var model = dir["r/model.safetensors"];
+        var bytes = File.ReadAllBytes(model);
+        File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
+        AssertOneSentenceError(CliRunner.Run("evaluate", "--run", dir["r"], "--data-root", mnist.Root), "model.safetensors is not a valid safetensors file");
+    }
+
+    [Fact]
+    public void Help_teaches_with_examples()
+    {
+        var r = CliRunner.Run("train", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Examples:", r.Stdout);
+        Assert.Contains("--resume", r.Stdout);
+    }
+}
