@@ -21,11 +21,21 @@ public sealed class Session : IDisposable
     public int Threads { get; }
     public DataShape Shape => new(Data.InputShape, Data.Classes);
 
-    public static Session Open(string data, string? dataRoot, int val, int? threads, string device, int subset = 0)
+    /// <summary>
+    /// Opens a session. Data sets Isthmus can fetch (MNIST, Fashion-MNIST, fortunes) are fetched and checked on
+    /// first use, so that no command needs a manual set-up step.
+    /// </summary>
+    public static Session Open(string data, string? dataRoot, int val, int? threads, string device, int subset = 0, Action<string>? log = null)
     {
         int n = Compute.ConfigureThreads(threads);
         var dev = Compute.SelectDevice(device);
-        var bundle = DataCatalog.Load(data, new DataOptions(dataRoot ?? DataFetcher.DefaultRoot(), val, dev, subset));
+        var root = dataRoot ?? DataFetcher.DefaultRoot();
+        if (DataFetcher.Names.Contains(data) && !DataFetcher.IsPresent(data, root))
+        {
+            log?.Invoke($"{data} is not in {root} yet; fetching it (checksums verified)...");
+            DataFetcher.FetchAsync(data, root).GetAwaiter().GetResult();
+        }
+        var bundle = DataCatalog.Load(data, new DataOptions(root, val, dev, subset));
         return new Session(bundle, dev, n);
     }
 

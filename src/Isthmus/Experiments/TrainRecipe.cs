@@ -36,7 +36,7 @@ public static class TrainRecipe
                     new Metrics(final["test_nll"]!.GetValue<double>(), final["test_error"]!.GetValue<double>(), 0), [], 0, AlreadyComplete: true);
             }
         }
-        using var session = Session.Open(s.Data, s.DataRoot, s.Val, s.Threads, s.Device, s.Subset);
+        using var session = Session.Open(s.Data, s.DataRoot, s.Val, s.Threads, s.Device, s.Subset, log);
         using var net = session.Build(s.Model, controlPoints: 1, s.Seed);
         using var space = net.Space;
         using var optimizer = new Sgd(space.TrainableTensors(), s.Momentum, s.WeightDecay);

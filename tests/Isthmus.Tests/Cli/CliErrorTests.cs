@@ -36,11 +36,25 @@ public sealed class CliErrorTests(MnistFixture mnist)
     }
 
     [Fact]
-    public void Missing_data_says_how_to_fetch_it()
+    public void Missing_CIFAR_says_where_to_put_it()
     {
         using var dir = new TempFolder();
-        var r = CliRunner.Run("train", "--data", "fashion-mnist", "--model", "mlp", "--out", dir["r"], "--data-root", dir["empty"]);
-        AssertOneSentenceError(r, "./isthmus data fetch fashion-mnist");
+        var r = CliRunner.Run("train", "--data", "cifar10", "--model", "convfc", "--out", dir["r"], "--data-root", dir["empty"]);
+        AssertOneSentenceError(r, "cifar-10-batches-bin");
+    }
+
+    [Fact]
+    public void A_corrupt_data_file_is_fetched_again_and_checked()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir["root/mnist"]);
+        foreach (var f in Directory.GetFiles(Path.Combine(mnist.Root, "mnist")))
+            File.Copy(f, Path.Combine(dir["root/mnist"], Path.GetFileName(f)));
+        File.WriteAllBytes(dir["root/mnist/t10k-labels-idx1-ubyte"], [0, 0, 8, 1, 0, 0, 0, 1, 3]);
+        var r = CliRunner.Run("data", "fetch", "mnist", "--data-root", dir["root"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("fetched mnist", r.Stdout);
+        Assert.Equal(10008, new FileInfo(dir["root/mnist/t10k-labels-idx1-ubyte"]).Length);
     }
 
     [Fact]
