@@ -75,11 +75,12 @@ internal static class TrainCommand
             {
                 ["run"] = outcome.RunPath,
                 ["already_complete"] = outcome.AlreadyComplete,
-                ["final"] = TrainRecipe.FinalMetrics(outcome.TrainLoss, outcome.Train, outcome.Test, text: false),
+                ["final"] = TrainRecipe.FinalMetrics(outcome.TrainLoss, outcome.Train, outcome.Test, outcome.IsText),
                 ["seconds"] = Math.Round(outcome.Seconds, 2),
             };
             var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";
-            io.Result($"trained {settings.Out}{note}: train loss {outcome.TrainLoss:F4}, test error {outcome.Test.Error:F2}% (NLL {outcome.Test.Nll:F4})", json);
+            var score = outcome.IsText ? $"test perplexity {outcome.Test.Perplexity:F1}" : $"test error {outcome.Test.Error:F2}%";
+            io.Result($"trained {settings.Out}{note}: train loss {outcome.TrainLoss:F4}, {score} (NLL {outcome.Test.Nll:F4})", json);
             return 0;
         }));
         return command;

@@ -16,7 +16,7 @@ public sealed record EvaluateSettings
     public string Device { get; init; } = "auto";
 }
 
-public sealed record EvaluateOutcome(string File, double TrainLoss, Metrics Train, Metrics Test);
+public sealed record EvaluateOutcome(string File, double TrainLoss, Metrics Train, Metrics Test, bool IsText);
 
 /// <summary>
 /// <c>isthmus evaluate</c>: the trained network of a run, scored on both splits in eval mode with the same keys
@@ -46,12 +46,13 @@ public static class EvaluateRecipe
         double norm;
         using (var sq = space.SquaredNorm()) norm = sq.item<float>();
         double loss = Metrics.Loss(train.Nll, wd, norm);
-        var result = TrainRecipe.FinalMetrics(loss, train, test, session.Data.Kind == Data.DataKind.Text);
+        bool text = session.Data.Kind == Data.DataKind.Text;
+        var result = TrainRecipe.FinalMetrics(loss, train, test, text);
         result["data"] = Manifests.Data(session.Data);
         result["model"] = TrainRecipe.ModelFile;
         result["evaluated_utc"] = DateTime.UtcNow.ToString("O");
         var file = run.File(OutputFile);
         Json.Write(file, result);
-        return new EvaluateOutcome(file, loss, train, test);
+        return new EvaluateOutcome(file, loss, train, test, text);
     }
 }

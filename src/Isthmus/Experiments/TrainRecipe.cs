@@ -8,7 +8,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments;
 
 /// <summary>The result of <see cref="TrainRecipe.Run"/>.</summary>
-public sealed record TrainOutcome(string RunPath, double TrainLoss, Metrics Train, Metrics Test, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
+public sealed record TrainOutcome(string RunPath, double TrainLoss, Metrics Train, Metrics Test, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete, bool IsText = false);
 
 /// <summary>
 /// <c>isthmus train</c>: train one network with the standard schedule, keep per-epoch metrics, a resume state after
@@ -85,7 +85,7 @@ public static class TrainRecipe
         };
         run.Complete();
         ResumeState.Delete(run);
-        return new TrainOutcome(run.Path, loss, trainMetrics, testMetrics, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+        return new TrainOutcome(run.Path, loss, trainMetrics, testMetrics, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false, IsText: session.Data.Kind == Data.DataKind.Text);
     }
 
     /// <summary>The metric keys every evaluator writes (errors in percent; perplexities for language models).</summary>
