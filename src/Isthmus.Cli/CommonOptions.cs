@@ -44,6 +44,28 @@ internal static class CommonOptions
     public static Option<bool> Resume() => new("--resume") { Description = "Continue the unfinished run in --out from its last finished epoch." };
 }
 
+/// <summary>The SGD options of every training command (train, connect, ...), with train's defaults; --wd is per command.</summary>
+internal sealed class SgdOptions
+{
+    public readonly Option<int> Epochs = new("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => 10 };
+    public readonly Option<int> BatchSize = new("--batch-size") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+    public readonly Option<double> Lr = new("--lr") { Description = "Base learning rate.", DefaultValueFactory = _ => 0.05 };
+    public readonly Option<double> Momentum = new("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
+    public readonly Option<string> Schedule = new("--schedule") { Description = "standard (the reference code's: 1 until 50 %, linear to 0.01 at 90 %), constant or cosine.", DefaultValueFactory = _ => "standard" };
+    public readonly Option<long> Seed = new("--seed") { Description = "Random seed (initialisation, order, dropout).", DefaultValueFactory = _ => 1 };
+    public readonly Option<int> SaveEvery = new("--save-every") { Description = "Keep checkpoint-<epoch>.safetensors every K epochs (0 = only the final model).", DefaultValueFactory = _ => 0 };
+
+    public SgdOptions(string? seedDescription = null, string? saveEveryDescription = null)
+    {
+        Schedule.AcceptOnlyFromAmong("standard", "constant", "cosine");
+        if (seedDescription is not null) Seed.Description = seedDescription;
+        if (saveEveryDescription is not null) SaveEvery.Description = saveEveryDescription;
+    }
+
+    /// <summary>In the order --help lists them, without --wd.</summary>
+    public IEnumerable<Option> All => [Epochs, BatchSize, Lr, Momentum, Schedule, Seed, SaveEvery];
+}
+
 /// <summary>--model and the options that shape an architecture, turned into an <see cref="ArchitectureSpec"/>.</summary>
 internal sealed class ModelOptions
 {

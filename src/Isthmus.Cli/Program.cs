@@ -14,5 +14,6 @@ var root = new RootCommand("""
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(ConnectCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 return CommandRunner.Invoke(root, args);

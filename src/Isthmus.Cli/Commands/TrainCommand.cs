@@ -10,15 +10,8 @@ internal static class TrainCommand
     {
         var data = CommonOptions.Data(required: false);
         var model = new ModelOptions();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch-size") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "Base learning rate.", DefaultValueFactory = _ => 0.05 };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
+        var sgd = new SgdOptions();
         var wd = new Option<double>("--wd") { Description = "Weight decay (L2 coefficient).", DefaultValueFactory = _ => 5e-4 };
-        var schedule = new Option<string>("--schedule") { Description = "standard (the reference code's: 1 until 50 %, linear to 0.01 at 90 %), constant or cosine.", DefaultValueFactory = _ => "standard" };
-        schedule.AcceptOnlyFromAmong("standard", "constant", "cosine");
-        var seed = new Option<long>("--seed") { Description = "Random seed (initialisation, order, dropout).", DefaultValueFactory = _ => 1 };
-        var saveEvery = new Option<int>("--save-every") { Description = "Keep checkpoint-<epoch>.safetensors every K epochs (0 = only the final model).", DefaultValueFactory = _ => 0 };
         var dataRoot = CommonOptions.DataRoot();
         var val = CommonOptions.Val();
         var subset = CommonOptions.Subset();
@@ -38,7 +31,7 @@ internal static class TrainCommand
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { epochs, batch, lr, momentum, wd, schedule, seed, saveEvery, dataRoot, val, subset, threads, device, output, force, resume })
+        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, val, subset, threads, device, output, force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
@@ -53,14 +46,14 @@ internal static class TrainCommand
                 Data = dataName ?? "",
                 Model = spec ?? new Nn.ArchitectureSpec("mlp"),
                 Out = parse.GetValue(output)!,
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batch),
-                Lr = parse.GetValue(lr),
-                Momentum = parse.GetValue(momentum),
+                Epochs = parse.GetValue(sgd.Epochs),
+                BatchSize = parse.GetValue(sgd.BatchSize),
+                Lr = parse.GetValue(sgd.Lr),
+                Momentum = parse.GetValue(sgd.Momentum),
                 WeightDecay = parse.GetValue(wd),
-                Schedule = parse.GetValue(schedule)!,
-                Seed = parse.GetValue(seed),
-                SaveEvery = parse.GetValue(saveEvery),
+                Schedule = parse.GetValue(sgd.Schedule)!,
+                Seed = parse.GetValue(sgd.Seed),
+                SaveEvery = parse.GetValue(sgd.SaveEvery),
                 DataRoot = parse.GetValue(dataRoot),
                 Val = parse.GetValue(val),
                 Subset = parse.GetValue(subset),

@@ -21,6 +21,8 @@ public sealed class CurveRun
     public required string Data { get; init; }
     public required int Val { get; init; }
     public required double WeightDecay { get; init; }
+    /// <summary>The endpoints' <c>--subset</c> (0 = the whole training split); evaluate on the same data.</summary>
+    public int Subset { get; init; }
 
     public static CurveRun Open(string path)
     {
@@ -38,6 +40,7 @@ public sealed class CurveRun
             Data = run.Manifest["data"]!["name"]!.GetValue<string>(),
             Val = run.Manifest["hyperparameters"]?["val"]?.GetValue<int>() ?? 0,
             WeightDecay = run.Manifest["hyperparameters"]?["wd"]?.GetValue<double>() ?? 0,
+            Subset = run.Manifest["hyperparameters"]?["subset"]?.GetValue<int>() ?? 0,
         };
     }
 

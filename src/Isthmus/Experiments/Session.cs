@@ -39,6 +39,16 @@ public sealed class Session : IDisposable
         return new Session(bundle, dev, n);
     }
 
+    /// <summary>
+    /// A session over a data set already in memory (built with <see cref="DataBundle.ForImages"/> or
+    /// <see cref="DataBundle.ForText"/>), with torch's current thread count. The caller keeps ownership of
+    /// <paramref name="data"/>: disposing this session does not dispose it.
+    /// </summary>
+    public static Session ForData(DataBundle data, Device? device = null) =>
+        new(data, device ?? CPU, get_num_threads()) { _ownsData = false };
+
+    private bool _ownsData = true;
+
     /// <summary>A network of <paramref name="spec"/> bound to a new space with <paramref name="controlPoints"/> control points.</summary>
     public Network Build(ArchitectureSpec spec, int controlPoints, long seed)
     {
@@ -47,5 +57,8 @@ public sealed class Session : IDisposable
         return net;
     }
 
-    public void Dispose() => Data.Dispose();
+    public void Dispose()
+    {
+        if (_ownsData) Data.Dispose();
+    }
 }

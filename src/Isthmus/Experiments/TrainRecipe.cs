@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
@@ -7,7 +6,7 @@ using Isthmus.Training;
 
 namespace Isthmus.Experiments;
 
-/// <summary>The result of <see cref="TrainRecipe.Run"/>.</summary>
+/// <summary>The result of <c>TrainRecipe.Run</c>.</summary>
 public sealed record TrainOutcome(string RunPath, double TrainLoss, Metrics Train, Metrics Test, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete, bool IsText = false);
 
 /// <summary>
@@ -20,10 +19,17 @@ public static class TrainRecipe
     public const string ModelFile = "model.safetensors";
     public const string MetricsFile = "metrics.csv";
 
-    public static TrainOutcome Run(TrainSettings s, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
+    public static TrainOutcome Run(TrainSettings s, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default) =>
+        Run(s, session: null, progress, log, ct);
+
+    /// <summary>
+    /// Trains on the data of an already open <paramref name="session"/> (owned by the caller) instead of opening
+    /// <see cref="TrainSettings.Data"/>: for library users and tests with data sets built in memory.
+    /// </summary>
+    public static TrainOutcome Run(TrainSettings s, Session? session, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Validate(s);
+        SgdHyperparameters.Of(s).Validate();
         var run = RunDirectory.Create(s.Out, "train", s.Force, s.Resume);
         if (run.Resumed)
         {
@@ -36,7 +42,8 @@ public static class TrainRecipe
                     new Metrics(final["test_nll"]!.GetValue<double>(), final["test_error"]!.GetValue<double>(), 0), [], 0, AlreadyComplete: true);
             }
         }
-        using var session = Session.Open(s.Data, s.DataRoot, s.Val, s.Threads, s.Device, s.Subset, log);
+        using var opened = session is null ? Session.Open(s.Data, s.DataRoot, s.Val, s.Threads, s.Device, s.Subset, log) : null;
+        session ??= opened!;
         using var net = session.Build(s.Model, controlPoints: 1, s.Seed);
         using var space = net.Space;
         using var optimizer = new Sgd(space.TrainableTensors(), s.Momentum, s.WeightDecay);
@@ -59,14 +66,8 @@ public static class TrainRecipe
             Epochs = s.Epochs,
             Seed = s.Seed,
             StartEpoch = start,
-            EpochFinished = report =>
-            {
-                history.Add(report);
-                MetricsCsv.Write(run.File(MetricsFile), history);
-                if (s.SaveEvery > 0 && report.Epoch % s.SaveEvery == 0)
-                    Checkpoint.Save(run.File($"checkpoint-{report.Epoch}.safetensors"), net, metadata: new Dictionary<string, string> { ["epoch"] = report.Epoch.ToString(CultureInfo.InvariantCulture) });
-                ResumeState.Save(run, net, optimizer, report.Epoch, history);
-            },
+            EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, s.SaveEvery,
+                (path, metadata) => Checkpoint.Save(path, net, metadata: metadata)),
         };
         Trainer.Run(job, progress, ct);
 
@@ -78,11 +79,7 @@ public static class TrainRecipe
         double loss = Metrics.Loss(trainMetrics.Nll, s.WeightDecay, norm);
         Checkpoint.Save(run.File(ModelFile), net);
         run.Manifest["final"] = FinalMetrics(loss, trainMetrics, testMetrics, session.Data.Kind == Data.DataKind.Text);
-        run.Manifest["timing"] = new JsonObject
-        {
-            ["seconds_total"] = Json.Number(history.Sum(h => h.Seconds)),
-            ["seconds_per_epoch"] = Json.Number(history.Count == 0 ? 0 : history.Average(h => h.Seconds)),
-        };
+        run.Manifest["timing"] = TrainingRecord.Timing(history);
         run.Complete();
         ResumeState.Delete(run);
         return new TrainOutcome(run.Path, loss, trainMetrics, testMetrics, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false, IsText: session.Data.Kind == Data.DataKind.Text);
@@ -107,21 +104,10 @@ public static class TrainRecipe
         return o;
     }
 
-    private static void Validate(TrainSettings s)
-    {
-        if (s.Epochs < 1) throw new IsthmusException($"--epochs must be at least 1 (got {s.Epochs}).");
-        if (s.BatchSize < 1) throw new IsthmusException($"--batch-size must be at least 1 (got {s.BatchSize}).");
-        if (!(s.Lr > 0) || !double.IsFinite(s.Lr)) throw new IsthmusException($"--lr must be a positive number (got {s.Lr}).");
-        if (s.Momentum < 0 || s.Momentum >= 1) throw new IsthmusException($"--momentum must be in [0, 1) (got {s.Momentum}).");
-        if (s.WeightDecay < 0) throw new IsthmusException($"--wd must not be negative (got {s.WeightDecay}).");
-        if (s.SaveEvery < 0) throw new IsthmusException($"--save-every must not be negative (got {s.SaveEvery}).");
-        Schedules.Create(s.Schedule, s.Lr);
-    }
-
     private static void Describe(RunDirectory run, TrainSettings s, Session session, Network net)
     {
         var m = run.Manifest;
-        m["arguments"] = new JsonArray(s.CommandLine.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
+        m["arguments"] = TrainingRecord.Arguments(s.CommandLine);
         m["architecture"] = Manifests.Architecture(net.Spec);
         m["data"] = Manifests.Data(session.Data);
         m["space"] = new JsonObject
@@ -130,25 +116,8 @@ public static class TrainRecipe
             ["parameters"] = net.Layout.TotalElements,
             ["control_points"] = new JsonArray(new JsonObject { ["name"] = "model", ["file"] = ModelFile, ["fixed"] = false }),
         };
-        m["hyperparameters"] = new JsonObject
-        {
-            ["epochs"] = s.Epochs,
-            ["batch_size"] = s.BatchSize,
-            ["lr"] = s.Lr,
-            ["momentum"] = s.Momentum,
-            ["wd"] = s.WeightDecay,
-            ["schedule"] = s.Schedule,
-            ["seed"] = s.Seed,
-            ["save_every"] = s.SaveEvery,
-            ["val"] = s.Val,
-            ["subset"] = s.Subset,
-        };
-        m["platform"] = new JsonObject
-        {
-            ["threads"] = session.Threads,
-            ["device"] = session.Device.ToString(),
-            ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
-        };
+        m["hyperparameters"] = SgdHyperparameters.Of(s).ToManifest(s.Val, s.Subset);
+        m["platform"] = TrainingRecord.Platform(session);
         m["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
         run.SaveManifest();
     }

@@ -15,6 +15,12 @@ public interface IPointSampler
 
     /// <summary>Name for manifests.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// Moves <paramref name="space"/> to the point the trainer's per-epoch evaluation reports (metrics.csv). By
+    /// default the point the last step trained at; a curve reports its midpoint, where a straight segment fails.
+    /// </summary>
+    void MoveToReportedPoint(WeightSpace space) { }
 }
 
 /// <summary>The only point of a one-control-point space.</summary>

@@ -83,6 +83,7 @@ public static class Trainer
                     if ((b & 15) == 0 || b == batches - 1)
                         progress?.Report(new TrainingProgress(epoch, job.Epochs, b + 1, batches, reports.LastOrDefault()));
                 }
+                job.Sampler.MoveToReportedPoint(space);
                 double trainNll = nllSum.item<double>() / job.Train.Examples;
                 double trainError = 100.0 * wrong.item<long>() / job.Train.Examples;
                 double norm;

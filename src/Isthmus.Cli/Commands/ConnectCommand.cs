@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Isthmus.Experiments;
+using Isthmus.Space;
+
+namespace Isthmus.Cli.Commands;
+
+internal static class ConnectCommand
+{
+    public static Command Create()
+    {
+        var from = new Option<string?>("--from") { Description = "Start endpoint: a finished `isthmus train` run folder." };
+        var to = new Option<string?>("--to") { Description = "End endpoint: a finished `isthmus train` run folder of the same architecture and data." };
+        var curve = new Option<string>("--curve") { Description = "Curve family: bezier, polychain, or segment (the straight line; trains nothing).", DefaultValueFactory = _ => "bezier" };
+        curve.AcceptOnlyFromAmong([.. CurveFamily.Names]);
+        var bends = new Option<int?>("--bends") { Description = "Number of bends between the endpoints (default 1, as in the paper, for bezier and polychain; 0 for segment)." };
+        var init = new Option<string>("--init") { Description = "Bends start on the segment at their own t (linear), as copies of the start endpoint (start), or freshly initialised from --seed (random).", DefaultValueFactory = _ => "linear" };
+        init.AcceptOnlyFromAmong([.. BendInit.Names]);
+        var freeStart = new Option<bool>("--free-start") { Description = "Train the start endpoint too (fixed by default)." };
+        var freeEnd = new Option<bool>("--free-end") { Description = "Train the end endpoint too (fixed by default)." };
+        var sgd = new SgdOptions(
+            seedDescription: "Random seed (the t drawn per minibatch, batch order, dropout, --init random).",
+            saveEveryDescription: "Keep checkpoint-<epoch>.safetensors (every control point) every K epochs (0 = only the final curve).");
+        var wd = new Option<double?>("--wd") { Description = "Weight decay on the point φ(t) (default: the start run's --wd)." };
+        var dataRoot = CommonOptions.DataRoot();
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var output = CommonOptions.Out();
+        var force = CommonOptions.Force();
+        var resume = CommonOptions.Resume();
+
+        var command = new Command("connect", """
+            Train a curve between two trained networks along which the loss stays low (Garipov et al. 2018, eq. 2: one
+            t ~ U(0,1) per minibatch, SGD on the bends, weight decay on the point). Architecture, data and --wd come from
+            the --from run. Writes curve.safetensors (every control point), metrics.csv (per epoch, at the midpoint
+            t = 0.5) and manifest.json to --out; `isthmus eval-curve --run DIR` then measures the curve.
+
+            Examples:
+              ./isthmus connect --from runs/a --to runs/b --curve bezier --bends 1 --epochs 10 --out runs/bezier
+              ./isthmus connect --from runs/a --to runs/b --curve polychain --bends 3 --lr 0.015 --out runs/chain
+              ./isthmus connect --from runs/a --to runs/b --curve segment --out runs/segment    (no training)
+              ./isthmus connect --out runs/bezier --resume        (continue an interrupted run)
+            """);
+        foreach (var o in new Option[] { from, to, curve, bends, init, freeStart, freeEnd })
+            command.Options.Add(o);
+        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, threads, device, output, force, resume })
+            command.Options.Add(o);
+
+        command.SetAction(CommandRunner.Guard((parse, io, ct) =>
+        {
+            var settings = new ConnectSettings
+            {
+                From = parse.GetValue(from) ?? "",
+                To = parse.GetValue(to) ?? "",
+                Out = parse.GetValue(output)!,
+                Curve = parse.GetValue(curve)!,
+                Bends = parse.GetValue(bends),
+                Init = parse.GetValue(init)!,
+                FreeStart = parse.GetValue(freeStart),
+                FreeEnd = parse.GetValue(freeEnd),
+                Epochs = parse.GetValue(sgd.Epochs),
+                BatchSize = parse.GetValue(sgd.BatchSize),
+                Lr = parse.GetValue(sgd.Lr),
+                Momentum = parse.GetValue(sgd.Momentum),
+                WeightDecay = parse.GetValue(wd),
+                Schedule = parse.GetValue(sgd.Schedule)!,
+                Seed = parse.GetValue(sgd.Seed),
+                SaveEvery = parse.GetValue(sgd.SaveEvery),
+                DataRoot = parse.GetValue(dataRoot),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+                Force = parse.GetValue(force),
+                Resume = parse.GetValue(resume),
+                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
+            };
+            if ((settings.From == "") != (settings.To == ""))
+                throw new IsthmusException("connect needs both --from and --to; see `isthmus connect --help`.");
+            var outcome = TrainingProgressBar.Run(io, "connect", progress => ConnectRecipe.Run(settings, progress, io.Info, ct));
+            var mid = outcome.Midpoint;
+            var json = new JsonObject
+            {
+                ["run"] = outcome.RunPath,
+                ["already_complete"] = outcome.AlreadyComplete,
+                ["curve"] = outcome.Curve,
+                ["bends"] = outcome.Bends,
+                ["midpoint"] = TrainRecipe.FinalMetrics(mid.TrainLoss, mid.Train, mid.Test, text: false),
+                ["seconds_per_epoch"] = outcome.Epochs.Count == 0 ? null : Math.Round(outcome.Epochs.Average(e => e.Seconds), 3),
+                ["seconds"] = Math.Round(outcome.Seconds, 2),
+            };
+            var what = outcome.Bends == 0 ? outcome.Curve : $"{outcome.Curve} curve ({outcome.Bends} bend{(outcome.Bends == 1 ? "" : "s")})";
+            var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";
+            io.Result($"connected {settings.Out} with a {what}{note}: midpoint train loss {mid.TrainLoss:F4}, test error {mid.Test.Error:F2}%; measure it with `isthmus eval-curve --run {settings.Out}`", json);
+            return 0;
+        }));
+        return command;
+    }
+}

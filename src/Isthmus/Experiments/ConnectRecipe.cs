@@ -1,0 +1,191 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Isthmus.Evaluation;
+using Isthmus.Nn;
+using Isthmus.Space;
+using Isthmus.Storage;
+using Isthmus.Training;
+
+namespace Isthmus.Experiments;
+
+/// <summary>
+/// The result of <c>ConnectRecipe.Run</c>: the run folder, the curve, metrics of its midpoint φ(½) with batch norm
+/// recomputed for it (the curve's full evaluation is <c>eval-curve</c>'s), the epochs trained by this call.
+/// </summary>
+public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, PointMetrics Midpoint, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
+
+/// <summary>
+/// <c>isthmus connect</c> (Garipov et al. 2018, §3): a curve φθ(t) = Σ_k c_k(t)·w_k between two trained networks,
+/// trained by eq. (2) — one t ~ U(0,1) per minibatch, an SGD step on the bends only, weight decay on the point
+/// φθ(t). Writes <c>curve.safetensors</c> (every control point, <see cref="SpaceFile"/> format), metrics.csv (per
+/// epoch, at the midpoint) and the manifest that <see cref="CurveRun"/> reads back.
+/// </summary>
+public static class ConnectRecipe
+{
+    public static ConnectOutcome Run(ConnectSettings s, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default) =>
+        Run(s, session: null, progress, log, ct);
+
+    /// <summary>Connects on the data of an open <paramref name="session"/> (owned by the caller), which must be the endpoints' data set.</summary>
+    public static ConnectOutcome Run(ConnectSettings s, Session? session, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Validate(s);
+        // The endpoints are checked before --out is touched, so a refused pair leaves no folder behind.
+        bool given = s.From != "" || s.To != "";
+        if (!given && !s.Resume)
+            throw new IsthmusException("connect needs --from and --to (or --resume to continue a run in --out); see `isthmus connect --help`.");
+        if (given) s = s with { From = Path.GetFullPath(s.From), To = Path.GetFullPath(s.To) };
+        var (a, b) = given ? EndpointRun.OpenPair(s.From, s.To) : default;
+        var run = RunDirectory.Create(s.Out, "connect", s.Force, s.Resume);
+        if (run.Resumed)
+        {
+            s = SettingsFrom(run, s);
+            if (run.Status == "complete") return Finished(run, s);
+            (a, b) = EndpointRun.OpenPair(s.From, s.To);
+        }
+        else if (!given)
+        {
+            throw new IsthmusException($"{s.Out} holds no run to resume; pass --from and --to to start one.");
+        }
+        s = s with { WeightDecay = s.WeightDecay ?? a.WeightDecay, Bends = s.BendsOrDefault };
+        double wd = s.WeightDecay.Value;
+        var family = CurveFamily.Create(s.Curve, s.Bends.Value);
+        int end = family.Bends + 1;
+
+        using var opened = session is null ? Session.Open(a.Data, s.DataRoot, a.Val, s.Threads, s.Device, a.Subset, log) : null;
+        session ??= opened!;
+        if (session.Data.Name != a.Data)
+            throw new IsthmusException($"The endpoints {a.Path} and {b.Path} were trained on {a.Data}, not on {session.Data.Name}.");
+        using var net = session.Build(a.Architecture, family.ControlPoints, s.Seed);
+        using var space = net.Space;
+        Checkpoint.Load(a.ModelFile, net, controlPoint: 0);
+        Checkpoint.Load(b.ModelFile, net, controlPoint: end);
+        BendInit.Apply(space, family, s.Init);
+        space.SetTrainable(0, s.FreeStart);
+        space.SetTrainable(end, s.FreeEnd);
+        var sampler = new CurveSampler(family);
+        sampler.MoveToReportedPoint(space);
+        // Decay acts on the point φ(t) (PushGradientsToControls), not on the control points: the optimiser's is 0.
+        using var optimizer = new Sgd(space.TrainableTensors(), s.Momentum, weightDecay: 0);
+        bool trains = optimizer.Parameters.Count > 0;
+        var history = new List<EpochReport>();
+        int start = 0;
+        if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out start, history))
+            log?.Invoke($"Resuming {s.Out} after epoch {start} of {s.Epochs}.");
+        Describe(run, s, family, a, b, session, net, trains);
+
+        if (trains)
+        {
+            var job = new TrainingJob
+            {
+                Network = net,
+                Train = BatchSources.Training(session.Data, s.BatchSize, s.Seed),
+                Eval = BatchSources.Evaluation(session.Data),
+                Schedule = Schedules.Create(s.Schedule, s.Lr),
+                Optimizer = optimizer,
+                WeightDecay = wd,
+                Epochs = s.Epochs,
+                Seed = s.Seed,
+                Sampler = sampler,
+                StartEpoch = start,
+                EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, s.SaveEvery,
+                    (path, metadata) => SpaceFile.Save(path, net, metadata)),
+            };
+            Trainer.Run(job, progress, ct);
+        }
+
+        log?.Invoke("Evaluating the curve's midpoint (batch norm recomputed)...");
+        sampler.MoveTo(space, 0.5);
+        var midpoint = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd).Evaluate(net, ct);
+        SpaceFile.Save(run.File(CurveRun.CurveFile), net, new Dictionary<string, string> { ["isthmus.curve"] = family.Name });
+        run.Manifest["midpoint"] = MidpointJson(midpoint, session.Data.Kind == Data.DataKind.Text);
+        run.Manifest["timing"] = TrainingRecord.Timing(history);
+        run.Complete();
+        ResumeState.Delete(run);
+        return new ConnectOutcome(run.Path, family.Name, family.Bends, midpoint, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+    }
+
+    /// <summary>Names of the control points in manifests: start, bend.1 … bend.n, end.</summary>
+    public static string ControlPointName(int k, CurveFamily family) =>
+        k == 0 ? "start" : k == family.Bends + 1 ? "end" : $"bend.{k}";
+
+    private static void Validate(ConnectSettings s)
+    {
+        new SgdHyperparameters(s.Epochs, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay ?? 0, s.Schedule, s.Seed, s.SaveEvery).Validate();
+        if (s.Curve == "segment" && s.BendsOrDefault != 0)
+            throw new IsthmusException($"A segment has no bends; drop --bends {s.BendsOrDefault} or choose --curve bezier or polychain.");
+        CurveFamily.Create(s.Curve, s.BendsOrDefault);
+        BendInit.Check(s.Init);
+    }
+
+    private static void Describe(RunDirectory run, ConnectSettings s, CurveFamily family, EndpointRun a, EndpointRun b, Session session, Network net, bool trains)
+    {
+        var m = run.Manifest;
+        m["arguments"] = TrainingRecord.Arguments(s.CommandLine);
+        m["architecture"] = Manifests.Architecture(net.Spec);
+        m["data"] = Manifests.Data(session.Data);
+        var points = new JsonArray();
+        for (int k = 0; k < family.ControlPoints; k++)
+        {
+            var point = new JsonObject { ["name"] = ControlPointName(k, family), ["fixed"] = !net.Space.IsTrainable(k) };
+            if (k == 0) point["source"] = a.Path;
+            else if (k == family.Bends + 1) point["source"] = b.Path;
+            else point["init"] = s.Init;
+            points.Add(point);
+        }
+        m["space"] = new JsonObject
+        {
+            ["kind"] = "curve",
+            ["family"] = family.Name,
+            ["bends"] = family.Bends,
+            ["parameters"] = net.Layout.TotalElements,
+            ["file"] = CurveRun.CurveFile,
+            ["init"] = s.Init,
+            ["sampler"] = new CurveSampler(family).Name,
+            ["control_points"] = points,
+        };
+        m["endpoints"] = new JsonObject
+        {
+            ["start"] = new JsonObject { ["run"] = a.Path, ["test_error"] = a.TestError },
+            ["end"] = new JsonObject { ["run"] = b.Path, ["test_error"] = b.TestError },
+        };
+        m["hyperparameters"] = new SgdHyperparameters(trains ? s.Epochs : 0, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay!.Value, s.Schedule, s.Seed, s.SaveEvery).ToManifest(a.Val, a.Subset);
+        m["platform"] = TrainingRecord.Platform(session);
+        m["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
+        run.SaveManifest();
+    }
+
+    private static JsonObject MidpointJson(PointMetrics p, bool text)
+    {
+        var o = new JsonObject { ["t"] = 0.5 };
+        foreach (var (k, v) in TrainRecipe.FinalMetrics(p.TrainLoss, p.Train, p.Test, text).ToList()) o[k] = v?.DeepClone();
+        return o;
+    }
+
+    /// <summary>The settings a resumed run continues with: its manifest's, with this invocation's output, thread, device and data-root choices.</summary>
+    private static ConnectSettings SettingsFrom(RunDirectory run, ConnectSettings given)
+    {
+        var node = run.Manifest["settings"] as JsonObject
+                   ?? throw new IsthmusException($"{run.Path}/manifest.json records no settings to resume from; start the run again with --force.");
+        var saved = node.Deserialize<ConnectSettings>(Json.Options)
+                    ?? throw new IsthmusException($"{run.Path}/manifest.json holds unreadable settings; start the run again with --force.");
+        return saved with
+        {
+            Out = given.Out,
+            Threads = given.Threads,
+            Device = given.Device,
+            DataRoot = given.DataRoot,
+            CommandLine = given.CommandLine,
+            Force = false,
+            Resume = true,
+        };
+    }
+
+    private static ConnectOutcome Finished(RunDirectory run, ConnectSettings s)
+    {
+        var mid = run.Manifest["midpoint"];
+        double Get(string key) => mid?[key]?.GetValue<double>() ?? double.NaN;
+        var point = new PointMetrics(Get("train_loss"), new Metrics(Get("train_nll"), Get("train_error"), 0), new Metrics(Get("test_nll"), Get("test_error"), 0));
+        return new ConnectOutcome(run.Path, s.Curve, s.BendsOrDefault, point, [], 0, AlreadyComplete: true);
+    }
+}

@@ -1,0 +1,38 @@
+using Isthmus.Nn;
+using Isthmus.Storage;
+
+namespace Isthmus.Experiments;
+
+/// <summary>A finished <c>train</c> run read back as an endpoint of a curve: where its weights are and what it was trained on.</summary>
+public sealed record EndpointRun(string Path, string ModelFile, ArchitectureSpec Architecture, string Data, int Val, int Subset, double WeightDecay, double? TestError)
+{
+    public static EndpointRun Open(string path)
+    {
+        var run = RunDirectory.Open(path);
+        var model = run.File(TrainRecipe.ModelFile);
+        if (run.Status != "complete" || !File.Exists(model))
+            throw new IsthmusException($"{path} has no finished {TrainRecipe.ModelFile} (status '{run.Status}'); finish it with `isthmus train --out {path} --resume` before connecting it.");
+        var h = run.Manifest["hyperparameters"];
+        return new EndpointRun(run.Path, model,
+            Manifests.ReadArchitecture(run.Manifest["architecture"], path),
+            run.Manifest["data"]?["name"]?.GetValue<string>() ?? throw new IsthmusException($"{path}/manifest.json names no data set; the run folder is damaged."),
+            h?["val"]?.GetValue<int>() ?? 0,
+            h?["subset"]?.GetValue<int>() ?? 0,
+            h?["wd"]?.GetValue<double>() ?? 0,
+            run.Manifest["final"]?["test_error"]?.GetValue<double>());
+    }
+
+    /// <summary>What a curve needs the two endpoints to share, as one phrase: "mlp(widths=800,800) on mnist".</summary>
+    public string Describe() =>
+        $"{Architecture} on {Data}" + (Val == 0 ? "" : $" --val {Val}") + (Subset == 0 ? "" : $" --subset {Subset}");
+
+    /// <summary>Opens both endpoints and refuses a pair that no curve can join (other architecture, data set, hold-out or subset).</summary>
+    public static (EndpointRun Start, EndpointRun End) OpenPair(string from, string to)
+    {
+        var a = Open(from);
+        var b = Open(to);
+        if (!a.Architecture.Equals(b.Architecture) || a.Data != b.Data || a.Val != b.Val || a.Subset != b.Subset)
+            throw new IsthmusException($"Cannot connect {from} and {to}: {from} is {a.Describe()} but {to} is {b.Describe()}; both endpoints must be the same architecture trained on the same data.");
+        return (a, b);
+    }
+}

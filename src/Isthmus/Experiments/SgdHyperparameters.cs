@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using Isthmus.Training;
+
+namespace Isthmus.Experiments;
+
+/// <summary>
+/// The knobs every SGD-trained run shares (<c>train</c>, <c>connect</c>, ...): validated once, written to the
+/// manifest's <c>hyperparameters</c> section under the same keys by every command.
+/// </summary>
+public sealed record SgdHyperparameters(int Epochs, int BatchSize, double Lr, double Momentum, double WeightDecay, string Schedule, long Seed, int SaveEvery)
+{
+    public static SgdHyperparameters Of(TrainSettings s) =>
+        new(s.Epochs, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay, s.Schedule, s.Seed, s.SaveEvery);
+
+    /// <summary>Throws one sentence per bad value, naming its command-line flag.</summary>
+    public void Validate(int minimumEpochs = 1)
+    {
+        if (Epochs < minimumEpochs) throw new IsthmusException($"--epochs must be at least {minimumEpochs} (got {Epochs}).");
+        if (BatchSize < 1) throw new IsthmusException($"--batch-size must be at least 1 (got {BatchSize}).");
+        if (!(Lr > 0) || !double.IsFinite(Lr)) throw new IsthmusException($"--lr must be a positive number (got {Lr}).");
+        if (Momentum < 0 || Momentum >= 1) throw new IsthmusException($"--momentum must be in [0, 1) (got {Momentum}).");
+        if (WeightDecay < 0) throw new IsthmusException($"--wd must not be negative (got {WeightDecay}).");
+        if (SaveEvery < 0) throw new IsthmusException($"--save-every must not be negative (got {SaveEvery}).");
+        Schedules.Create(Schedule, Lr);
+    }
+
+    /// <summary>The manifest's <c>hyperparameters</c> section.</summary>
+    public JsonObject ToManifest(int val, int subset) => new()
+    {
+        ["epochs"] = Epochs,
+        ["batch_size"] = BatchSize,
+        ["lr"] = Lr,
+        ["momentum"] = Momentum,
+        ["wd"] = WeightDecay,
+        ["schedule"] = Schedule,
+        ["seed"] = Seed,
+        ["save_every"] = SaveEvery,
+        ["val"] = val,
+        ["subset"] = subset,
+    };
+}
