@@ -10,7 +10,7 @@ namespace Isthmus.Experiments;
 
 /// <summary>
 /// The result of <c>ConnectRecipe.Run</c>: the run folder, the curve, metrics of its midpoint φ(½) with batch norm
-/// recomputed for it (the curve's full evaluation is <c>eval-curve</c>'s), the epochs trained by this call.
+/// recomputed for it (the curve's full evaluation is <c>eval-curve</c>'s), every epoch of the run (resumed ones included).
 /// </summary>
 public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, PointMetrics Midpoint, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
 
