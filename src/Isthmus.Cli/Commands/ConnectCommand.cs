@@ -32,8 +32,9 @@ internal static class ConnectCommand
         var command = new Command("connect", """
             Train a curve between two trained networks along which the loss stays low (Garipov et al. 2018, eq. 2: one
             t ~ U(0,1) per minibatch, SGD on the bends, weight decay on the point). Architecture, data and --wd come from
-            the --from run. Writes curve.safetensors (every control point), metrics.csv (per epoch, at the midpoint
-            t = 0.5) and manifest.json to --out; `isthmus eval-curve --run DIR` then measures the curve.
+            the --from run. Writes curve.safetensors (every control point), metrics.csv (per epoch: train columns are
+            running means over the sampled t, test columns the midpoint t = 0.5) and manifest.json (with the midpoint's
+            metrics, batch norm recomputed) to --out; `isthmus eval-curve --run DIR` then measures the whole curve.
 
             Examples:
               ./isthmus connect --from runs/a --to runs/b --curve bezier --bends 1 --epochs 10 --out runs/bezier

@@ -18,7 +18,9 @@ public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, Poi
 /// <c>isthmus connect</c> (Garipov et al. 2018, §3): a curve φθ(t) = Σ_k c_k(t)·w_k between two trained networks,
 /// trained by eq. (2) — one t ~ U(0,1) per minibatch, an SGD step on the bends only, weight decay on the point
 /// φθ(t). Writes <c>curve.safetensors</c> (every control point, <see cref="SpaceFile"/> format), metrics.csv (per
-/// epoch, at the midpoint) and the manifest that <see cref="CurveRun"/> reads back.
+/// epoch: train columns are running means over the sampled t as in the reference code, test columns are the
+/// midpoint φ(½) with the running batch-norm statistics — only indicative for batch-norm nets) and the manifest
+/// that <see cref="CurveRun"/> reads back, with the midpoint's metrics after batch norm is recomputed for it.
 /// </summary>
 public static class ConnectRecipe
 {
@@ -32,8 +34,10 @@ public static class ConnectRecipe
         Validate(s);
         // The endpoints are checked before --out is touched, so a refused pair leaves no folder behind.
         bool given = s.From != "" || s.To != "";
-        if (!given && !s.Resume)
-            throw new IsthmusException("connect needs --from and --to (or --resume to continue a run in --out); see `isthmus connect --help`.");
+        if (!given && !(s.Resume && Directory.Exists(s.Out)))
+            throw new IsthmusException(s.Resume
+                ? $"{s.Out} holds no run to resume; pass --from and --to to start one."
+                : "connect needs --from and --to (or --resume to continue a run in --out); see `isthmus connect --help`.");
         if (given) s = s with { From = Path.GetFullPath(s.From), To = Path.GetFullPath(s.To) };
         var (a, b) = given ? EndpointRun.OpenPair(s.From, s.To) : default;
         var run = RunDirectory.Create(s.Out, "connect", s.Force, s.Resume);
@@ -42,10 +46,6 @@ public static class ConnectRecipe
             s = SettingsFrom(run, s);
             if (run.Status == "complete") return Finished(run, s);
             (a, b) = EndpointRun.OpenPair(s.From, s.To);
-        }
-        else if (!given)
-        {
-            throw new IsthmusException($"{s.Out} holds no run to resume; pass --from and --to to start one.");
         }
         s = s with { WeightDecay = s.WeightDecay ?? a.WeightDecay, Bends = s.BendsOrDefault };
         double wd = s.WeightDecay.Value;
