@@ -1,7 +1,6 @@
 using Isthmus.Nn;
 using Isthmus.Space;
 using Isthmus.Storage;
-using Isthmus.Tests.Data;
 using Isthmus.Tests.Nn;
 using Isthmus.Training;
 using static TorchSharp.torch;

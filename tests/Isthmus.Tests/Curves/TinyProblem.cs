@@ -1,7 +1,6 @@
 using Isthmus.Data;
 using Isthmus.Experiments;
 using Isthmus.Nn;
-using Isthmus.Tests.Data;
 using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Curves;
