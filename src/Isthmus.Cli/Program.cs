@@ -15,4 +15,6 @@ foreach (var option in GlobalOptions.All) root.Options.Add(option);
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(EvalCurveCommand.Create());
+root.Subcommands.Add(PlaneCommand.Create());
 return CommandRunner.Invoke(root, args);

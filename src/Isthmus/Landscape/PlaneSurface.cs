@@ -16,6 +16,7 @@ public sealed class PlaneSurface
     public required double[,] TestNll { get; init; }
     public required double[,] TestError { get; init; }
     public required double SecondsPerPoint { get; init; }
+    public required bool BatchNormRecomputed { get; init; }
 
     /// <summary>
     /// Evaluates every grid point w1 + x·û + y·v̂ of <paramref name="plane"/> with <paramref name="evaluator"/>
@@ -50,6 +51,7 @@ public sealed class PlaneSurface
         {
             X = xs, Y = ys, TrainLoss = loss, TrainNll = trainNll, TrainError = trainError, TestNll = testNll, TestError = testError,
             SecondsPerPoint = clock.Elapsed.TotalSeconds / (nx * ny),
+            BatchNormRecomputed = net.HasBatchNorm,
         };
     }
 }
