@@ -52,7 +52,7 @@ public sealed class Plane : IDisposable
             using var _ = no_grad();
             var u = new Tensor[layout.Count];
             var d = new Tensor[layout.Count];
-            double uu = 0, du = 0;
+            double uu = 0, du = 0, dd = 0;
             for (int p = 0; p < layout.Count; p++)
             {
                 using var w1 = Combine(source, p, a1);
@@ -63,6 +63,7 @@ public sealed class Plane : IDisposable
                 d[p] = w3.sub(w1).DetachFromDisposeScope();
                 uu += Dot(u[p], u[p]);
                 du += Dot(d[p], u[p]);
+                dd += Dot(d[p], d[p]);
             }
             double uNorm = Math.Sqrt(uu);
             if (!(uNorm > 0)) throw new IsthmusException("The first two points of the plane are the same weights; choose three distinct points.");
@@ -73,7 +74,8 @@ public sealed class Plane : IDisposable
                 vv += Dot(d[p], d[p]);
             }
             double vNorm = Math.Sqrt(vv);
-            if (!(vNorm > 1e-9 * uNorm)) throw new IsthmusException("The three points of the plane lie on one line; choose a third point off the line through the first two.");
+            // float32 weights: a v shorter than 1e-5 of the spans is rounding noise, not a direction.
+            if (!(vNorm > 1e-5 * Math.Max(uNorm, Math.Sqrt(dd)))) throw new IsthmusException("The three points of the plane lie on one line; choose a third point off the line through the first two.");
             for (int p = 0; p < layout.Count; p++)
             {
                 using (var uh = u[p].div(uNorm)) space.SetControl(1, p, uh);

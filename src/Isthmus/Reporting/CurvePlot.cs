@@ -13,8 +13,9 @@ public static class CurvePlot
 {
     public static void Save(string path, string title, IReadOnlyList<CurveSeries> series, int width = 1200, int height = 450)
     {
-        var loss = new Plot();
-        var error = new Plot();
+        var multiplot = new Multiplot(); // starts with one plot
+        var loss = multiplot.GetPlot(0);
+        var error = multiplot.AddPlot();
         var colors = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3 };
         double lmin = double.PositiveInfinity, lmax = double.NegativeInfinity;
         for (int s = 0; s < series.Count; s++)
@@ -36,8 +37,8 @@ public static class CurvePlot
         double pad = Math.Max(0.05, 0.05 * (lmax - lmin));
         loss.Axes.SetLimitsY(lmin - pad, lmax + pad);
         loss.Axes.Left.TickGenerator = PlotStyle.LogTicks(lmin - pad, lmax + pad);
-        loss.Title($"{title}: train loss (NLL + L2)");
-        loss.YLabel("train loss (log scale)");
+        loss.Title($"{title}: train loss");
+        loss.YLabel("train loss = NLL + L2 (log scale)");
         error.Title($"{title}: test error");
         error.YLabel("test error (%)");
         foreach (var p in new[] { loss, error })
@@ -46,9 +47,6 @@ public static class CurvePlot
             p.Axes.SetLimitsX(-0.02, 1.02);
             p.ShowLegend(Alignment.UpperRight);
         }
-        var multiplot = new Multiplot();
-        multiplot.AddPlot(loss);
-        multiplot.AddPlot(error);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         PlotStyle.SavePng(path, () => multiplot.Render(width, height));
     }

@@ -22,7 +22,7 @@ internal static class PlotStyle
                     double v = m * Math.Pow(10, e), l = Math.Log10(v);
                     if (l >= log10Min - 1e-9 && l <= log10Max + 1e-9) candidates.Add(v);
                 }
-            if (candidates.Count >= 3) break;
+            if (candidates.Count >= 4) break;
         }
         if (candidates.Count < 2)
         {
