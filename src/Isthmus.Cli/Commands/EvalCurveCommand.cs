@@ -43,7 +43,7 @@ internal static class EvalCurveCommand
             var settings = new EvalCurveSettings
             {
                 Run = parse.GetValue(run),
-                Segment = parse.GetValue(segment),
+                Segment = parse.GetValue(segment) is { Length: > 0 } pair ? pair : null,
                 TrivialFrom = parse.GetValue(from),
                 Out = parse.GetValue(output),
                 Points = parse.GetValue(points),

@@ -37,7 +37,7 @@ internal static class PlaneCommand
             var settings = new PlaneSettings
             {
                 Run = parse.GetValue(run),
-                Points = parse.GetValue(points),
+                Points = parse.GetValue(points) is { Length: > 0 } three ? three : null,
                 Grid = parse.GetValue(grid),
                 Margin = parse.GetValue(margin),
                 BendsUsed = ReadIndices(parse.GetValue(bendsUsed)),

@@ -31,6 +31,7 @@ public static class PlanePlot
         double dx = (x[^1] - x[0]) / (nx - 1), dy = (y[^1] - y[0]) / (ny - 1);
         heatmap.Extent = new CoordinateRect(x[0] - dx / 2, x[^1] + dx / 2, y[0] - dy / 2, y[^1] + dy / 2);
         heatmap.ManualRange = new ScottPlot.Range(zmin, zmax);
+        heatmap.Smooth = true;
 
         var points = new Coordinates3d[ny, nx];
         for (int j = 0; j < ny; j++) for (int i = 0; i < nx; i++) points[j, i] = new Coordinates3d(x[i], y[j], log[j * nx + i]);
@@ -39,6 +40,7 @@ public static class PlanePlot
         contours.ContourLineLevels = Enumerable.Range(1, levels).Select(k => zmin + (zmax - zmin) * k / (levels + 1)).ToArray();
         contours.LineColor = Colors.White.WithAlpha(0.6);
         contours.LineWidth = 1;
+        contours.LabelStyle.IsVisible = false; // its labels would read log10 values; the colour bar carries the units
 
         if (curve is { Count: > 1 })
         {
