@@ -8,7 +8,10 @@ using static TorchSharp.torch;
 namespace Isthmus.Evaluation;
 
 /// <summary>One evaluated point of a curve.</summary>
+/// <param name="T">Its t.</param>
+/// <param name="Metrics">Train and test metrics at φ(t), batch norm recomputed.</param>
 /// <param name="EnsembleWithStartError">Error (%) of the ensemble of φ(t_0) and φ(t) (Fig. 2 right); NaN for token streams.</param>
+/// <param name="Seconds">Time spent on this point.</param>
 public sealed record CurvePoint(double T, PointMetrics Metrics, double EnsembleWithStartError, double Seconds);
 
 /// <summary>
@@ -81,8 +84,12 @@ public static class CurveEvaluator
         IProgress<GridProgress>? progress = null, CancellationToken ct = default) =>
         Evaluate(net, family.Coefficients, ts, evaluator, progress, ct);
 
+    /// <param name="net">A network bound to the curve's weight space.</param>
     /// <param name="coefficients">c(t) for the network's space (length = its control points).</param>
     /// <param name="ts">Grid of t, increasing; the ensemble column pairs each point with the first.</param>
+    /// <param name="evaluator">Scores each point (batch norm recomputed).</param>
+    /// <param name="progress">Reported after each point.</param>
+    /// <param name="ct">Cancels between (and inside) points.</param>
     public static CurveEvaluation Evaluate(Network net, Func<double, double[]> coefficients, IReadOnlyList<double> ts, PointEvaluator evaluator,
         IProgress<GridProgress>? progress = null, CancellationToken ct = default)
     {

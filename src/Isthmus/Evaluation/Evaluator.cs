@@ -7,6 +7,9 @@ namespace Isthmus.Evaluation;
 /// <summary>Scores a network at its current point on a split, in eval mode, with one host synchronisation at the end.</summary>
 public static class Evaluator
 {
+    /// <param name="net">The network, scored at its space's current point.</param>
+    /// <param name="data">The split.</param>
+    /// <param name="ct">Cancels between batches.</param>
     /// <param name="observe">Optional: sees each batch's (index, logits, targets) inside the batch's scope, e.g. to
     /// collect softmax outputs for an ensemble without a second pass over the split.</param>
     public static Metrics Evaluate(Network net, IBatchSource data, CancellationToken ct = default, Action<int, Tensor, Tensor>? observe = null)

@@ -17,6 +17,8 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// <summary>The evaluation split this evaluator scores (for callers that align per-example outputs with it).</summary>
     public IBatchSource Eval => eval;
 
+    /// <param name="net">The network, scored at its space's current point.</param>
+    /// <param name="ct">Cancels between batches.</param>
     /// <param name="observeEval">Optional: sees each evaluation-split batch's (index, logits, targets); see <see cref="Evaluator.Evaluate"/>.</param>
     public PointMetrics Evaluate(Network net, CancellationToken ct = default, Action<int, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? observeEval = null)
     {
