@@ -11,7 +11,18 @@ public sealed record PlaneMarker(string Label, double X, double Y);
 /// </summary>
 public static class PlanePlot
 {
+    /// <param name="path">PNG to write (atomically).</param>
+    /// <param name="title">Title above the picture.</param>
+    /// <param name="metric">Colour-bar label, e.g. "train loss".</param>
+    /// <param name="x">Grid x coordinates (along û).</param>
+    /// <param name="y">Grid y coordinates (along v̂).</param>
     /// <param name="values">[row j][column i] = the metric at (x[i], y[j]).</param>
+    /// <param name="markers">Points to mark and label.</param>
+    /// <param name="curve">Projected curve to draw, or null.</param>
+    /// <param name="curveName">Its legend entry.</param>
+    /// <param name="levels">Number of contour levels, evenly spaced in log10.</param>
+    /// <param name="width">Picture width in pixels.</param>
+    /// <param name="height">Picture height in pixels.</param>
     public static void Save(string path, string title, string metric, double[] x, double[] y, double[,] values,
         IReadOnlyList<PlaneMarker> markers, IReadOnlyList<(double X, double Y)>? curve, string curveName = "curve",
         int levels = 12, int width = 800, int height = 700)
