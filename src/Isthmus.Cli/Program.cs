@@ -16,4 +16,6 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ConnectCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(EvalCurveCommand.Create());
+root.Subcommands.Add(PlaneCommand.Create());
 return CommandRunner.Invoke(root, args);

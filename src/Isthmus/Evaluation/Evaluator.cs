@@ -7,7 +7,12 @@ namespace Isthmus.Evaluation;
 /// <summary>Scores a network at its current point on a split, in eval mode, with one host synchronisation at the end.</summary>
 public static class Evaluator
 {
-    public static Metrics Evaluate(Network net, IBatchSource data, CancellationToken ct = default)
+    /// <param name="net">The network, scored at its space's current point.</param>
+    /// <param name="data">The split.</param>
+    /// <param name="ct">Cancels between batches.</param>
+    /// <param name="observe">Optional: sees each batch's (index, logits, targets) inside the batch's scope, e.g. to
+    /// collect softmax outputs for an ensemble without a second pass over the split.</param>
+    public static Metrics Evaluate(Network net, IBatchSource data, CancellationToken ct = default, Action<int, Tensor, Tensor>? observe = null)
     {
         bool wasTraining = net.Training;
         net.Training = false;
@@ -28,6 +33,7 @@ public static class Evaluator
                     var logits = net.Forward(x);
                     nllSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
                     wrong.add_(logits.argmax(1).ne(y).sum());
+                    observe?.Invoke(i, logits, y);
                 }
                 long n = data.Examples;
                 return new Metrics(nllSum.item<double>() / n, 100.0 * wrong.item<long>() / n, n);

@@ -14,11 +14,17 @@ public sealed record PointMetrics(double TrainLoss, Metrics Train, Metrics Test)
 /// </summary>
 public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource eval, double weightDecay, int? batchNormBatches = null)
 {
-    public PointMetrics Evaluate(Network net, CancellationToken ct = default)
+    /// <summary>The evaluation split this evaluator scores (for callers that align per-example outputs with it).</summary>
+    public IBatchSource Eval => eval;
+
+    /// <param name="net">The network, scored at its space's current point.</param>
+    /// <param name="ct">Cancels between batches.</param>
+    /// <param name="observeEval">Optional: sees each evaluation-split batch's (index, logits, targets); see <see cref="Evaluator.Evaluate"/>.</param>
+    public PointMetrics Evaluate(Network net, CancellationToken ct = default, Action<int, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? observeEval = null)
     {
         BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
         var train = Evaluator.Evaluate(net, trainForEvaluation, ct);
-        var test = Evaluator.Evaluate(net, eval, ct);
+        var test = Evaluator.Evaluate(net, eval, ct, observeEval);
         double norm;
         using (var sq = net.Space.SquaredNorm()) norm = sq.item<float>();
         return new PointMetrics(Metrics.Loss(train.Nll, weightDecay, norm), train, test);

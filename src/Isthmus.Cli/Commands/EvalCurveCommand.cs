@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Isthmus.Experiments;
+
+namespace Isthmus.Cli.Commands;
+
+internal static class EvalCurveCommand
+{
+    public static Command Create()
+    {
+        var run = new Option<string?>("--run") { Description = "A finished `isthmus connect` folder (results go into it unless --out)." };
+        var segment = new Option<string[]?>("--segment") { Description = "Two finished train runs: evaluate the straight segment between them (needs --out).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var curve = new Option<string?>("--curve") { Description = "trivial: the trivial curve of A.8 from --from RUN (ReLU nets without batch norm; evaluation only)." };
+        curve.AcceptOnlyFromAmong("trivial");
+        var from = new Option<string?>("--from") { Description = "With --curve trivial: the train run the curve ends at." };
+        var points = new Option<int>("--points") { Description = "Equally spaced t values from 0 to 1 (the reference code: 61).", DefaultValueFactory = _ => 61 };
+        var bn = BatchNormOption();
+        var withSegment = new Option<bool>("--with-segment") { Description = "With --run: also evaluate the segment between the curve's endpoints (segment.json) and draw it dashed." };
+        var output = CommonOptions.Out(required: false);
+        output.Description = "Folder to write (default with --run: the curve run itself; re-evaluating replaces its curve.* files).";
+        var force = CommonOptions.Force();
+        var dataRoot = CommonOptions.DataRoot();
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var command = new Command("eval-curve", """
+            Evaluate a curve between two networks on a grid of t (SCIENCE §2, Table 2): train loss, NLL and error, test NLL
+            and error, the error of the ensemble of φ(0) and φ(t), their min/max/mean/int, the length ratio and three
+            barrier heights. Batch norm is recomputed at every point. Writes curve.json, curve.csv and curve.png.
+
+            Examples:
+              ./isthmus eval-curve --run runs/bezier
+              ./isthmus eval-curve --run runs/bezier --points 21 --with-segment
+              ./isthmus eval-curve --segment runs/a runs/b --points 21 --out runs/a-b-segment
+              ./isthmus eval-curve --curve trivial --from runs/a --points 21 --out runs/a-trivial
+            """);
+        foreach (var o in new Option[] { run, segment, curve, from, points, bn, withSegment, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        command.SetAction(CommandRunner.Guard((parse, io, ct) =>
+        {
+            bool trivial = parse.GetValue(curve) == "trivial";
+            if (trivial != (parse.GetValue(from) is not null))
+                throw new IsthmusException("--curve trivial and --from RUN go together; see `isthmus eval-curve --help`.");
+            var settings = new EvalCurveSettings
+            {
+                Run = parse.GetValue(run),
+                Segment = parse.GetValue(segment) is { Length: > 0 } pair ? pair : null,
+                TrivialFrom = parse.GetValue(from),
+                Out = parse.GetValue(output),
+                Points = parse.GetValue(points),
+                BatchNormBatches = ReadBatchNorm(parse.GetValue(bn)!),
+                WithSegment = parse.GetValue(withSegment),
+                Force = parse.GetValue(force),
+                DataRoot = parse.GetValue(dataRoot),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
+            };
+            var outcome = GridProgressBar.Run(io, "eval-curve", progress => EvalCurveRecipe.Run(settings, progress, io.Info, ct));
+            var c = outcome.Curve;
+            var result = (JsonObject)outcome.Result.DeepClone();
+            result["folder"] = outcome.Folder;
+            var loss = c.Stats(c.Arrays.First(a => a.Name == "train_loss").Values);
+            var error = c.Stats(c.Arrays.First(a => a.Name == "test_error").Values);
+            var summary = string.Create(CultureInfo.InvariantCulture,
+                $"{outcome.Family} over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}%, length ratio {c.LengthRatio:F3}");
+            if (outcome.Segment is { } seg)
+            {
+                var se = seg.Stats(seg.Arrays.First(a => a.Name == "test_error").Values);
+                summary += string.Create(CultureInfo.InvariantCulture, $"; segment test error max {se.Max:F2}%");
+            }
+            io.Result($"{summary} → {outcome.Folder}", result);
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static Option<string> BatchNormOption() => new("--bn-batches")
+    {
+        Description = "Training batches (of 1000) used to recompute batch-norm statistics at each point: all, or N.",
+        DefaultValueFactory = _ => "all",
+    };
+
+    internal static int? ReadBatchNorm(string value)
+    {
+        if (value == "all") return null;
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0) return n;
+        throw new IsthmusException($"--bn-batches must be 'all' or a positive whole number (got '{value}').");
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Isthmus.Experiments;
+
+namespace Isthmus.Cli.Commands;
+
+internal static class PlaneCommand
+{
+    public static Command Create()
+    {
+        var run = new Option<string?>("--run") { Description = "A finished `isthmus connect` folder: the plane through its start, middle bend and end." };
+        var points = new Option<string[]?>("--points") { Description = "Three finished train runs: the plane through them (needs --out).", Arity = new ArgumentArity(3, 3), AllowMultipleArgumentsPerToken = true };
+        var grid = new Option<int>("--grid") { Description = "Grid points per axis (the reference: 21).", DefaultValueFactory = _ => 21 };
+        var margin = new Option<double>("--margin") { Description = "Margin beyond the projected points, as a fraction of their extent.", DefaultValueFactory = _ => 0.2 };
+        var bendsUsed = new Option<string?>("--bends-used") { Description = "With --run: three control points i,j,k spanning the plane (0 = start, n+1 = end)." };
+        var bn = EvalCurveCommand.BatchNormOption();
+        var output = CommonOptions.Out(required: false);
+        output.Description = "Folder to write (default with --run: the curve run itself; a re-run replaces its plane.* files).";
+        var force = CommonOptions.Force();
+        var dataRoot = CommonOptions.DataRoot();
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var command = new Command("plane", """
+            Draw the loss surface on the plane through three weight vectors (SCIENCE §3, Fig. 1): train loss and test
+            error on a grid with batch norm recomputed at every point. Writes plane.json, plane_train_loss.png and
+            plane_test_error.png (log-spaced contour levels, the points marked, the curve projected).
+
+            Examples:
+              ./isthmus plane --run runs/bezier
+              ./isthmus plane --run runs/polychain --bends-used 0,2,4 --grid 11
+              ./isthmus plane --points runs/a runs/b runs/c --grid 21 --out runs/abc-plane
+            """);
+        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        command.SetAction(CommandRunner.Guard((parse, io, ct) =>
+        {
+            var settings = new PlaneSettings
+            {
+                Run = parse.GetValue(run),
+                Points = parse.GetValue(points) is { Length: > 0 } three ? three : null,
+                Grid = parse.GetValue(grid),
+                Margin = parse.GetValue(margin),
+                BendsUsed = ReadIndices(parse.GetValue(bendsUsed)),
+                BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
+                Out = parse.GetValue(output),
+                Force = parse.GetValue(force),
+                DataRoot = parse.GetValue(dataRoot),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
+            };
+            var outcome = GridProgressBar.Run(io, "plane", progress => PlaneRecipe.Run(settings, progress, ct));
+            var s = outcome.Surface;
+            double minLoss = s.TrainLoss.Cast<double>().Min(), maxLoss = s.TrainLoss.Cast<double>().Max();
+            var json = new JsonObject
+            {
+                ["folder"] = outcome.Folder,
+                ["file"] = Path.Combine(outcome.Folder, PlaneRecipe.PlaneJson),
+                ["u_norm"] = outcome.UNorm,
+                ["v_norm"] = outcome.VNorm,
+                ["grid"] = s.X.Length,
+                ["train_loss_min"] = minLoss,
+                ["train_loss_max"] = maxLoss,
+                ["test_error_min"] = s.TestError.Cast<double>().Min(),
+                ["test_error_max"] = s.TestError.Cast<double>().Max(),
+                ["seconds_per_point"] = Math.Round(s.SecondsPerPoint, 3),
+            };
+            io.Result(string.Create(CultureInfo.InvariantCulture,
+                $"plane {s.X.Length}×{s.Y.Length} ({s.SecondsPerPoint:F1} s/point), ‖u‖ = {outcome.UNorm:F2}, ‖v‖ = {outcome.VNorm:F2}: train loss {minLoss:F4}–{maxLoss:F4} → {outcome.Folder}"), json);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static int[]? ReadIndices(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var result = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]))
+                throw new IsthmusException($"--bends-used takes three control-point numbers like 0,1,2 (got '{text}').");
+        return result;
+    }
+}

@@ -1,0 +1,41 @@
+using Isthmus.Evaluation;
+using Spectre.Console;
+
+namespace Isthmus.Cli;
+
+/// <summary>A progress bar with ETA over the points of an evaluation grid (curve t values, plane cells), on stderr.</summary>
+internal static class GridProgressBar
+{
+    public static T Run<T>(Output output, string label, Func<IProgress<GridProgress>, T> work)
+    {
+        if (!output.ShowProgress)
+        {
+            // No terminal: one line per point instead of a bar.
+            return work(new Sink(p =>
+            {
+                if (!output.Quiet)
+                    Console.Error.WriteLine($"{label}: {p.Done}/{p.Total} {p.Point}  train loss {p.Last.TrainLoss:F4}  test error {p.Last.Test.Error:F2}%  ({p.Seconds / p.Done:F1} s/point)");
+            }));
+        }
+        T result = default!;
+        output.Err.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                result = work(new Sink(p =>
+                {
+                    if (task is null || p.Done == 1) task = ctx.AddTask(label, maxValue: p.Total); // a new grid (e.g. the segment after the curve)
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape($"{label} {p.Done}/{p.Total} · {p.Point} · loss {p.Last.TrainLoss:F3} · test err {p.Last.Test.Error:F2}%");
+                }));
+            });
+        return result;
+    }
+
+    private sealed class Sink(Action<GridProgress> report) : IProgress<GridProgress>
+    {
+        public void Report(GridProgress value) => report(value);
+    }
+}
