@@ -27,6 +27,7 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
         var test = Evaluator.Evaluate(net, eval, ct, observeEval);
         double norm;
         using (var sq = net.Space.SquaredNorm()) norm = sq.item<float>();
+        Platform.NativeMemory.Trim(); // grids evaluate hundreds of points: keep the process flat
         return new PointMetrics(Metrics.Loss(train.Nll, weightDecay, norm), train, test);
     }
 }

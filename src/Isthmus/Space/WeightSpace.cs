@@ -180,9 +180,10 @@ public sealed class WeightSpace : IDisposable
     public Tensor SquaredNorm()
     {
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
         Tensor total = zeros(Array.Empty<long>(), ScalarType.Float32, Device);
         foreach (var w in _point) total.add_(w.square().sum());
-        return total;
+        return total.MoveToOuterDisposeScope();
     }
 
     /// <summary>Copies <paramref name="source"/> into control tensor θ_k of parameter <paramref name="index"/>.</summary>

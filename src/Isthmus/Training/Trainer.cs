@@ -89,6 +89,7 @@ public static class Trainer
                 double norm;
                 using (var sq = space.SquaredNorm()) norm = sq.item<float>();
                 var test = Evaluator.Evaluate(net, job.Eval, ct);
+                Platform.NativeMemory.Trim();
                 if (!double.IsFinite(trainNll) || !double.IsFinite(test.Nll))
                     throw new IsthmusException($"Training diverged in epoch {epoch + 1} (the loss became NaN or infinite); lower --lr (now {job.Schedule.Rate(new TrainingClock(epoch, 0, batches, job.Epochs)):g}) or raise --batch-size and start again.");
                 var report = new EpochReport(epoch + 1, rate, Metrics.Loss(trainNll, job.WeightDecay, norm), trainNll, trainError, test.Nll, test.Error, clockStart.Elapsed.TotalSeconds);
