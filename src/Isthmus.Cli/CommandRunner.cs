@@ -21,6 +21,7 @@ internal static class CommandRunner
             e.Cancel = true; // let the running step finish and the command clean up
             Cancel.Cancel();
         };
+        ExamplesHelp.Install(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
