@@ -19,4 +19,5 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvalCurveCommand.Create());
 root.Subcommands.Add(PlaneCommand.Create());
 root.Subcommands.Add(StudyCommand.Create());
+root.Subcommands.Add(EnsembleCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -27,6 +27,10 @@ public static class BatchSources
         ? new TextSource(new TextBatcher(data.EvalText!, EvalTextBatch, Bptt))
         : new ImageSource(new ImageBatcher(data.Eval!, EvalImageBatch, augment: false, seed: 0), data.Eval!, shuffle: false);
 
+    /// <summary>Any image split in order, without augmentation, in evaluation batches (e.g. a hold-out carved out of the training split).</summary>
+    public static IBatchSource InOrder(ImageDataset data) =>
+        new ImageSource(new ImageBatcher(data, EvalImageBatch, augment: false, seed: 0), data, shuffle: false);
+
     private sealed class ImageSource(ImageBatcher batcher, ImageDataset data, bool shuffle) : IBatchSource
     {
         private Tensor? _order;

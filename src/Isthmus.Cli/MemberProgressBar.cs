@@ -1,0 +1,42 @@
+using Isthmus.Experiments;
+using Spectre.Console;
+
+namespace Isthmus.Cli;
+
+/// <summary>A progress bar with ETA over the members of an ensemble (and their average, last), on stderr.</summary>
+internal static class MemberProgressBar
+{
+    public static T Run<T>(Output output, string label, Func<IProgress<EnsembleProgress>, T> work)
+    {
+        static string Line(EnsembleProgress p) =>
+            $"{p.Done}/{p.Total} · {p.Member} · test err {p.Last.Error:F2}% · NLL {p.Last.Nll:F4}" + (p.Last.Temperature is { } t ? $" · T {t:F3}" : "");
+        if (!output.ShowProgress)
+        {
+            // No terminal: one line per member instead of a bar.
+            return work(new Sink(p =>
+            {
+                if (!output.Quiet) Console.Error.WriteLine($"{label}: {Line(p)}  ({p.Seconds / p.Done:F1} s/member)");
+            }));
+        }
+        T result = default!;
+        output.Err.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                result = work(new Sink(p =>
+                {
+                    task ??= ctx.AddTask(label, maxValue: p.Total);
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape($"{label} {Line(p)}");
+                }));
+            });
+        return result;
+    }
+
+    private sealed class Sink(Action<EnsembleProgress> report) : IProgress<EnsembleProgress>
+    {
+        public void Report(EnsembleProgress value) => report(value);
+    }
+}

@@ -1,0 +1,95 @@
+using Isthmus.Evaluation;
+using Isthmus.Experiments;
+using Isthmus.Storage;
+using Isthmus.Tests.Curves;
+using Isthmus.Tests.Nn;
+using Isthmus.Training;
+
+namespace Isthmus.Tests.Ensembles;
+
+/// <summary><c>ensemble</c> end to end on the tiny problem: members reproduce their runs, files and keys, curve points, refusals.</summary>
+[Collection(TorchGlobalRandom.Name)]
+public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<TinyProblem>
+{
+    private EnsembleOutcome Run(EnsembleSettings s)
+    {
+        using var session = Session.ForData(problem.Data);
+        return EnsembleRecipe.Run(s, session);
+    }
+
+    [Fact]
+    public void Two_runs_make_an_ensemble_whose_files_hold_every_promised_key()
+    {
+        var outcome = Run(new EnsembleSettings { Members = [problem.A, problem.B], Out = problem.Folder("ens-ab") });
+        var e = outcome.Evaluation;
+        Assert.Equal(2, e.Members.Count);
+        foreach (var (member, run) in e.Members.Zip(new[] { problem.A, problem.B }))
+            Assert.Equal(TrainedRun.Open(run).Final!["test_error"]!.GetValue<double>(), member.Score.Error, 9); // each member = its own run
+        Assert.True(e.Ensemble.Nll <= e.MeanMemberNll);        // Jensen: -log of a mean ≤ mean of -logs
+        Assert.Equal(2, e.FirstK.Count);
+        Assert.Single(e.Distances);
+        Assert.NotNull(e.Average);
+        var json = Json.ReadObject(Path.Combine(outcome.Folder, EnsembleResults.JsonFile));
+        foreach (var key in new[] { "members", "ensemble", "disagreement", "distances", "first_k", "average", "temperature_scaling", "bn_recomputed" })
+            Assert.True(json.ContainsKey(key), key);
+        foreach (var key in new[] { "error", "nll", "ece", "brier" }) Assert.NotNull(json["ensemble"]![key]);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(outcome.Folder, EnsembleResults.CsvFile)).Length);
+        Assert.True(new FileInfo(Path.Combine(outcome.Folder, EnsembleResults.PngFile)).Length > 1000);
+        Assert.Equal("complete", RunDirectory.Open(outcome.Folder).Status);
+        var again = Assert.Throws<IsthmusException>(() => Run(new EnsembleSettings { Members = [problem.A, problem.B], Out = problem.Folder("ens-ab") }));
+        Assert.Contains("--force", again.Message);
+    }
+
+    [Fact]
+    public void The_distance_between_members_is_the_norm_of_their_weight_difference()
+    {
+        using var session = Session.ForData(problem.Data);
+        var e = EnsembleRecipe.Evaluate(Members.Resolve([problem.A, problem.B]), session, new EnsembleOptions { Average = false });
+        using var a = Safetensors.Load(Path.Combine(problem.A, "model.safetensors"));
+        using var b = Safetensors.Load(Path.Combine(problem.B, "model.safetensors"));
+        double squared = a.Tensors.Sum(kv => kv.Value.sub(b.Tensors[kv.Key]).to_type(TorchSharp.torch.ScalarType.Float64).square().sum().item<double>());
+        Assert.Equal(Math.Sqrt(squared), e.Distances[0], 4);
+        Assert.Null(e.Average);
+    }
+
+    [Fact]
+    public void Temperature_scaling_fits_one_temperature_per_member_on_the_held_out_examples()
+    {
+        using var session = Session.ForData(problem.Data);
+        var e = EnsembleRecipe.Evaluate(Members.Resolve([problem.A, problem.B]), session, new EnsembleOptions { TemperatureScale = true, HeldOut = 128 });
+        Assert.All(e.Members, m => Assert.InRange(m.Score.Temperature!.Value, TemperatureScaling.MinTemperature, TemperatureScaling.MaxTemperature));
+        Assert.All(e.Members, m => Assert.Equal(m.Score.ScaledNll!.Value, m.Own.Nll, 9));
+        Assert.True(e.TemperatureScaling!.SeenInTraining);                 // the tiny runs trained on all 512 examples
+        Assert.Contains("last 128 training examples", e.TemperatureScaling.Description);
+        Assert.NotNull(e.Average!.Temperature);
+    }
+
+    [Fact]
+    public void Points_of_a_curve_are_members_and_its_endpoints_reproduce_the_runs()
+    {
+        using var session = Session.ForData(problem.Data);
+        var curve = ConnectRecipe.Run(new ConnectSettings
+        {
+            From = problem.A, To = problem.B, Out = problem.Folder("curve"), Curve = "polychain", Bends = 1,
+            Epochs = 1, BatchSize = 32, Lr = 0.05, Seed = 5,
+        }, session);
+        var outcome = EnsembleRecipe.Run(new EnsembleSettings { Curve = curve.RunPath, Points = 5, Out = problem.Folder("curve-ens") }, session);
+        var e = outcome.Evaluation;
+        Assert.Equal(5, e.Members.Count);
+        Assert.Equal(TrainedRun.Open(problem.A).Final!["test_error"]!.GetValue<double>(), e.Members[0].Score.Error, 9);
+        Assert.Equal(TrainedRun.Open(problem.B).Final!["test_error"]!.GetValue<double>(), e.Members[4].Score.Error, 9);
+        Assert.Contains("at t = 0.25", e.Members[1].Source);
+        Assert.True(e.Compared.ContainsKey("endpoints"));
+        Assert.NotNull(outcome.Result["endpoints_ensemble"]);
+        Assert.Equal(4, e.Distances.Count);
+        var asMembers = Assert.Throws<IsthmusException>(() => Members.Resolve([curve.RunPath]));
+        Assert.Contains("--curve", asMembers.Message);
+    }
+
+    [Fact]
+    public void Members_and_curve_together_are_refused()
+    {
+        var ex = Assert.Throws<IsthmusException>(() => Run(new EnsembleSettings { Members = [problem.A], Curve = problem.A, Out = problem.Folder("both") }));
+        Assert.Contains("exactly one", ex.Message);
+    }
+}
