@@ -20,4 +20,5 @@ root.Subcommands.Add(EvalCurveCommand.Create());
 root.Subcommands.Add(PlaneCommand.Create());
 root.Subcommands.Add(StudyCommand.Create());
 root.Subcommands.Add(EnsembleCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using Isthmus.Data;
+using Isthmus.Evaluation;
+using Isthmus.Nn;
+using Isthmus.Space;
+using Isthmus.Training;
+using static TorchSharp.torch;
+
+namespace Isthmus.Experiments.Bench;
+
+/// <summary>One measured ratio, with the absolute numbers it was made from.</summary>
+public sealed record BenchRow(string Name, double Ratio, double Baseline, double Measured, string Unit, string Goal, string Note);
+
+/// <summary>Settings of <c>isthmus bench</c>.</summary>
+public sealed record BenchSettings
+{
+    public bool Quick { get; init; }
+    public string? DataRoot { get; init; }
+    public int? Threads { get; init; }
+    public string Device { get; init; } = "auto";
+}
+
+/// <summary>
+/// Ratios measured in one process on the same model, data and batch size (issue 7): curve step ÷ plain step, evaluation
+/// throughput ÷ plain inference, memory after many steps ÷ after few, and plain training against the machine's
+/// measured matrix-multiply peak. Whole phases are timed (hundreds of steps), and plain and curve phases alternate so
+/// that drift in the machine's speed hits both alike; the median phase is reported.
+/// </summary>
+public static class Benchmark
+{
+    public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default)
+    {
+        using var session = Session.Open("mnist", s.DataRoot, 0, s.Threads, s.Device, log: log);
+        var rows = new List<BenchRow>();
+        int steps = s.Quick ? 60 : 200, repeats = s.Quick ? 3 : 5;
+
+        var mlp = new ArchitectureSpec("mlp");
+        var convBn = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
+        foreach (var spec in new[] { mlp, convBn })
+        {
+            ct.ThrowIfCancellationRequested();
+            log?.Invoke($"{spec}: timing plain and curve steps ({repeats} × {steps} steps each)");
+            var (plain, curve) = StepTimes(session, spec, steps, repeats, ct);
+            rows.Add(new BenchRow($"curve step / plain step ({spec})", curve / plain, plain * 1000, curve * 1000, "ms/step", "≤ 1.10", "Bezier, 1 bend; batch 128"));
+        }
+
+        log?.Invoke("evaluation throughput");
+        rows.AddRange(EvaluationThroughput(session, convBn, ct));
+
+        log?.Invoke("memory over many steps");
+        rows.Add(Memory(session, mlp, s.Quick ? 600 : 2000, ct));
+
+        log?.Invoke("matrix-multiply peak");
+        rows.Add(PeakFraction(session, mlp, steps, ct));
+        return rows;
+    }
+
+    /// <summary>Median seconds per step of plain training and of curve training, phases alternating.</summary>
+    private static (double Plain, double Curve) StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
+    {
+        using var data = Slice(session.Data, steps * 128, 1000);
+        var plainTimes = new List<double>();
+        var curveTimes = new List<double>();
+        using var plainNet = session.Build(spec, 1, seed: 1);
+        using var curveNet = session.Build(spec, 3, seed: 1);
+        using var plainOpt = new Sgd(plainNet.Space.TrainableTensors(), 0.9, 5e-4);
+        curveNet.Space.SetTrainable(0, false);
+        curveNet.Space.SetTrainable(2, false);
+        using var curveOpt = new Sgd(curveNet.Space.TrainableTensors(), 0.9, 0);
+        var sampler = new CurveSampler(new Bezier(1));
+        for (int r = 0; r <= repeats; r++) // r = 0 warms up both
+        {
+            double p = Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct);
+            double c = Phase(curveNet, curveOpt, sampler, data, 5e-4, r, ct);
+            if (r == 0) continue;
+            plainTimes.Add(p / steps);
+            curveTimes.Add(c / steps);
+        }
+        return (Median(plainTimes), Median(curveTimes));
+    }
+
+    /// <summary>Seconds for one epoch of the shared training loop over <paramref name="data"/> (its tiny eval split excluded).</summary>
+    private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct)
+    {
+        var evalClock = Stopwatch.StartNew();
+        var eval = BatchSources.Evaluation(data);
+        Evaluator.Evaluate(net, eval, ct);
+        double evalSeconds = evalClock.Elapsed.TotalSeconds;
+        var job = new TrainingJob
+        {
+            Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = new ConstantSchedule(0.01),
+            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler,
+        };
+        var reports = Trainer.Run(job, ct: ct);
+        return reports[^1].Seconds - evalSeconds;
+    }
+
+    private static IEnumerable<BenchRow> EvaluationThroughput(Session session, ArchitectureSpec spec, CancellationToken ct)
+    {
+        using var data = Slice(session.Data, 10000, 10000);
+        using var net = session.Build(spec, 3, seed: 1);
+        var trainEval = BatchSources.TrainingForEvaluation(data);
+        var eval = BatchSources.Evaluation(data);
+        Evaluator.Evaluate(net, eval, ct); // warm-up
+        var plain = Stopwatch.StartNew();
+        for (int i = 0; i < 3; i++) Evaluator.Evaluate(net, eval, ct);
+        double plainRate = 3 * data.Eval!.Count / plain.Elapsed.TotalSeconds;
+
+        var evaluator = new PointEvaluator(trainEval, eval, 5e-4);
+        var family = new Bezier(1);
+        var points = Landscape.PathStatistics.UniformGrid(5);
+        var clock = Stopwatch.StartNew();
+        foreach (var t in points)
+        {
+            net.Space.MoveTo(family.Coefficients(t));
+            evaluator.Evaluate(net, ct);
+        }
+        // Throughput counts the examples a user asks about (train + test per point); the BN pass is overhead.
+        double curveRate = points.Length * (data.Train!.Count + data.Eval.Count) / clock.Elapsed.TotalSeconds;
+        yield return new BenchRow($"curve-point evaluation / plain inference ({spec})", curveRate / plainRate, plainRate, curveRate, "examples/s",
+            "≥ 1.5 (batched points: not yet)", "one point at a time, batch-norm pass included");
+    }
+
+    private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, CancellationToken ct)
+    {
+        using var net = session.Build(spec, 1, seed: 1);
+        using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
+        var train = BatchSources.Training(session.Data, 128, 1);
+        int epochs = (totalSteps + train.BatchesPerEpoch - 1) / train.BatchesPerEpoch;
+        using var small = Slice(session.Data, 128, 1000);
+        double early = double.NaN, late = double.NaN;
+        var progress = new Sink(p =>
+        {
+            long step = (long)p.Epoch * p.BatchesPerEpoch + p.Batch;
+            if (double.IsNaN(early) && step >= 100) early = Rss();
+            if (step >= totalSteps || (p.Epoch == epochs && p.Batch == 0)) late = Rss();
+        });
+        Trainer.Run(new TrainingJob
+        {
+            Network = net, Train = train, Eval = BatchSources.Evaluation(small), Schedule = new ConstantSchedule(0.05),
+            Optimizer = optimizer, WeightDecay = 5e-4, Epochs = epochs, Seed = 1,
+        }, progress, ct);
+        return new BenchRow($"memory after {totalSteps} steps / after 100 ({spec})", late / early, early / 1e6, late / 1e6, "MB resident", "≤ 1.05", "whole process");
+    }
+
+    private static BenchRow PeakFraction(Session session, ArchitectureSpec spec, int steps, CancellationToken ct)
+    {
+        double peak = MatmulPeak(session.Device);
+        using var data = Slice(session.Data, steps * 128, 1000);
+        using var net = session.Build(spec, 1, seed: 1);
+        using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
+        Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 0, ct);
+        double seconds = Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 1, ct);
+        // A dense layer costs 2·params FLOPs per example forward and 4·params backward.
+        double flops = 6.0 * net.Layout.TotalElements * steps * 128 / seconds;
+        return new BenchRow($"plain training / matmul peak ({spec})", flops / peak, peak / 1e9, flops / 1e9, "GFLOP/s", "as high as possible",
+            "peak: fp32 2048² matmul on all threads");
+    }
+
+    private static double MatmulPeak(Device device)
+    {
+        using var a = randn([2048, 2048], device: device);
+        using var b = randn([2048, 2048], device: device);
+        using (var w = a.matmul(b)) { }
+        var clock = Stopwatch.StartNew();
+        const int n = 10;
+        for (int i = 0; i < n; i++) using (var c = a.matmul(b)) { }
+        return n * 2.0 * 2048 * 2048 * 2048 / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The first <paramref name="train"/> training and <paramref name="eval"/> test examples, sharing memory with the session's data.</summary>
+    private static DataBundle Slice(DataBundle data, long train, long eval)
+    {
+        ImageDataset Take(ImageDataset d, long n) => new(d.Images.narrow(0, 0, Math.Min(n, d.Count)), d.Labels.narrow(0, 0, Math.Min(n, d.Count)), d.Normalization);
+        return DataBundle.ForImages(data.Name, Take(data.Train!, train), Take(data.Eval!, eval), data.Classes, augment: false);
+    }
+
+    private static double Rss()
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        return p.WorkingSet64;
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var s = xs.OrderBy(x => x).ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    private sealed class Sink(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
