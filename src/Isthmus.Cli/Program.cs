@@ -2,6 +2,8 @@ using System.CommandLine;
 using Isthmus.Cli;
 using Isthmus.Cli.Commands;
 
+Isthmus.Platform.OpenMpPolicy.PreferPassiveWaiting();
+
 var root = new RootCommand("""
     Isthmus: the geometry of neural-network loss surfaces — curves and subspaces that connect trained networks,
     the loss surface through them, and Fast Geometric Ensembling.
