@@ -18,4 +18,7 @@ root.Subcommands.Add(ConnectCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvalCurveCommand.Create());
 root.Subcommands.Add(PlaneCommand.Create());
+root.Subcommands.Add(FgeCommand.Create());
+root.Subcommands.Add(SseCommand.Create());
+root.Subcommands.Add(EvalChainCommand.Create());
 return CommandRunner.Invoke(root, args);
