@@ -10,9 +10,9 @@ internal static class FgeCommand
         var from = new Option<string?>("--from") { Description = "Start point ŵ: a train run folder, or a .safetensors file of a network trained elsewhere (then give --data and --model)." };
         var startEpoch = new Option<int?>("--start-epoch") { Description = "With a run folder: start from its checkpoint-<E>.safetensors (train with --save-every); default: its final model." };
         var data = CommonOptions.Data(required: false);
-        data.Description = "With --from FILE.safetensors: the data set it was trained on. " + data.Description;
+        data.Description = "With --from FILE.safetensors: the data set it was trained on (mnist, fashion-mnist, cifar10, cifar100, fortunes).";
         var model = new ModelOptions();
-        model.Model.Description = "With --from FILE.safetensors: its architecture. " + model.Model.Description;
+        model.Model.Description = "With --from FILE.safetensors: its architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the cyclic schedule (K).", DefaultValueFactory = _ => 4 };
         var cycle = new Option<double>("--cycle") { Description = "Cycle length in epochs, may be fractional (the paper: 2-4); rounded to an even number of iterations, as the manifest records.", DefaultValueFactory = _ => 2 };
         var lr1 = new Option<double>("--lr1") { Description = "α1, the rate at the start and end of each cycle (the paper: 5e-2 for ResNets, 1e-2 for VGG).", DefaultValueFactory = _ => 5e-2 };
@@ -22,9 +22,9 @@ internal static class FgeCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "Minibatch size (default: the --from run's, else 128)." };
         var seed = new Option<long>("--seed") { Description = "Random seed (batch order, dropout).", DefaultValueFactory = _ => 1 };
         var val = CommonOptions.Val();
-        val.Description = "With --from FILE.safetensors: " + val.Description;
+        val.Description = "With --from FILE.safetensors: hold out the last N training examples as the evaluation set (as the network was trained).";
         var subset = CommonOptions.Subset();
-        subset.Description = "With --from FILE.safetensors: " + subset.Description;
+        subset.Description = "With --from FILE.safetensors: train on only the first N training examples (0 = all).";
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();

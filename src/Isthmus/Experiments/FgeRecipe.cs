@@ -27,7 +27,7 @@ public static class FgeRecipe
         {
             run = RunDirectory.Create(s.Out, "fge", force: false, resume: true);
             s = SettingsFrom(run, s);
-            if (run.Status == "complete") return Finished(run);
+            if (run.Status == "complete") return MemberTraining.Finished(run);
         }
         if (s.Epochs < 1) throw new IsthmusException($"--epochs must be at least 1 (got {s.Epochs}).");
         _ = new FgeSchedule(s.Lr1, s.Lr2, 2); // checks the rates before anything is loaded
@@ -124,12 +124,5 @@ public static class FgeRecipe
             Force = false,
             Resume = true,
         };
-    }
-
-    internal static MemberRunOutcome Finished(RunDirectory run)
-    {
-        var start = run.Manifest["start"];
-        Metrics? metrics = start?["test_error"] is { } e ? new Metrics(start["test_nll"]?.GetValue<double>() ?? double.NaN, e.GetValue<double>(), 0) : null;
-        return new MemberRunOutcome(run.Path, MemberTraining.Read(run), metrics, [], 0, AlreadyComplete: true);
     }
 }

@@ -148,6 +148,14 @@ public static class MemberTraining
         return members;
     }
 
+    /// <summary>The outcome of a finished fge or sse run, read back from its manifest (nothing is run again).</summary>
+    public static MemberRunOutcome Finished(RunDirectory run)
+    {
+        var start = run.Manifest["start"];
+        Metrics? metrics = start?["test_error"] is { } e ? new Metrics(start["test_nll"]?.GetValue<double>() ?? double.NaN, e.GetValue<double>(), 0) : null;
+        return new MemberRunOutcome(run.Path, MemberTraining.Read(run), metrics, [], 0, AlreadyComplete: true);
+    }
+
     /// <summary>The members recorded in <paramref name="run"/>'s manifest.</summary>
     public static List<Member> Read(RunDirectory run) =>
         (run.Manifest[MembersKey] as JsonArray)?.Select(n => Member.FromJson(n!)).ToList() ?? [];

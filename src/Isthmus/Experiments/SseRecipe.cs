@@ -25,7 +25,7 @@ public static class SseRecipe
         {
             run = RunDirectory.Create(s.Out, "sse", force: false, resume: true);
             s = SettingsFrom(run, s);
-            if (run.Status == "complete") return FgeRecipe.Finished(run);
+            if (run.Status == "complete") return MemberTraining.Finished(run);
         }
         var momentum = Sourced.Pick(s.Momentum, null, 0.9);
         var wd = Sourced.Pick(s.WeightDecay, null, 5e-4);
