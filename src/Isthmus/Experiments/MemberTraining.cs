@@ -92,6 +92,7 @@ public static class MemberTraining
         var members = Read(run).Where(m => m.Iteration <= done).ToList();
         Record(run, members);
 
+        var afterEpoch = TrainingRecord.AfterEpoch(run, net, job.Optimizer, job.History, saveEvery: 0, (_, _) => { });
         var trainer = new TrainingJob
         {
             Network = net,
@@ -103,7 +104,8 @@ public static class MemberTraining
             Epochs = job.Epochs,
             Seed = job.Seed,
             StartEpoch = job.StartEpoch,
-            EpochFinished = TrainingRecord.AfterEpoch(run, net, job.Optimizer, job.History, saveEvery: 0, (_, _) => { }),
+            // The manifest lists the epoch's members before the resume state says the epoch is done (one write per epoch, not per member).
+            EpochFinished = report => { Record(run, members); afterEpoch(report); },
             AfterStep = clock =>
             {
                 long i = clock.Iteration + 1;
@@ -116,7 +118,6 @@ public static class MemberTraining
                     ["isthmus.iteration"] = i.ToString(CultureInfo.InvariantCulture),
                 });
                 members.Add(member);
-                Record(run, members);
             },
         };
         Trainer.Run(trainer, progress, ct);
