@@ -42,7 +42,7 @@ internal static class FgeCommand
 
             Examples:
               ./isthmus train --data mnist --model mlp --epochs 8 --save-every 1 --out runs/a
-              ./isthmus fge --from runs/a --start-epoch 6 --epochs 4 --cycle 1 --lr1 0.025 --lr2 0.0005 --out runs/a-fge
+              ./isthmus fge --from runs/a --start-epoch 6 --epochs 4 --cycle 1 --lr1 0.05 --lr2 0.0005 --out runs/a-fge
               ./isthmus fge --from pretrained.safetensors --data mnist --model mlp --epochs 4 --cycle 2 --out runs/ft-fge
               ./isthmus fge --out runs/a-fge --resume        (continue an interrupted run)
             """);
