@@ -23,4 +23,7 @@ root.Subcommands.Add(PlaneCommand.Create());
 root.Subcommands.Add(StudyCommand.Create());
 root.Subcommands.Add(EnsembleCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(FgeCommand.Create());
+root.Subcommands.Add(SseCommand.Create());
+root.Subcommands.Add(EvalChainCommand.Create());
 return CommandRunner.Invoke(root, args);

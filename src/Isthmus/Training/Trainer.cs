@@ -30,6 +30,11 @@ public sealed record TrainingJob
     public int StartEpoch { get; init; }
     /// <summary>Called after each epoch (checkpoints, resume state, metrics file).</summary>
     public Action<EpochReport>? EpochFinished { get; init; }
+    /// <summary>
+    /// Called after every optimiser step with that step's clock, inside the step's dispose scope (e.g. to keep the
+    /// weights at chosen iterations as ensemble members). Keep it cheap: it runs in the hot loop.
+    /// </summary>
+    public Action<TrainingClock>? AfterStep { get; init; }
 }
 
 /// <summary>
@@ -64,7 +69,8 @@ public static class Trainer
                 for (int b = 0; b < batches; b++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    rate = job.Schedule.Rate(new TrainingClock(epoch, b, batches, job.Epochs));
+                    var stepClock = new TrainingClock(epoch, b, batches, job.Epochs);
+                    rate = job.Schedule.Rate(stepClock);
                     using var scope = NewDisposeScope();
                     job.Sampler.Next(space, sampling);
                     var (x, y) = job.Train.Batch(b);
@@ -80,6 +86,7 @@ public static class Trainer
                         nllSum.add_(nll.detach().to_type(ScalarType.Float64) * y.shape[0]);
                         wrong.add_(logits.argmax(1).ne(y).sum());
                     }
+                    job.AfterStep?.Invoke(stepClock);
                     if ((b & 15) == 0 || b == batches - 1)
                         progress?.Report(new TrainingProgress(epoch, job.Epochs, b + 1, batches, reports.LastOrDefault()));
                 }
