@@ -23,6 +23,15 @@ public sealed class WeightSpace : IDisposable
     private readonly double[] _coefficients;
     private readonly bool[] _trainable;
 
+    // K > 1: every control point is one row of a [K, N] buffer and the point is one [N] buffer; the per-parameter
+    // tensors are views into them. Moving the point is then ONE matrix-vector product (W = Cᵀ·c) and forming the
+    // bends' gradients ONE outer product, instead of a handful of passes per parameter (issue 7: curve step ≈ plain).
+    private readonly Tensor? _controlFlat;      // [K, N]
+    private readonly Tensor? _pointFlat;        // [N]
+    private readonly Tensor? _pointGradFlat;    // [N], the .grad of every point view
+    private readonly Tensor? _controlGradFlat;  // [K, N], the .grad of every trainable control view
+    private readonly Tensor[][]? _controlGrads; // [k][p] views of _controlGradFlat
+
     public ParameterLayout Layout { get; }
     public int ControlPointCount { get; }
     public Device Device { get; }
@@ -40,30 +49,51 @@ public sealed class WeightSpace : IDisposable
         _coefficients = new double[controlPoints];
         _coefficients[0] = 1.0;
         _trainable = Enumerable.Repeat(true, controlPoints).ToArray();
-        for (int k = 0; k < controlPoints; k++)
-        {
-            _controls[k] = new Tensor[layout.Count];
-            for (int p = 0; p < layout.Count; p++)
-            {
-                var t = zeros(layout.Specs[p].Shape, ScalarType.Float32, device).DetachFromDisposeScope();
-                t.requires_grad = true;
-                _controls[k][p] = t;
-            }
-        }
         if (controlPoints == 1)
         {
-            _point = _controls[0];
-        }
-        else
-        {
-            _point = new Tensor[layout.Count];
+            // A plain network: separate tensors, the point IS the control point (no copy).
+            _controls[0] = new Tensor[layout.Count];
             for (int p = 0; p < layout.Count; p++)
             {
                 var t = zeros(layout.Specs[p].Shape, ScalarType.Float32, device).DetachFromDisposeScope();
                 t.requires_grad = true;
-                _point[p] = t;
+                _controls[0][p] = t;
             }
+            _point = _controls[0];
+            return;
         }
+        long n = layout.TotalElements;
+        _controlFlat = zeros([controlPoints, n], ScalarType.Float32, device).DetachFromDisposeScope();
+        _pointFlat = zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
+        _pointGradFlat = zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
+        _controlGradFlat = zeros([controlPoints, n], ScalarType.Float32, device).DetachFromDisposeScope();
+        _controlGrads = new Tensor[controlPoints][];
+        for (int k = 0; k < controlPoints; k++)
+        {
+            _controls[k] = Views(_controlFlat[k], requiresGrad: true);
+            _controlGrads[k] = Views(_controlGradFlat[k], requiresGrad: false);
+            for (int p = 0; p < layout.Count; p++) _controls[k][p].grad = _controlGrads[k][p];
+        }
+        _point = Views(_pointFlat, requiresGrad: true);
+        var pointGrads = Views(_pointGradFlat, requiresGrad: false);
+        // Autograd accumulates into an existing .grad in place, so every backward pass lands in _pointGradFlat.
+        for (int p = 0; p < layout.Count; p++) _point[p].grad = pointGrads[p];
+    }
+
+    /// <summary>Per-parameter views, in layout order, of one flat row.</summary>
+    private Tensor[] Views(Tensor flat, bool requiresGrad)
+    {
+        var views = new Tensor[Layout.Count];
+        long offset = 0;
+        for (int p = 0; p < Layout.Count; p++)
+        {
+            var spec = Layout.Specs[p];
+            var v = flat.narrow(0, offset, spec.Numel).view(spec.Shape).DetachFromDisposeScope();
+            if (requiresGrad) v.requires_grad = true;
+            views[p] = v;
+            offset += spec.Numel;
+        }
+        return views;
     }
 
     /// <summary>
@@ -100,7 +130,12 @@ public sealed class WeightSpace : IDisposable
     public void SetTrainable(int k, bool trainable)
     {
         _trainable[k] = trainable;
-        foreach (var t in _controls[k]) t.requires_grad = trainable;
+        for (int p = 0; p < _controls[k].Length; p++)
+        {
+            var t = _controls[k][p];
+            t.requires_grad = trainable;
+            if (_controlGrads is not null) t.grad = trainable ? _controlGrads[k][p] : null;
+        }
     }
 
     /// <summary>The tensors an optimiser should update: every tensor of every trainable control point.</summary>
@@ -124,13 +159,10 @@ public sealed class WeightSpace : IDisposable
             return;
         }
         using var _ = no_grad();
-        for (int p = 0; p < _point.Length; p++)
-        {
-            var w = _point[p];
-            w.copy_(_controls[0][p]).mul_(coefficients[0]);
-            for (int k = 1; k < ControlPointCount; k++)
-                if (coefficients[k] != 0.0) w.add_(_controls[k][p], alpha: coefficients[k]);
-        }
+        using var c = tensor(_coefficients.Select(x => (float)x).ToArray(), device: Device);
+        using var controlsT = _controlFlat!.t();
+        // W = Σ_k c_k θ_k in one pass; beta = 0 ignores the old point entirely.
+        _pointFlat!.addmv_(controlsT, c, 0, 1);
     }
 
     /// <summary>
@@ -142,38 +174,31 @@ public sealed class WeightSpace : IDisposable
     {
         if (ControlPointCount == 1) return;
         using var _ = no_grad();
-        for (int p = 0; p < _point.Length; p++)
+        var g = _pointGradFlat!;
+        if (weightDecay != 0.0) g.add_(_pointFlat!, alpha: weightDecay);
+        // Rows first..last of the gradient buffer = c_k · g, as one outer product over the trainable range
+        // (fixed rows inside the range are written too but never read: they are not the optimiser's).
+        int first = Array.IndexOf(_trainable, true), last = Array.LastIndexOf(_trainable, true);
+        if (first >= 0)
         {
-            var w = _point[p];
-            var g = w.grad;
-            if (g is null) continue;
-            if (weightDecay != 0.0) g.add_(w, alpha: weightDecay);
-            for (int k = 0; k < ControlPointCount; k++)
-            {
-                if (!_trainable[k]) continue;
-                var c = _controls[k][p];
-                var cg = c.grad;
-                if (cg is null)
-                {
-                    // Allocated once, on the first step; the step's dispose scope must not take it.
-                    c.grad = g.mul(_coefficients[k]).DetachFromDisposeScope();
-                }
-                else
-                {
-                    cg.copy_(g).mul_(_coefficients[k]);
-                }
-            }
-            g.zero_();
+            using var c = tensor(_coefficients[first..(last + 1)].Select(x => (float)x).ToArray(), device: Device);
+            using var rows = _controlGradFlat!.narrow(0, first, last - first + 1);
+            rows.addr_(c, g, 0, 1);
         }
+        g.zero_();
     }
 
     /// <summary>Zeroes the gradients of the point and of all control tensors.</summary>
     public void ZeroGradients()
     {
-        foreach (var t in _point) t.grad?.zero_();
-        if (ControlPointCount > 1)
-            foreach (var row in _controls)
-                foreach (var t in row) t.grad?.zero_();
+        if (ControlPointCount == 1)
+        {
+            foreach (var t in _point) t.grad?.zero_();
+            return;
+        }
+        using var _ = no_grad();
+        _pointGradFlat!.zero_();
+        _controlGradFlat!.zero_();
     }
 
     /// <summary>‖W‖² of the current point (a 0-d tensor; no host synchronisation).</summary>
@@ -216,6 +241,12 @@ public sealed class WeightSpace : IDisposable
     public void Dispose()
     {
         foreach (var row in _controls) foreach (var t in row) t.Dispose();
-        if (ControlPointCount > 1) foreach (var t in _point) t.Dispose();
+        if (ControlPointCount == 1) return;
+        foreach (var t in _point) t.Dispose();
+        foreach (var row in _controlGrads!) foreach (var t in row) t.Dispose();
+        _controlFlat!.Dispose();
+        _pointFlat!.Dispose();
+        _pointGradFlat!.Dispose();
+        _controlGradFlat!.Dispose();
     }
 }
