@@ -89,18 +89,12 @@ public static class FgeRecipe
             m["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
             run.SaveManifest();
 
-            var members = MemberTraining.Run(new MemberTraining.Job
+            return MemberTraining.RunToCompletion(new MemberTraining.Job
             {
                 Run = run, Session = session, Network = net, Optimizer = optimizer, Schedule = schedule, Train = train,
                 Epochs = s.Epochs, Seed = s.Seed, WeightDecay = wd.Value, Start = w0, Method = "fge",
                 StartEpoch = startEpoch, History = history,
-            }, out var startMetrics, progress, log, ct);
-            m["start"]!["test_error"] = Json.Number(startMetrics.Error);
-            m["start"]!["test_nll"] = Json.Number(startMetrics.Nll);
-            m["timing"] = TrainingRecord.Timing(history);
-            run.Complete();
-            ResumeState.Delete(run);
-            return new MemberRunOutcome(run.Path, members, startMetrics, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+            }, clock, progress, log, ct);
         }
         finally
         {

@@ -82,6 +82,22 @@ public static class MemberTraining
         public List<EpochReport> History { get; init; } = [];
     }
 
+    /// <summary>
+    /// <see cref="Run"/>, then what every member-collecting command does once training is over: record the start
+    /// point's metrics and the timing in the manifest, mark the run complete and drop its resume state.
+    /// </summary>
+    public static MemberRunOutcome RunToCompletion(Job job, System.Diagnostics.Stopwatch clock, IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken ct)
+    {
+        var members = Run(job, out var startMetrics, progress, log, ct);
+        var m = job.Run.Manifest;
+        m["start"]!["test_error"] = Json.Number(startMetrics.Error);
+        m["start"]!["test_nll"] = Json.Number(startMetrics.Nll);
+        m["timing"] = TrainingRecord.Timing(job.History);
+        job.Run.Complete();
+        ResumeState.Delete(job.Run);
+        return new MemberRunOutcome(job.Run.Path, members, startMetrics, job.History, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+    }
+
     public static IReadOnlyList<Member> Run(Job job, out Metrics startMetrics, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
         var run = job.Run;
