@@ -41,11 +41,8 @@ public static class EvaluateRecipe
         using var net = session.Build(spec, controlPoints: 1, seed: 0);
         using var space = net.Space;
         Checkpoint.Load(modelPath, net);
-        var train = Evaluator.Evaluate(net, BatchSources.TrainingForEvaluation(session.Data), ct);
-        var test = Evaluator.Evaluate(net, BatchSources.Evaluation(session.Data), ct);
-        double norm;
-        using (var sq = space.SquaredNorm()) norm = sq.item<float>();
-        double loss = Metrics.Loss(train.Nll, wd, norm);
+        var point = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd).Evaluate(net, ct);
+        var (loss, train, test) = (point.TrainLoss, point.Train, point.Test);
         bool text = session.Data.Kind == Data.DataKind.Text;
         var result = TrainRecipe.FinalMetrics(loss, train, test, text);
         result["data"] = Manifests.Data(session.Data);

@@ -71,12 +71,12 @@ public static class TrainRecipe
         };
         Trainer.Run(job, progress, ct);
 
+        // The same evaluation every other command uses (batch norm recomputed over the training data, then both
+        // splits in eval mode), so that a curve's t = 0 or an ensemble member reproduces these numbers exactly;
+        // the saved buffers are the recomputed statistics.
         log?.Invoke("Final pass over both splits in eval mode...");
-        var trainMetrics = Evaluator.Evaluate(net, BatchSources.TrainingForEvaluation(session.Data), ct);
-        var testMetrics = Evaluator.Evaluate(net, eval, ct);
-        double norm;
-        using (var sq = space.SquaredNorm()) norm = sq.item<float>();
-        double loss = Metrics.Loss(trainMetrics.Nll, s.WeightDecay, norm);
+        var scored = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), eval, s.WeightDecay).Evaluate(net, ct);
+        var (loss, trainMetrics, testMetrics) = (scored.TrainLoss, scored.Train, scored.Test);
         Checkpoint.Save(run.File(ModelFile), net);
         run.Manifest["final"] = FinalMetrics(loss, trainMetrics, testMetrics, session.Data.Kind == Data.DataKind.Text);
         run.Manifest["timing"] = TrainingRecord.Timing(history);

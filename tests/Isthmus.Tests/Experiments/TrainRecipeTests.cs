@@ -89,6 +89,18 @@ public sealed class TrainRecipeTests(MnistFixture mnist)
     }
 
     [Fact]
+    public void A_batch_norm_network_is_scored_with_recomputed_statistics_that_evaluate_and_curves_reproduce()
+    {
+        using var dir = new TempFolder();
+        var spec = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.125");
+        var trained = TrainRecipe.Run(Settings(dir["run"], epochs: 1) with { Model = spec, Subset = 1000 });
+        var evaluated = EvaluateRecipe.Run(new EvaluateSettings { Run = dir["run"], DataRoot = mnist.Root, Threads = 2 });
+        Assert.Equal(trained.Test.Error, evaluated.Test.Error);
+        Assert.Equal(trained.Test.Nll, evaluated.Test.Nll, 6);
+        Assert.Equal(trained.TrainLoss, evaluated.TrainLoss, 6);
+    }
+
+    [Fact]
     public void Divergence_stops_the_run_with_advice()
     {
         using var dir = new TempFolder();
