@@ -2,7 +2,7 @@ using System.CommandLine;
 using Isthmus.Cli;
 using Isthmus.Cli.Commands;
 
-Isthmus.Platform.OpenMpPolicy.PreferPassiveWaiting();
+Isthmus.Platform.OpenMpPolicy.PreferShortSpinning();
 
 var root = new RootCommand("""
     Isthmus: the geometry of neural-network loss surfaces — curves and subspaces that connect trained networks,
