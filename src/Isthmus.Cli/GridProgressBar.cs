@@ -11,7 +11,7 @@ internal static class GridProgressBar
         if (!output.ShowProgress)
         {
             // No terminal: one line per point instead of a bar.
-            return work(new Sink(p =>
+            return work(new SyncProgress<GridProgress>(p =>
             {
                 if (!output.Quiet)
                     Console.Error.WriteLine($"{label}: {p.Done}/{p.Total} {p.Point}  train loss {p.Last.TrainLoss:F4}  test error {p.Last.Test.Error:F2}%  ({p.Seconds / p.Done:F1} s/point)");
@@ -24,7 +24,7 @@ internal static class GridProgressBar
             .Start(ctx =>
             {
                 ProgressTask? task = null;
-                result = work(new Sink(p =>
+                result = work(new SyncProgress<GridProgress>(p =>
                 {
                     if (task is null || p.Done == 1) task = ctx.AddTask(label, maxValue: p.Total); // a new grid (e.g. the segment after the curve)
                     task.Value = p.Done;
@@ -32,10 +32,5 @@ internal static class GridProgressBar
                 }));
             });
         return result;
-    }
-
-    private sealed class Sink(Action<GridProgress> report) : IProgress<GridProgress>
-    {
-        public void Report(GridProgress value) => report(value);
     }
 }

@@ -13,7 +13,7 @@ internal static class MemberProgressBar
         if (!output.ShowProgress)
         {
             // No terminal: one line per member instead of a bar.
-            return work(new Sink(p =>
+            return work(new SyncProgress<EnsembleProgress>(p =>
             {
                 if (!output.Quiet) Console.Error.WriteLine($"{label}: {Line(p)}  ({p.Seconds / p.Done:F1} s/member)");
             }));
@@ -25,7 +25,7 @@ internal static class MemberProgressBar
             .Start(ctx =>
             {
                 ProgressTask? task = null;
-                result = work(new Sink(p =>
+                result = work(new SyncProgress<EnsembleProgress>(p =>
                 {
                     task ??= ctx.AddTask(label, maxValue: p.Total);
                     task.Value = p.Done;
@@ -33,10 +33,5 @@ internal static class MemberProgressBar
                 }));
             });
         return result;
-    }
-
-    private sealed class Sink(Action<EnsembleProgress> report) : IProgress<EnsembleProgress>
-    {
-        public void Report(EnsembleProgress value) => report(value);
     }
 }

@@ -11,7 +11,7 @@ internal static class TrainingProgressBar
         if (!output.ShowProgress)
         {
             // No terminal: one line per epoch instead of a bar.
-            return work(new Sink(p =>
+            return work(new SyncProgress<TrainingProgress>(p =>
             {
                 if (p.Batch == 0 && p.Last is { } r && !output.Quiet)
                     Console.Error.WriteLine($"{label}: epoch {r.Epoch}/{p.Epochs}  train loss {r.TrainLoss:F4}  test error {r.TestError:F2}%  ({r.Seconds:F1} s)");
@@ -24,7 +24,7 @@ internal static class TrainingProgressBar
             .Start(ctx =>
             {
                 var task = ctx.AddTask(label);
-                result = work(new Sink(p =>
+                result = work(new SyncProgress<TrainingProgress>(p =>
                 {
                     long total = (long)p.Epochs * p.BatchesPerEpoch;
                     task.MaxValue = total;
@@ -35,11 +35,5 @@ internal static class TrainingProgressBar
                 task.Value = task.MaxValue;
             });
         return result;
-    }
-
-    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Sink(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

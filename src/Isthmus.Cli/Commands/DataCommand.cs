@@ -36,7 +36,7 @@ internal static class DataCommand
                         .Start(ctx =>
                         {
                             var tasks = new Dictionary<string, ProgressTask>();
-                            DataFetcher.FetchAsync(set, dir, new Sink(p =>
+                            DataFetcher.FetchAsync(set, dir, new SyncProgress<FetchProgress>(p =>
                             {
                                 if (!tasks.TryGetValue(p.File, out var task)) tasks[p.File] = task = ctx.AddTask(Markup.Escape(p.File));
                                 if (p.TotalBytes is { } total) task.MaxValue = total;
@@ -57,10 +57,5 @@ internal static class DataCommand
         var command = new Command("data", "Manage data sets.");
         command.Subcommands.Add(fetch);
         return command;
-    }
-
-    private sealed class Sink(Action<FetchProgress> report) : IProgress<FetchProgress>
-    {
-        public void Report(FetchProgress value) => report(value);
     }
 }

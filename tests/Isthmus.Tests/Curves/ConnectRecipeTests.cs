@@ -80,7 +80,7 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
 
         var interrupted = Settings("interrupted") with { Curve = "polychain", Bends = 2 };
         using var cancel = new CancellationTokenSource();
-        var stopAfterFirstEpoch = new Sink(p => { if (p.Batch == 0 && p.Last?.Epoch == 1) cancel.Cancel(); });
+        var stopAfterFirstEpoch = new SyncProgress<TrainingProgress>(p => { if (p.Batch == 0 && p.Last?.Epoch == 1) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => Connect(interrupted, stopAfterFirstEpoch, cancel.Token));
         Assert.Equal("running", RunDirectory.Open(interrupted.Out).Status);
         var messages = new List<string>();
@@ -137,10 +137,5 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
         Assert.Throws<IsthmusException>(() => Connect(s));
         Assert.False(Connect(s with { Force = true }).AlreadyComplete);
         Assert.True(Connect(s with { Resume = true }).AlreadyComplete);
-    }
-
-    private sealed class Sink(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -63,7 +63,7 @@ public sealed class TrainRecipeTests(MnistFixture mnist)
         TrainRecipe.Run(Settings(dir["whole"], epochs: 3));
 
         using var cancel = new CancellationTokenSource();
-        var stopAfterFirstEpoch = new Progress(p => { if (p.Last is { Epoch: 1 }) cancel.Cancel(); });
+        var stopAfterFirstEpoch = new SyncProgress<TrainingProgress>(p => { if (p.Last is { Epoch: 1 }) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => TrainRecipe.Run(Settings(dir["cut"], epochs: 3), stopAfterFirstEpoch, ct: cancel.Token));
         Assert.Equal("running", RunDirectory.Open(dir["cut"]).Status);
         Assert.False(File.Exists(dir["cut/model.safetensors"]));  // nothing that looks complete
@@ -129,10 +129,5 @@ public sealed class TrainRecipeTests(MnistFixture mnist)
         using var fb = Safetensors.Load(b);
         Assert.Equal(fa.Names, fb.Names);
         foreach (var name in fa.Names) Assert.True(Tensors.Same(fa.Tensors[name], fb.Tensors[name]), name);
-    }
-
-    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -130,7 +130,7 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
         var whole = Fge(Settings("whole"));
         var interrupted = Settings("interrupted");
         using var cancel = new CancellationTokenSource();
-        var stopAfterFirstEpoch = new Sink(p => { if (p.Batch == 0 && p.Last?.Epoch == 1) cancel.Cancel(); });
+        var stopAfterFirstEpoch = new SyncProgress<TrainingProgress>(p => { if (p.Batch == 0 && p.Last?.Epoch == 1) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => Fge(interrupted, stopAfterFirstEpoch, cancel.Token));
         Assert.Equal("running", RunDirectory.Open(interrupted.Out).Status);
         Assert.Equal(2, MemberTraining.Read(RunDirectory.Open(interrupted.Out)).Count); // members 1 and 2 stay
@@ -209,10 +209,5 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
             Assert.Equal(j / 3.0, json["members"]![j]!["t"]!.GetValue<double>(), 9);
         }
         Assert.True(outcome.Chain.LengthRatio >= 1 - 1e-9);
-    }
-
-    private sealed class Sink(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -129,7 +129,7 @@ public static class Benchmark
         int epochs = (totalSteps + train.BatchesPerEpoch - 1) / train.BatchesPerEpoch;
         using var small = Slice(session.Data, 128, 1000);
         double early = double.NaN, late = double.NaN;
-        var progress = new Sink(p =>
+        var progress = new SyncProgress<TrainingProgress>(p =>
         {
             long step = (long)p.Epoch * p.BatchesPerEpoch + p.Batch;
             if (double.IsNaN(early) && step >= 100) early = Rss();
@@ -186,10 +186,5 @@ public static class Benchmark
     {
         var s = xs.OrderBy(x => x).ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
-
-    private sealed class Sink(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }
