@@ -80,7 +80,9 @@ public static class Trainer
                     nll.backward();
                     space.PushGradientsToControls(job.WeightDecay);
                     job.Optimizer.Step(rate);
-                    job.Optimizer.ZeroGrad();
+                    // With K > 1 control points PushGradientsToControls overwrites the controls' gradients and
+                    // zeroes the point's, so zeroing them again would be one more wasted pass over the weights.
+                    if (space.ControlPointCount == 1) job.Optimizer.ZeroGrad();
                     using (no_grad())
                     {
                         nllSum.add_(nll.detach().to_type(ScalarType.Float64) * y.shape[0]);
