@@ -43,6 +43,8 @@ public static class CurvePlot
         error.YLabel("test error (%)");
         foreach (var p in new[] { loss, error })
         {
+            // Long architecture names (e.g. convfc(bn=true, width_factor=0.5)) would run into the next panel.
+            if (title.Length > 40) p.Axes.Title.Label.FontSize = Math.Max(10, 14 * 40f / title.Length);
             p.XLabel("t");
             p.Axes.SetLimitsX(-0.02, 1.02);
             p.ShowLegend(Alignment.UpperRight);
