@@ -51,8 +51,16 @@ public abstract class Network : IDisposable
         _space = space;
     }
 
-    /// <summary>Logits for a batch.</summary>
+    /// <summary>Logits for a batch: [B, classes], or [P, B, classes] with P points stacked (see <see cref="EvaluatesStackedPoints"/>).</summary>
     public abstract Tensor Forward(Tensor input);
+
+    /// <summary>
+    /// True if <see cref="Forward"/> evaluates P points stacked in its space (<see cref="WeightSpace.MoveToStack"/>) in
+    /// one pass: every layer reads the [P, …] weights and nothing mixes the points. Architectures built only of
+    /// <c>Linear</c> layers and element-wise functions can; the default is false, and evaluators then go one point
+    /// at a time.
+    /// </summary>
+    public virtual bool EvaluatesStackedPoints => false;
 
     /// <summary>Clears recurrent state between sequences (language models); nothing for feed-forward networks.</summary>
     public virtual void ResetState() { }

@@ -46,6 +46,8 @@ public static class Benchmark
 
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, ct));
+        log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({repeats} phases each)");
+        rows.Add(StackedEvaluation(session, mlp, repeats, ct));
 
         log?.Invoke("memory over many steps");
         rows.Add(Memory(session, mlp, s.Quick ? 600 : 2000, ct));
@@ -118,7 +120,41 @@ public static class Benchmark
         // Throughput counts the examples a user asks about (train + test per point); the BN pass is overhead.
         double curveRate = points.Length * (data.Train!.Count + data.Eval.Count) / clock.Elapsed.TotalSeconds;
         yield return new BenchRow($"curve-point evaluation / plain inference ({spec})", curveRate / plainRate, plainRate, curveRate, "examples/s",
-            "≥ 1.5 (batched points: not yet)", "one point at a time, batch-norm pass included");
+            "—", "one point at a time (batch norm is recomputed per point), batch-norm pass included");
+    }
+
+    /// <summary>
+    /// The grid loop curves and planes share (<see cref="GridEvaluator"/>), with points stacked into one pass over the data
+    /// against one point at a time: the same points, the same numbers, phases alternating.
+    /// </summary>
+    private static BenchRow StackedEvaluation(Session session, ArchitectureSpec spec, int repeats, CancellationToken ct)
+    {
+        using var data = Slice(session.Data, 10000, 10000);
+        using var net = session.Build(spec, 3, seed: 1);
+        int perPass = PointEvaluator.DefaultPointsPerPass;
+        var family = new Bezier(1);
+        var coefficients = Landscape.PathStatistics.UniformGrid(perPass).Select(t => (IReadOnlyList<double>)family.Coefficients(t)).ToArray();
+        var all = Enumerable.Range(0, coefficients.Length).ToArray();
+        PointEvaluator Evaluator(int pass) => new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pass };
+        double Phase(int pass)
+        {
+            var clock = Stopwatch.StartNew();
+            GridEvaluator.Evaluate(net, coefficients, all, Evaluator(pass), i => $"{i}", ct: ct);
+            return clock.Elapsed.TotalSeconds;
+        }
+        var one = new List<double>();
+        var stacked = new List<double>();
+        for (int r = 0; r <= repeats; r++) // r = 0 warms up both
+        {
+            double a = Phase(1), b = Phase(perPass);
+            if (r == 0) continue;
+            one.Add(a);
+            stacked.Add(b);
+        }
+        double examples = all.Length * (data.Train!.Count + data.Eval!.Count);
+        double oneRate = examples / Median(one), stackedRate = examples / Median(stacked);
+        return new BenchRow($"grid evaluation, {perPass} points per pass / one at a time ({spec})", stackedRate / oneRate, oneRate, stackedRate, "examples/s",
+            "≥ 1.5", "curve and plane points; identical numbers");
     }
 
     private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, CancellationToken ct)
