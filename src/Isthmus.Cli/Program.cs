@@ -20,6 +20,7 @@ root.Subcommands.Add(ConnectCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvalCurveCommand.Create());
 root.Subcommands.Add(PlaneCommand.Create());
+root.Subcommands.Add(MergeCommand.Create());
 root.Subcommands.Add(StudyCommand.Create());
 root.Subcommands.Add(EnsembleCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

@@ -17,6 +17,7 @@ internal static class PlaneCommand
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; a re-run replaces its plane.* files).";
+        var shard = CommonOptions.Shard();
         var force = CommonOptions.Force();
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
@@ -30,8 +31,10 @@ internal static class PlaneCommand
               ./isthmus plane --run runs/bezier
               ./isthmus plane --run runs/polychain --bends-used 0,2,4 --grid 11
               ./isthmus plane --points runs/a runs/b runs/c --grid 21 --out runs/abc-plane
+              ./isthmus plane --run runs/bezier --shard 3/8 --out runs/plane-parts/3      # one of 8 shards, then:
+              ./isthmus merge runs/plane-parts/*                                          # plane.* into runs/bezier
             """);
-        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, shard, force, dataRoot, threads, device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = new PlaneSettings
@@ -42,6 +45,7 @@ internal static class PlaneCommand
                 Margin = parse.GetValue(margin),
                 BendsUsed = ReadIndices(parse.GetValue(bendsUsed)),
                 BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
+                Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
                 DataRoot = parse.GetValue(dataRoot),
@@ -50,7 +54,13 @@ internal static class PlaneCommand
                 CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
             };
             var outcome = GridProgressBar.Run(io, "plane", progress => PlaneRecipe.Run(settings, progress, ct));
-            var s = outcome.Surface;
+            if (outcome.Surface is not { } s)
+            {
+                double perPoint = outcome.Cells.Count == 0 ? 0 : outcome.Cells.Average(c => c.Seconds);
+                io.Result(EvalCurveCommand.ShardSummary(outcome.Shard, outcome.Cells.Count, settings.Grid * settings.Grid, perPoint, outcome.Folder),
+                    new JsonObject { ["folder"] = outcome.Folder, ["shard"] = outcome.Shard.ToString(), ["points"] = outcome.Cells.Count, ["of"] = settings.Grid * settings.Grid });
+                return 0;
+            }
             double minLoss = s.TrainLoss.Cast<double>().Min(), maxLoss = s.TrainLoss.Cast<double>().Max();
             var json = new JsonObject
             {
