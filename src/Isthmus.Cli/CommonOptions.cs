@@ -48,6 +48,17 @@ internal static class CommonOptions
 
     public static Isthmus.Evaluation.Shard ReadShard(string? text) => text is null ? Isthmus.Evaluation.Shard.All : Isthmus.Evaluation.Shard.Parse(text);
 
+    public static Option<string> Precision()
+    {
+        var o = new Option<string>("--precision")
+        {
+            Description = "Training arithmetic: fp32, or bf16 (matrix products and convolutions in bfloat16, weights and loss in float32, as PyTorch's autocast; evaluation stays fp32).",
+            DefaultValueFactory = _ => Isthmus.Platform.Precision.Fp32,
+        };
+        o.AcceptOnlyFromAmong([.. Isthmus.Platform.Precision.Names]);
+        return o;
+    }
+
     public static Option<bool> Resume() => new("--resume") { Description = "Continue the unfinished run in --out from its last finished epoch." };
 }
 

@@ -88,6 +88,7 @@ public static class ConnectRecipe
                 Seed = s.Seed,
                 Sampler = sampler,
                 StartEpoch = start,
+                Autocast = Platform.Precision.AutocastType(s.Precision),
                 EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, s.SaveEvery,
                     (path, metadata) => SpaceFile.Save(path, net, metadata)),
             };
@@ -116,6 +117,7 @@ public static class ConnectRecipe
             throw new IsthmusException($"A segment has no bends; drop --bends {s.BendsOrDefault} or choose --curve bezier or polychain.");
         CurveFamily.Create(s.Curve, s.BendsOrDefault);
         BendInit.Check(s.Init);
+        Platform.Precision.AutocastType(s.Precision);
     }
 
     private static void Describe(RunDirectory run, ConnectSettings s, CurveFamily family, EndpointRun a, EndpointRun b, Session session, Network net, bool trains)

@@ -67,6 +67,7 @@ public static class ResumeState
             SaveEvery = Get("save_every", given.SaveEvery),
             Val = Get("val", given.Val),
             Subset = Get("subset", given.Subset),
+            Precision = Get("precision", Platform.Precision.Fp32),
             Resume = true,
         };
     }

@@ -36,6 +36,15 @@ public abstract class Network : IDisposable
     /// </summary>
     public double? BatchNormMomentum { get; set; } = 0.1;
 
+    /// <summary>
+    /// Mixed precision (<see cref="Platform.Precision"/>): when set, linear layers and convolutions cast their input and
+    /// weights to this type, as PyTorch's autocast does; null = float32 throughout. The trainer sets it for its steps only.
+    /// </summary>
+    public ScalarType? Autocast { get; set; }
+
+    /// <summary>For layers: <paramref name="t"/> in the <see cref="Autocast"/> type, if one is set.</summary>
+    internal Tensor CastForProduct(Tensor t) => Autocast is { } type && t.dtype != type ? t.to_type(type) : t;
+
     /// <summary>Used by subclasses while they declare layers.</summary>
     protected LayerBuilder Builder { get; }
 

@@ -26,6 +26,8 @@ public sealed record TrainingJob
     public required int Epochs { get; init; }
     public required long Seed { get; init; }
     public IPointSampler Sampler { get; init; } = FixedPoint.Instance;
+    /// <summary>Mixed precision of the steps (<see cref="Platform.Precision.AutocastType"/>); null = float32. Evaluation stays float32.</summary>
+    public ScalarType? Autocast { get; init; }
     /// <summary>First epoch to run (0 for a new run; the saved epoch count when resuming).</summary>
     public int StartEpoch { get; init; }
     /// <summary>Called after each epoch (checkpoints, resume state, metrics file).</summary>
@@ -61,6 +63,7 @@ public static class Trainer
             job.Train.BeginEpoch(epoch);
             if (job.Train.IsSequence) net.ResetState();
             net.Training = true;
+            net.Autocast = job.Autocast;
             var nllSum = zeros(Array.Empty<long>(), ScalarType.Float64, space.Device).DetachFromDisposeScope();
             var wrong = zeros(Array.Empty<long>(), ScalarType.Int64, space.Device).DetachFromDisposeScope();
             double rate = 0;
@@ -76,6 +79,7 @@ public static class Trainer
                     var (x, y) = job.Train.Batch(b);
                     if (job.Train.IsSequence) net.DetachState();
                     var logits = net.Forward(x);
+                    if (logits.dtype != ScalarType.Float32) logits = logits.to_type(ScalarType.Float32); // autocast: the loss in float32
                     var nll = nn.functional.cross_entropy(logits, y);
                     nll.backward();
                     space.PushGradientsToControls(job.WeightDecay);
@@ -92,6 +96,7 @@ public static class Trainer
                     if ((b & 15) == 0 || b == batches - 1)
                         progress?.Report(new TrainingProgress(epoch, job.Epochs, b + 1, batches, reports.LastOrDefault()));
                 }
+                net.Autocast = null;
                 job.Sampler.MoveToReportedPoint(space);
                 double trainNll = nllSum.item<double>() / job.Train.Examples;
                 double trainError = 100.0 * wrong.item<long>() / job.Train.Examples;
@@ -108,6 +113,7 @@ public static class Trainer
             }
             finally
             {
+                net.Autocast = null;
                 nllSum.Dispose();
                 wrong.Dispose();
             }

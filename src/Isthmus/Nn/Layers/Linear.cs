@@ -27,7 +27,7 @@ public sealed class Linear
     {
         var space = _net.Space;
         if (space.Stacked == 0)
-            return nn.functional.linear(x, space.Point(_weight), _bias >= 0 ? space.Point(_bias) : null);
+            return nn.functional.linear(_net.CastForProduct(x), _net.CastForProduct(space.Point(_weight)), _bias >= 0 ? _net.CastForProduct(space.Point(_bias)) : null);
         var w = space.StackedPoint(_weight);
         if (x.dim() == 2) x = x.expand(w.shape[0], x.shape[0], x.shape[1]);
         var wt = w.transpose(1, 2);
