@@ -27,6 +27,7 @@ internal static class BenchCommand
               ./isthmus bench --json > bench.json
             """);
         foreach (var o in new Option[] { quick, output, dataRoot, threads, device }) command.Options.Add(o);
+        command.Subcommands.Add(BenchBatchNormCommand.Create());
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var rows = Benchmark.Run(new BenchSettings

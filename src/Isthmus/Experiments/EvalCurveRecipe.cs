@@ -76,13 +76,7 @@ public static class EvalCurveRecipe
         return Evaluate(target, curve.Family.Coefficients, ts, progress, ct, segment: !s.WithSegment ? null : () =>
         {
             log?.Invoke("Evaluating the segment between the same endpoints...");
-            var line = WeightSpace.CreateEmpty(net.Layout, 2, space.Device);
-            for (int p = 0; p < net.Layout.Count; p++)
-            {
-                line.SetControl(0, p, space.Control(0, p));
-                line.SetControl(1, p, space.Control(curve.Family.ControlPoints - 1, p));
-            }
-            return line;
+            return space.SegmentBetween(0, curve.Family.ControlPoints - 1);
         });
     }
 

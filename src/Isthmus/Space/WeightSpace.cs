@@ -293,6 +293,18 @@ public sealed class WeightSpace : IDisposable
         return total.MoveToOuterDisposeScope();
     }
 
+    /// <summary>A new two-point space holding copies of control points <paramref name="from"/> and <paramref name="to"/>: the segment between them.</summary>
+    public WeightSpace SegmentBetween(int from, int to)
+    {
+        var line = CreateEmpty(Layout, 2, Device);
+        for (int p = 0; p < Layout.Count; p++)
+        {
+            line.SetControl(0, p, _controls[from][p]);
+            line.SetControl(1, p, _controls[to][p]);
+        }
+        return line;
+    }
+
     /// <summary>Copies <paramref name="source"/> into control tensor θ_k of parameter <paramref name="index"/>.</summary>
     public void SetControl(int k, int index, Tensor source)
     {

@@ -26,7 +26,7 @@ public sealed record BenchSettings
 /// measured matrix-multiply peak. Whole phases are timed (hundreds of steps), and plain and curve phases alternate so
 /// that drift in the machine's speed hits both alike; the median phase is reported.
 /// </summary>
-public static class Benchmark
+public static partial class Benchmark
 {
     public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default)
     {
@@ -49,6 +49,10 @@ public static class Benchmark
         log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({repeats} phases each)");
         rows.Add(StackedEvaluation(session, mlp, repeats, ct));
 
+        log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
+        foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
+        rows.Add(Bf16Accuracy(session, mlp, s.Quick ? 1 : 3, ct));
+
         log?.Invoke("memory over many steps");
         rows.Add(Memory(session, mlp, s.Quick ? 600 : 2000, ct));
 
@@ -61,8 +65,6 @@ public static class Benchmark
     private static (double Plain, double Curve) StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
     {
         using var data = Slice(session.Data, steps * 128, 1000);
-        var plainTimes = new List<double>();
-        var curveTimes = new List<double>();
         using var plainNet = session.Build(spec, 1, seed: 1);
         using var curveNet = session.Build(spec, 3, seed: 1);
         using var plainOpt = new Sgd(plainNet.Space.TrainableTensors(), 0.9, 5e-4);
@@ -70,19 +72,32 @@ public static class Benchmark
         curveNet.Space.SetTrainable(2, false);
         using var curveOpt = new Sgd(curveNet.Space.TrainableTensors(), 0.9, 0);
         var sampler = new CurveSampler(new Bezier(1));
-        for (int r = 0; r <= repeats; r++) // r = 0 warms up both
+        var (plain, curve) = Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct),
+            r => Phase(curveNet, curveOpt, sampler, data, 5e-4, r, ct), repeats);
+        return (plain / steps, curve / steps);
+    }
+
+    /// <summary>
+    /// Medians of <paramref name="repeats"/> timings of two phases run alternately (after one warm-up of each), so that
+    /// drift in the machine's speed hits both alike. Each phase gets its repetition number (0 = warm-up).
+    /// </summary>
+    private static (double A, double B) Alternate(Func<int, double> a, Func<int, double> b, int repeats)
+    {
+        var ta = new List<double>();
+        var tb = new List<double>();
+        for (int r = 0; r <= repeats; r++)
         {
-            double p = Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct);
-            double c = Phase(curveNet, curveOpt, sampler, data, 5e-4, r, ct);
+            double x = a(r), y = b(r);
             if (r == 0) continue;
-            plainTimes.Add(p / steps);
-            curveTimes.Add(c / steps);
+            ta.Add(x);
+            tb.Add(y);
         }
-        return (Median(plainTimes), Median(curveTimes));
+        return (Median(ta), Median(tb));
     }
 
     /// <summary>Seconds for one epoch of the shared training loop over <paramref name="data"/> (its tiny eval split excluded).</summary>
-    private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct)
+    private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct,
+        ScalarType? autocast = null)
     {
         var evalClock = Stopwatch.StartNew();
         var eval = BatchSources.Evaluation(data);
@@ -91,7 +106,7 @@ public static class Benchmark
         var job = new TrainingJob
         {
             Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = new ConstantSchedule(0.01),
-            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler,
+            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, Autocast = autocast,
         };
         var reports = Trainer.Run(job, ct: ct);
         return reports[^1].Seconds - evalSeconds;
@@ -121,40 +136,6 @@ public static class Benchmark
         double curveRate = points.Length * (data.Train!.Count + data.Eval.Count) / clock.Elapsed.TotalSeconds;
         yield return new BenchRow($"curve-point evaluation / plain inference ({spec})", curveRate / plainRate, plainRate, curveRate, "examples/s",
             "—", "one point at a time (batch norm is recomputed per point), batch-norm pass included");
-    }
-
-    /// <summary>
-    /// The grid loop curves and planes share (<see cref="GridEvaluator"/>), with points stacked into one pass over the data
-    /// against one point at a time: the same points, the same numbers, phases alternating.
-    /// </summary>
-    private static BenchRow StackedEvaluation(Session session, ArchitectureSpec spec, int repeats, CancellationToken ct)
-    {
-        using var data = Slice(session.Data, 10000, 10000);
-        using var net = session.Build(spec, 3, seed: 1);
-        int perPass = PointEvaluator.DefaultPointsPerPass;
-        var family = new Bezier(1);
-        var coefficients = Landscape.PathStatistics.UniformGrid(perPass).Select(t => (IReadOnlyList<double>)family.Coefficients(t)).ToArray();
-        var all = Enumerable.Range(0, coefficients.Length).ToArray();
-        PointEvaluator Evaluator(int pass) => new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pass };
-        double Phase(int pass)
-        {
-            var clock = Stopwatch.StartNew();
-            GridEvaluator.Evaluate(net, coefficients, all, Evaluator(pass), i => $"{i}", ct: ct);
-            return clock.Elapsed.TotalSeconds;
-        }
-        var one = new List<double>();
-        var stacked = new List<double>();
-        for (int r = 0; r <= repeats; r++) // r = 0 warms up both
-        {
-            double a = Phase(1), b = Phase(perPass);
-            if (r == 0) continue;
-            one.Add(a);
-            stacked.Add(b);
-        }
-        double examples = all.Length * (data.Train!.Count + data.Eval!.Count);
-        double oneRate = examples / Median(one), stackedRate = examples / Median(stacked);
-        return new BenchRow($"grid evaluation, {perPass} points per pass / one at a time ({spec})", stackedRate / oneRate, oneRate, stackedRate, "examples/s",
-            "≥ 1.5", "curve and plane points; identical numbers");
     }
 
     private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, CancellationToken ct)
