@@ -90,8 +90,8 @@ internal static class EvalCurveCommand
 
     internal static Option<string> BatchNormOption() => new("--bn-batches")
     {
-        Description = "Training batches (of 1000) used to recompute batch-norm statistics at each point: all, or N.",
-        DefaultValueFactory = _ => "all",
+        Description = "Training batches (of 1000) used to recompute batch-norm statistics at each point: N, or all. The default, 10, moved test error by at most 0.08 pp from the whole pass (docs/performance.md).",
+        DefaultValueFactory = _ => Isthmus.Evaluation.BatchNormCalibration.DefaultGridBatches.ToString(CultureInfo.InvariantCulture),
     };
 
     internal static int? ReadBatchNorm(string value)

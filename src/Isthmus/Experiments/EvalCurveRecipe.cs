@@ -23,7 +23,7 @@ public sealed record EvalCurveSettings
     public string? Out { get; init; }
     public int Points { get; init; } = 61;
     /// <summary>Batches for batch-norm recomputation; null = the whole training split.</summary>
-    public int? BatchNormBatches { get; init; }
+    public int? BatchNormBatches { get; init; } = BatchNormCalibration.DefaultGridBatches;
     /// <summary>With <see cref="Run"/>: also evaluate the segment between the curve's endpoints into segment.json.</summary>
     public bool WithSegment { get; init; }
     /// <summary>Evaluate only this shard's points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
@@ -68,12 +68,13 @@ public static class EvalCurveRecipe
         var curve = CurveRun.Open(s.Run!);
         var sources = curve.Run.Manifest["space"]?["control_points"] as JsonArray;
         string? Source(int k) => sources is not null && k < sources.Count ? sources[k]?["source"]?.GetValue<string>() : null;
+        var target = new Target(s, "curve", curve.Family.Name, curve.Family.Bends, Source(0), Source(curve.Family.ControlPoints - 1),
+            curve.Architecture, curve.Data, curve.WeightDecay, curve.Run.Path, [curve.Run.File(CurveRun.CurveFile)], [s.Run!]);
+        var folder = Folder(target);
         using var session = Session.Open(curve.Data, s.DataRoot, curve.Val, s.Threads, s.Device);
         using var net = curve.Load(session);
         using var space = net.Space;
-        var target = new Target(s, "curve", curve.Family.Name, curve.Family.Bends, Source(0), Source(curve.Family.ControlPoints - 1),
-            net, session, curve.WeightDecay, curve.Run.Path, [curve.Run.File(CurveRun.CurveFile)], [s.Run!]);
-        return Evaluate(target, curve.Family.Coefficients, ts, progress, ct, segment: !s.WithSegment ? null : () =>
+        return Evaluate(target, folder, net, session, curve.Family.Coefficients, ts, progress, ct, segment: !s.WithSegment ? null : () =>
         {
             log?.Invoke("Evaluating the segment between the same endpoints...");
             return space.SegmentBetween(0, curve.Family.ControlPoints - 1);
@@ -85,13 +86,14 @@ public static class EvalCurveRecipe
         if (s.Segment!.Count != 2) throw new IsthmusException($"--segment takes two train runs (got {s.Segment.Count}).");
         var runs = s.Segment.Select(TrainedRun.Open).ToList();
         TrainedRun.CheckCompatible(runs);
+        var target = new Target(s, "segment", "segment", 0, runs[0].Run.Path, runs[1].Run.Path, runs[0].Architecture, runs[0].Data, runs[0].WeightDecay,
+            null, runs.Select(r => r.ModelPath).ToArray(), s.Segment);
+        var folder = Folder(target);
         using var session = Session.Open(runs[0].Data, s.DataRoot, runs[0].Val, s.Threads, s.Device);
         using var net = session.Build(runs[0].Architecture, controlPoints: 2, seed: 0);
         using var space = net.Space;
         for (int k = 0; k < 2; k++) Checkpoint.Load(runs[k].ModelPath, net, k);
-        var target = new Target(s, "segment", "segment", 0, runs[0].Run.Path, runs[1].Run.Path, net, session, runs[0].WeightDecay, null,
-            runs.Select(r => r.ModelPath).ToArray(), s.Segment);
-        return Evaluate(target, new Segment().Coefficients, ts, progress, ct);
+        return Evaluate(target, folder, net, session, new Segment().Coefficients, ts, progress, ct);
     }
 
     private static EvalCurveOutcome Trivial(EvalCurveSettings s, double[] ts, IProgress<GridProgress>? progress, CancellationToken ct)
@@ -99,6 +101,8 @@ public static class EvalCurveRecipe
         var run = TrainedRun.Open(s.TrivialFrom!);
         if (run.Architecture.Name is not ("mlp" or "lenet5" or "convfc" or "vgg16") || run.Architecture.Flag("bn"))
             throw new IsthmusException($"The trivial curve (A.8) needs a ReLU network without batch norm (mlp, lenet5, convfc or vgg16 without --bn); {s.TrivialFrom} holds {run.Architecture}.");
+        var target = new Target(s, "trivial-curve", "trivial", null, null, run.Run.Path, run.Architecture, run.Data, run.WeightDecay, null, [run.ModelPath], [s.TrivialFrom!]);
+        var folder = Folder(target);
         using var session = Session.Open(run.Data, s.DataRoot, run.Val, s.Threads, s.Device);
         using var net = ModelZoo.Build(run.Architecture, session.Shape);
         var rule = TrivialCurve.For(net.Layout);
@@ -106,8 +110,7 @@ public static class EvalCurveRecipe
         net.Bind(space);
         Checkpoint.Load(run.ModelPath, net, controlPoint: 0);
         rule.Arrange(space);
-        var target = new Target(s, "trivial-curve", "trivial", null, null, run.Run.Path, net, session, run.WeightDecay, null, [run.ModelPath], [s.TrivialFrom!]);
-        return Evaluate(target, rule.Coefficients, ts, progress, ct);
+        return Evaluate(target, folder, net, session, rule.Coefficients, ts, progress, ct);
     }
 
     /// <summary>What one eval-curve evaluates, however it was given.</summary>
@@ -116,20 +119,37 @@ public static class EvalCurveRecipe
     /// <param name="Files">The weights evaluated, hashed into the shard job.</param>
     /// <param name="Sources">The runs named on the command line.</param>
     private sealed record Target(EvalCurveSettings Settings, string Kind, string Family, int? Bends, string? StartRun, string? EndRun,
-        Network Net, Session Session, double WeightDecay, string? InPlace, IReadOnlyList<string> Files, IReadOnlyList<string> Sources);
+        ArchitectureSpec Spec, string Data, double WeightDecay, string? InPlace, IReadOnlyList<string> Files, IReadOnlyList<string> Sources)
+    {
+        /// <summary>The manifest sections of a new eval-curve folder.</summary>
+        public JsonObject Sections => new()
+        {
+            ["arguments"] = TrainingRecord.Arguments(Settings.CommandLine),
+            ["architecture"] = Manifests.Architecture(Spec),
+            ["data"] = new JsonObject { ["name"] = Data },
+            ["space"] = new JsonObject
+            {
+                ["kind"] = Kind,
+                ["family"] = Family,
+                ["sources"] = new JsonArray(Sources.Select(p => (JsonNode)JsonValue.Create(Path.GetFullPath(p))!).ToArray()),
+            },
+            ["settings"] = new JsonObject { ["points"] = Settings.Points, ["bn_batches"] = Settings.BatchNormBatches?.ToString() ?? "all" },
+        };
+    }
+
+    /// <summary>The folder results go to (opened before any data is loaded, so a refused --out costs nothing): see <see cref="ResultFolder"/>; a shard's own folder.</summary>
+    private static RunDirectory Folder(Target t) => t.Settings.Shard.IsAll
+        ? ResultFolder.Open(Command, t.Settings.Out, t.Settings.Force, t.InPlace, t.Sections, "--segment and --curve trivial need --out DIR (a new folder for the results).")
+        : ShardPart.CreateFolder(t.Settings.Out, Command, t.Settings.Shard, t.Settings.Force, t.Sources, t.Settings.CommandLine);
 
     /// <summary>
     /// Evaluates the curve (and, with <paramref name="segment"/>, the segment between its endpoints, in a space that
     /// function builds) on the settings' shard of the grid, then writes the results or the shard's part.
     /// </summary>
-    private static EvalCurveOutcome Evaluate(Target target, Func<double, double[]> coefficients, double[] ts, IProgress<GridProgress>? progress,
-        CancellationToken ct, Func<WeightSpace>? segment = null)
+    private static EvalCurveOutcome Evaluate(Target target, RunDirectory folder, Network net, Session session, Func<double, double[]> coefficients, double[] ts,
+        IProgress<GridProgress>? progress, CancellationToken ct, Func<WeightSpace>? segment = null)
     {
-        var (s, net, session) = (target.Settings, target.Net, target.Session);
-        var sections = Sections(s, target, session.Data.Name);
-        var folder = s.Shard.IsAll
-            ? ResultFolder.Open(Command, s.Out, s.Force, target.InPlace, sections, "--segment and --curve trivial need --out DIR (a new folder for the results).")
-            : ShardPart.CreateFolder(s.Out, Command, s.Shard, s.Force, target.Sources, s.CommandLine);
+        var s = target.Settings;
         var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), target.WeightDecay, s.BatchNormBatches);
         var result = CurveEvaluator.Evaluate(net, coefficients, ts, evaluator, progress, ct, s.Shard);
         CurveEvaluation? line = null;
@@ -146,7 +166,7 @@ public static class EvalCurveRecipe
             Family = target.Family, Bends = target.Bends, StartRun = target.StartRun, EndRun = target.EndRun,
             Architecture = Manifests.Architecture(net.Spec), Data = Manifests.Data(session.Data),
             Title = $"{net.Spec} on {session.Data.Name}, {target.Family}", BatchNormBatches = s.BatchNormBatches,
-            Curve = CurveFrame.Of(result), Segment = line is null ? null : CurveFrame.Of(line), InPlace = target.InPlace, Sections = sections,
+            Curve = CurveFrame.Of(result), Segment = line is null ? null : CurveFrame.Of(line), InPlace = target.InPlace, Sections = target.Sections,
         };
         if (s.Shard.IsAll) return Write(folder, context, result, line);
 
@@ -188,21 +208,6 @@ public static class EvalCurveRecipe
         if (segment is not null) files.AddRange([SegmentJson, SegmentCsv]);
         return new MergeOutcome(Command, folder.Path, grid.Folders.Count, grid.Results.Count, files);
     }
-
-    /// <summary>The manifest sections of a new eval-curve folder.</summary>
-    private static JsonObject Sections(EvalCurveSettings s, Target target, string data) => new()
-    {
-        ["arguments"] = TrainingRecord.Arguments(s.CommandLine),
-        ["architecture"] = Manifests.Architecture(target.Net.Spec),
-        ["data"] = new JsonObject { ["name"] = data },
-        ["space"] = new JsonObject
-        {
-            ["kind"] = target.Kind,
-            ["family"] = target.Family,
-            ["sources"] = new JsonArray(target.Sources.Select(p => (JsonNode)JsonValue.Create(Path.GetFullPath(p))!).ToArray()),
-        },
-        ["settings"] = new JsonObject { ["points"] = s.Points, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all" },
-    };
 
     private static EvalCurveOutcome Write(RunDirectory folder, CurveContext c, CurveEvaluation curve, CurveEvaluation? segment)
     {

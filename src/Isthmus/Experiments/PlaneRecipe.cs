@@ -22,7 +22,8 @@ public sealed record PlaneSettings
     public IReadOnlyList<int>? BendsUsed { get; init; }
     /// <summary>t values at which the curve is projected onto the plane.</summary>
     public int CurvePoints { get; init; } = 61;
-    public int? BatchNormBatches { get; init; }
+    /// <summary>Batches for batch-norm recomputation; null = the whole training split.</summary>
+    public int? BatchNormBatches { get; init; } = BatchNormCalibration.DefaultGridBatches;
     /// <summary>Output folder; null = the curve run itself (only with <see cref="Run"/>). With a shard: the shard's own folder.</summary>
     public string? Out { get; init; }
     /// <summary>Evaluate only this shard's grid points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
