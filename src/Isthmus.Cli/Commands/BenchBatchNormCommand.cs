@@ -50,20 +50,13 @@ internal static class BenchBatchNormCommand
                     ["max_train_error_pp"] = Json.Number(r.MaxTrainError), ["seconds_per_point"] = Json.Number(r.SecondsPerPoint),
                 }).ToArray()),
             };
-            if (parse.GetValue(output) is { } file) Json.Write(file, json);
-            if (io.AsJson)
-            {
-                io.Result("", json);
-                return 0;
-            }
             var table = new Table().AddColumns("batches", "examples", "test error Δ max / mean (pp)", "test NLL Δ max", "train loss Δ max", "train error Δ max (pp)", "s/point");
             foreach (var r in rows)
                 table.AddRow(r.Batches?.ToString(CultureInfo.InvariantCulture) ?? "all", r.Examples.ToString(CultureInfo.InvariantCulture),
                     string.Create(CultureInfo.InvariantCulture, $"{r.MaxTestError:F2} / {r.MeanTestError:F2}"), r.MaxTestNll.ToString("F4", CultureInfo.InvariantCulture),
                     r.MaxTrainLoss.ToString("F4", CultureInfo.InvariantCulture), r.MaxTrainError.ToString("F2", CultureInfo.InvariantCulture),
                     r.SecondsPerPoint.ToString("F1", CultureInfo.InvariantCulture));
-            AnsiConsole.Write(table);
-            return 0;
+            return BenchCommand.Report(io, parse.GetValue(output), json, table);
         }));
         return command;
     }

@@ -2,7 +2,6 @@ using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Nn;
 using Isthmus.Space;
-using Isthmus.Training;
 using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Evaluation;
@@ -10,16 +9,10 @@ namespace Isthmus.Tests.Evaluation;
 /// <summary>Several points of a grid scored in one pass over the data give the numbers of one point at a time.</summary>
 public sealed class StackedEvaluationTests
 {
-    private static readonly ArchitectureSpec Mlp = new ArchitectureSpec("mlp").With("widths", "8,6");
-    private static readonly DataShape Shape = new([1, 2, 2], 3);
-
-    private static PointEvaluator EvaluatorFor(Isthmus.Data.DataBundle data, int pointsPerPass) =>
-        new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pointsPerPass };
-
     [Fact]
     public void A_stacked_point_has_the_weights_of_the_same_point_alone()
     {
-        using var net = ModelZoo.Build(Mlp, Shape);
+        using var net = ModelZoo.Build(Synthetic.SmallMlp, Synthetic.SmallShape);
         using var space = WeightSpace.Create(net.Layout, controlPoints: 3, seed: 3);
         double[][] points = [[0.25, 0.5, 0.25], [1, 0, 0], [0.1, -0.3, 1.2]];
         space.MoveToStack(points);
@@ -39,7 +32,7 @@ public sealed class StackedEvaluationTests
     [Fact]
     public void Stacked_logits_are_those_of_each_point_alone()
     {
-        using var net = ModelZoo.Build(Mlp, Shape);
+        using var net = ModelZoo.Build(Synthetic.SmallMlp, Synthetic.SmallShape);
         using var space = WeightSpace.Create(net.Layout, controlPoints: 2, seed: 5);
         net.Bind(space);
         var x = randn(40, 1, 2, 2, generator: new TorchSharp.torch.Generator(1));
@@ -56,14 +49,14 @@ public sealed class StackedEvaluationTests
     public void A_curve_scored_eight_points_per_pass_equals_one_point_at_a_time()
     {
         using var data = Synthetic.Images(train: 350, test: 130);
-        using var net = ModelZoo.Build(Mlp, Shape);
+        using var net = ModelZoo.Build(Synthetic.SmallMlp, Synthetic.SmallShape);
         using var space = WeightSpace.Create(net.Layout, controlPoints: 3, seed: 2);
         net.Bind(space);
         var ts = PathStatistics.UniformGrid(11); // 8 + 3: a full stack and a partial one
-        var one = CurveEvaluator.Evaluate(net, new Bezier(1), ts, EvaluatorFor(data, 1));
-        var eight = CurveEvaluator.Evaluate(net, new Bezier(1), ts, EvaluatorFor(data, 8));
-        Assert.True(EvaluatorFor(data, 8).CanStack(net));
-        Assert.False(EvaluatorFor(data, 1).CanStack(net));
+        var one = CurveEvaluator.Evaluate(net, new Bezier(1), ts, Synthetic.Evaluator(data, 1));
+        var eight = CurveEvaluator.Evaluate(net, new Bezier(1), ts, Synthetic.Evaluator(data, 8));
+        Assert.True(Synthetic.Evaluator(data, 8).CanStack(net));
+        Assert.False(Synthetic.Evaluator(data, 1).CanStack(net));
         for (int i = 0; i < ts.Length; i++)
         {
             var (a, b) = (one.Points[i], eight.Points[i]);
@@ -85,6 +78,6 @@ public sealed class StackedEvaluationTests
         using var space = WeightSpace.Create(net.Layout, controlPoints: 3);
         net.Bind(space);
         using var data = Synthetic.Images();
-        Assert.False(EvaluatorFor(data, 8).CanStack(net));
+        Assert.False(Synthetic.Evaluator(data, 8).CanStack(net));
     }
 }
