@@ -12,14 +12,8 @@ public sealed record EndpointRun(string Path, string ModelFile, ArchitectureSpec
         var model = run.File(TrainRecipe.ModelFile);
         if (run.Status != "complete" || !File.Exists(model))
             throw new IsthmusException($"{path} has no finished {TrainRecipe.ModelFile} (status '{run.Status}'); finish it with `isthmus train --out {path} --resume` before connecting it.");
-        var h = run.Manifest["hyperparameters"];
-        return new EndpointRun(run.Path, model,
-            Manifests.ReadArchitecture(run.Manifest["architecture"], path),
-            run.Manifest["data"]?["name"]?.GetValue<string>() ?? throw new IsthmusException($"{path}/manifest.json names no data set; the run folder is damaged."),
-            h?["val"]?.GetValue<int>() ?? 0,
-            h?["subset"]?.GetValue<int>() ?? 0,
-            h?["wd"]?.GetValue<double>() ?? 0,
-            run.Manifest["final"]?["test_error"]?.GetValue<double>());
+        var o = RunOrigin.Read(run);
+        return new EndpointRun(run.Path, model, o.Architecture, o.Data, o.Val, o.Subset, o.WeightDecay, run.Manifest["final"]?["test_error"]?.GetValue<double>());
     }
 
     /// <summary>What a curve needs the two endpoints to share, as one phrase: "mlp(widths=800,800) on mnist".</summary>

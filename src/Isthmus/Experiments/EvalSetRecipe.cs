@@ -51,28 +51,28 @@ public static class EvalSetRecipe
     /// <summary>Evaluates on the data of an open <paramref name="session"/> (owned by the caller), which must be the set's data set.</summary>
     public static EvalSetOutcome Run(EvalSetSettings s, Session? session, IProgress<GridProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
-        var options = new SetEvaluationOptions(s.Samples, s.Seed, s.SegmentPoints, s.Grid, s.Slices);
         Validate(s);
+        var options = new SetEvaluationOptions(s.Samples, s.Seed, s.SegmentPoints, s.Grid, s.Slices);
         var set = SetRun.Open(s.Run);
         var folder = Folder(s, set);
-        using var opened = session is null ? Session.Open(set.Data, s.DataRoot, set.Val, s.Threads, s.Device, set.Subset, log) : null;
+        using var opened = session is null ? Session.Open(set.Origin.Data, s.DataRoot, set.Origin.Val, s.Threads, s.Device, set.Origin.Subset, log) : null;
         session ??= opened!;
-        if (session.Data.Name != set.Data) throw new IsthmusException($"The set in {s.Run} was trained on {set.Data}, not on {session.Data.Name}.");
+        if (session.Data.Name != set.Origin.Data) throw new IsthmusException($"The set in {s.Run} was trained on {set.Origin.Data}, not on {session.Data.Name}.");
         using var net = set.Load(session);
         using var space = net.Space;
         var sampler = new SimplexSampler(set.Complex, set.SampleBy);
         sampler.BeginEpoch(space, 0); // volume weighting: the trained set's volumes
-        var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), set.WeightDecay, s.BatchNormBatches);
+        var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), set.Origin.WeightDecay, s.BatchNormBatches);
         log?.Invoke($"Evaluating {SetEvaluation.PointCount(set.Complex, options)} points (batch norm recomputed at each)...");
         var evaluation = SetEvaluation.Evaluate(net, sampler, options, evaluator, progress, ct);
 
         bool text = session.Data.Kind == Data.DataKind.Text;
-        string title = $"{set.Architecture} on {session.Data.Name}";
+        string title = $"{set.Origin.Architecture} on {session.Data.Name}";
         var sliceFiles = evaluation.Slices.Select(slice => SavePictures(folder, slice, set.Complex, title)).ToList();
         var json = SetResults.ToJson(evaluation, sampler.Probabilities, set.ModeSources, sliceFiles, text);
         json["samples_seed"] = s.Seed;
         json["bn_batches"] = s.BatchNormBatches is { } b ? b : "all";
-        json["architecture"] = Manifests.Architecture(set.Architecture);
+        json["architecture"] = Manifests.Architecture(set.Origin.Architecture);
         json["data"] = Manifests.Data(session.Data);
         json["evaluated_utc"] = DateTime.UtcNow.ToString("O");
         SetResults.WriteCsv(folder.File(SubspaceCsv), evaluation, text);
@@ -109,8 +109,8 @@ public static class EvalSetRecipe
         if (s.Out is null || Path.GetFullPath(s.Out) == set.Run.Path) return set.Run;
         var run = RunDirectory.Create(s.Out, "eval-set", s.Force, resume: false);
         run.Manifest["arguments"] = TrainingRecord.Arguments(s.CommandLine);
-        run.Manifest["architecture"] = Manifests.Architecture(set.Architecture);
-        run.Manifest["data"] = new JsonObject { ["name"] = set.Data };
+        run.Manifest["architecture"] = Manifests.Architecture(set.Origin.Architecture);
+        run.Manifest["data"] = new JsonObject { ["name"] = set.Origin.Data };
         run.Manifest["space"] = new JsonObject { ["kind"] = "set-evaluation", ["source"] = set.Run.Path };
         run.Manifest["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
         run.SaveManifest();

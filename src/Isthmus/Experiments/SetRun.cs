@@ -18,12 +18,9 @@ public sealed class SetRun
     public const string SetFile = "set.safetensors";
 
     public required RunDirectory Run { get; init; }
-    public required ArchitectureSpec Architecture { get; init; }
+    /// <summary>The modes' architecture, data set, hold-out, subset; the weight decay the set was trained with.</summary>
+    public required RunOrigin Origin { get; init; }
     public required SimplicialComplex Complex { get; init; }
-    public required string Data { get; init; }
-    public required int Val { get; init; }
-    public required int Subset { get; init; }
-    public required double WeightDecay { get; init; }
     /// <summary>edges or volume (how training drew simplices; evaluation draws the same way).</summary>
     public required string SampleBy { get; init; }
     /// <summary>The train run each mode came from, in vertex order.</summary>
@@ -37,18 +34,13 @@ public sealed class SetRun
             throw new IsthmusException($"{path} is not a set run (made by `isthmus connect-set`); pass a connect-set --out folder.");
         if (run.Status != "complete" || !File.Exists(run.File(SetFile)))
             throw new IsthmusException($"{path} has not finished training its connectors (status '{run.Status}'); finish it with `isthmus connect-set --out {path} --resume`.");
-        var h = run.Manifest["hyperparameters"];
         var complex = ReadComplex(space, path);
         var points = space["control_points"] as JsonArray;
         return new SetRun
         {
             Run = run,
-            Architecture = Manifests.ReadArchitecture(run.Manifest["architecture"], path),
+            Origin = RunOrigin.Read(run),
             Complex = complex,
-            Data = run.Manifest["data"]?["name"]?.GetValue<string>() ?? throw new IsthmusException($"{path}/manifest.json names no data set; the run folder is damaged."),
-            Val = h?["val"]?.GetValue<int>() ?? 0,
-            Subset = h?["subset"]?.GetValue<int>() ?? 0,
-            WeightDecay = h?["wd"]?.GetValue<double>() ?? 0,
             SampleBy = space["sample_by"]?.GetValue<string>() ?? "edges",
             ModeSources = Enumerable.Range(0, complex.Modes).Select(k => points?[k]?["source"]?.GetValue<string>() ?? "").ToArray(),
         };
@@ -57,7 +49,7 @@ public sealed class SetRun
     /// <summary>A network with every control point of the set loaded, bound to <paramref name="session"/>'s device.</summary>
     public Network Load(Session session)
     {
-        var net = session.Build(Architecture, Complex.Vertices, seed: 0);
+        var net = session.Build(Origin.Architecture, Complex.Vertices, seed: 0);
         SpaceFile.Load(Run.File(SetFile), net);
         return net;
     }

@@ -30,12 +30,6 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
         return EvalSetRecipe.Run(s, session);
     }
 
-    private static Dictionary<string, Tensor> Tensors(string path)
-    {
-        using var file = Safetensors.Load(path);
-        return file.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
-    }
-
     [Fact]
     public void A_star_trains_its_connector_keeps_the_modes_bit_for_bit_and_describes_its_simplices()
     {
@@ -43,10 +37,10 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
         Assert.Equal(2, outcome.Epochs.Count);
         Assert.Equal(3, outcome.Simplices);
 
-        var set = Tensors(Path.Combine(outcome.RunPath, SetRun.SetFile));
+        var set = Tensors.ReadAll(Path.Combine(outcome.RunPath, SetRun.SetFile));
         string[] modes = [problem.A, problem.B, problem.C];
         for (int k = 0; k < 3; k++)
-            foreach (var (name, t) in Tensors(Path.Combine(modes[k], TrainRecipe.ModelFile)))
+            foreach (var (name, t) in Tensors.ReadAll(Path.Combine(modes[k], TrainRecipe.ModelFile)))
                 Assert.True(Close.Identical(t, set[SpaceFile.ControlName(k, name)]), $"mode {k + 1} '{name}' moved");
         // The connector left the centroid it started at.
         using var centroid = (set[SpaceFile.ControlName(0, "layers.0.weight")] + set[SpaceFile.ControlName(1, "layers.0.weight")] + set[SpaceFile.ControlName(2, "layers.0.weight")]) / 3;
@@ -54,7 +48,7 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
 
         var run = SetRun.Open(outcome.RunPath);
         Assert.Equal([[0, 3], [1, 3], [2, 3]], run.Complex.Simplices.Select(s => s.ToArray()));
-        Assert.Equal(1e-4, run.WeightDecay); // from the first mode
+        Assert.Equal(1e-4, run.Origin.WeightDecay); // from the first mode
         var points = run.Run.Manifest["space"]!["control_points"]!.AsArray();
         Assert.Equal(["mode.1", "mode.2", "mode.3", "connector.1"], points.Select(p => p!["name"]!.GetValue<string>()));
         Assert.Equal([true, true, true, false], points.Select(p => p!["fixed"]!.GetValue<bool>()));
@@ -75,8 +69,8 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
         var resumed = Connect(new ConnectSetSettings { Out = interrupted.Out, Resume = true }, log: messages.Add);
 
         Assert.Contains(messages, m => m.Contains("after epoch 1 of 2"));
-        var expected = Tensors(Path.Combine(whole.RunPath, SetRun.SetFile));
-        var actual = Tensors(Path.Combine(resumed.RunPath, SetRun.SetFile));
+        var expected = Tensors.ReadAll(Path.Combine(whole.RunPath, SetRun.SetFile));
+        var actual = Tensors.ReadAll(Path.Combine(resumed.RunPath, SetRun.SetFile));
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (name, t) in expected) Assert.True(Close.Identical(t, actual[name]), $"'{name}' differs after resuming");
         Assert.True(Connect(interrupted with { Resume = true }).AlreadyComplete);

@@ -6,19 +6,11 @@ namespace Isthmus.Tests.Sets;
 [Trait("Category", "Integration")]
 public sealed class SetCliTests
 {
-    private static void AssertOneSentenceError(CliRunner.Result r, string expected)
-    {
-        Assert.Equal(2, r.ExitCode);
-        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: ", line);
-        Assert.Contains(expected, line);
-    }
-
     [Fact]
     public void A_set_of_one_mode_is_refused()
     {
         using var dir = new TempFolder();
-        AssertOneSentenceError(CliRunner.Run("connect-set", "--modes", dir["a"], "--out", dir["star"]), "at least two modes");
+        CliRunner.AssertOneSentenceError(CliRunner.Run("connect-set", "--modes", dir["a"], "--out", dir["star"]), "at least two modes");
         Assert.False(Directory.Exists(dir["star"]));
     }
 
@@ -26,7 +18,7 @@ public sealed class SetCliTests
     public void Eval_set_of_a_folder_that_is_no_run_says_what_to_pass()
     {
         using var dir = new TempFolder();
-        AssertOneSentenceError(CliRunner.Run("eval-set", "--run", dir["nothing"]), "does not exist");
-        AssertOneSentenceError(CliRunner.Run("eval-set", "--run", dir.Path, "--samples", "0"), "--samples");
+        CliRunner.AssertOneSentenceError(CliRunner.Run("eval-set", "--run", dir["nothing"]), "does not exist");
+        CliRunner.AssertOneSentenceError(CliRunner.Run("eval-set", "--run", dir.Path, "--samples", "0"), "--samples");
     }
 }
