@@ -26,4 +26,6 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(FgeCommand.Create());
 root.Subcommands.Add(SseCommand.Create());
 root.Subcommands.Add(EvalChainCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(DemoCommand.Create(root));
 return CommandRunner.Invoke(root, args);
