@@ -80,7 +80,7 @@ public sealed class DemoReportTests(MnistFixture mnist)
         public static string Run(string browser, string profileParent, params string[] args)
         {
             var start = new ProcessStartInfo(browser) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", $"--user-data-dir={Path.Combine(profileParent, "chromium-profile")}" }.Concat(args))
+            foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={Path.Combine(profileParent, "chromium-profile")}" }.Concat(args))
                 start.ArgumentList.Add(a);
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
