@@ -208,16 +208,34 @@ public static class HtmlReport
         return rows;
     }
 
-    /// <summary>The subspace's own statistics first, then those of each straight segment between modes.</summary>
+    /// <summary>The modes themselves, the sampled subspace, then each straight segment between two modes.</summary>
     private static IEnumerable<(string Label, JsonNode? Stats)> SubspaceStats(JsonObject s)
     {
-        yield return ("subspace", s["stats"]);
+        if (s["vertices"] is JsonArray vertices)
+        {
+            var modes = vertices.Where(v => v?["name"]?.GetValue<string>().StartsWith("mode", StringComparison.Ordinal) == true).ToList();
+            if (modes.Count > 0) yield return ($"the {modes.Count} modes", Summary(modes!, ["train_loss", "test_error"]));
+        }
+        yield return ($"subspace ({s["samples"]} sampled points)", s["stats"]);
         if (s["segments"] is JsonArray segments)
             foreach (var seg in segments)
-                yield return ($"segment {seg?["name"] ?? seg?["pair"]?.ToJsonString() ?? "?"}", seg?["stats"]);
-        else if (s["segments"] is JsonObject named)
-            foreach (var (name, seg) in named)
-                yield return ($"segment {name}", seg?["stats"] ?? seg);
+                yield return ($"segment {Names(seg?["modes"])}", seg?["stats"]);
+    }
+
+    private static string Names(JsonNode? modes) =>
+        modes is JsonArray a ? string.Join(" – ", a.Select(m => m is JsonValue ? m.ToString() : m?["name"]?.ToString() ?? "?")) : "between modes";
+
+    /// <summary>min / mean / max over a list of metric objects, shaped like a stats block.</summary>
+    private static JsonObject Summary(IReadOnlyList<JsonNode> items, string[] metrics)
+    {
+        var o = new JsonObject();
+        foreach (var m in metrics)
+        {
+            var values = items.Select(i => i[m]?.GetValue<double>() ?? double.NaN).Where(double.IsFinite).ToList();
+            if (values.Count == 0) continue;
+            o[m] = new JsonObject { ["min"] = Json.Number(values.Min()), ["mean"] = Json.Number(values.Average()), ["max"] = Json.Number(values.Max()) };
+        }
+        return o;
     }
 
     private static JsonArray Steps(RunCatalog catalog, Page page, IReadOnlyList<ReportStep>? steps)
