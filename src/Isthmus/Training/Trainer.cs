@@ -59,6 +59,7 @@ public static class Trainer
             manual_seed(epochSeed);
             using var sampling = new Generator((ulong)MixSeed(epochSeed, 1), CPU);
             job.Train.BeginEpoch(epoch);
+            job.Sampler.BeginEpoch(space, epoch);
             if (job.Train.IsSequence) net.ResetState();
             net.Training = true;
             var nllSum = zeros(Array.Empty<long>(), ScalarType.Float64, space.Device).DetachFromDisposeScope();
@@ -79,6 +80,7 @@ public static class Trainer
                     var nll = nn.functional.cross_entropy(logits, y);
                     nll.backward();
                     space.PushGradientsToControls(job.WeightDecay);
+                    job.Sampler.AddRegularizerGradients(space);
                     job.Optimizer.Step(rate);
                     // With K > 1 control points PushGradientsToControls overwrites the controls' gradients and
                     // zeroes the point's, so zeroing them again would be one more wasted pass over the weights.
