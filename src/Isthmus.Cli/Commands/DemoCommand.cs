@@ -17,12 +17,12 @@ internal static class DemoCommand
     public const string StateFile = "demo.json";
 
     /// <summary>Budgets of the demo. Quick: a 10 000-example training subset and shorter runs; same pipeline.</summary>
-    internal sealed record Plan(int Subset, int Epochs, int CurveEpochs, int Points, int Grid, int FgeStart, int FgeEpochs, double FgeCycle, int SseSnapshots, string? Widths = null)
+    internal sealed record Plan(int Subset, int Epochs, int CurveEpochs, int Points, int Grid, int FgeStart, int FgeEpochs, double FgeCycle, int SseSnapshots, int SetSamples, int SliceGrid, string? Widths = null)
     {
-        public static readonly Plan Full = new(Subset: 0, Epochs: 10, CurveEpochs: 10, Points: 21, Grid: 13, FgeStart: 8, FgeEpochs: 12, FgeCycle: 2, SseSnapshots: 4);
-        public static readonly Plan Quick = new(Subset: 10000, Epochs: 5, CurveEpochs: 5, Points: 11, Grid: 9, FgeStart: 4, FgeEpochs: 6, FgeCycle: 1, SseSnapshots: 4);
+        public static readonly Plan Full = new(Subset: 0, Epochs: 10, CurveEpochs: 10, Points: 21, Grid: 13, FgeStart: 8, FgeEpochs: 12, FgeCycle: 2, SseSnapshots: 4, SetSamples: 60, SliceGrid: 11);
+        public static readonly Plan Quick = new(Subset: 10000, Epochs: 5, CurveEpochs: 5, Points: 11, Grid: 9, FgeStart: 4, FgeEpochs: 6, FgeCycle: 1, SseSnapshots: 4, SetSamples: 30, SliceGrid: 7);
         /// <summary>The pipeline at toy size (512 examples), for the tests: every step and the report, in seconds.</summary>
-        public static readonly Plan Smoke = new(Subset: 512, Epochs: 2, CurveEpochs: 1, Points: 3, Grid: 3, FgeStart: 1, FgeEpochs: 2, FgeCycle: 1, SseSnapshots: 2, Widths: "64,64");
+        public static readonly Plan Smoke = new(Subset: 512, Epochs: 2, CurveEpochs: 1, Points: 3, Grid: 3, FgeStart: 1, FgeEpochs: 2, FgeCycle: 1, SseSnapshots: 2, SetSamples: 4, SliceGrid: 3, Widths: "64,64");
 
         /// <summary>Each method's budget: FGE's start plus its cycles equals two independent runs, and so does SSE.</summary>
         public int TwoRuns => 2 * Epochs;
@@ -45,8 +45,9 @@ internal static class DemoCommand
         var command = new Command("demo", """
             The end-to-end demo: trains three MLPs, connects two of them with a Bezier curve and a polygonal chain,
             evaluates both curves and the straight segment, draws the loss-surface plane through the Bezier curve, builds
-            an FGE ensemble, a snapshot ensemble and an independent pair at equal budgets, and writes report.html with
-            every table, picture, timing and command. Full: about 20 minutes on 2 cores; --quick: under 5.
+            an FGE ensemble, a snapshot ensemble and an independent pair at equal budgets, joins all three networks by one
+            low-loss star (a shared connector point) against the straight segments between them, and writes report.html
+            with every table, picture, timing and command. Full: under 20 minutes on 2 cores; --quick: under 5.
 
             Examples:
               ./isthmus demo --quick --out runs/demo
@@ -125,6 +126,8 @@ internal static class DemoCommand
         steps.Add(new("ensemble independent", ["ensemble", "--members", O("a"), O("b"), "--out", O("ensemble-independent")]));
         steps.Add(new("ensemble fge", ["ensemble", "--members", O("fge"), "--out", O("ensemble-fge")]));
         steps.Add(new("ensemble sse", ["ensemble", "--members", O("sse"), "--out", O("ensemble-sse")]));
+        steps.Add(new("connect set", ["connect-set", "--modes", O("a"), O("b"), O("c"), "--shape", "star", "--epochs", S(p.CurveEpochs), "--out", O("star")]));
+        steps.Add(new("evaluate set", ["eval-set", "--run", O("star"), "--samples", S(p.SetSamples), "--segment-points", S(p.Points), "--grid", S(p.SliceGrid), "--slices", "1"]));
         return steps;
     }
 
