@@ -11,6 +11,7 @@ internal static class StudyCommand
     {
         var command = new Command("study", "Experiments that chain training, curves and evaluation across a sweep, with a table and a plot.");
         command.Subcommands.Add(Parametrization());
+        command.Subcommands.Add(CutsStudyCommand.Create());
         return command;
     }
 
