@@ -14,7 +14,11 @@ internal static class CutsStudyCommand
         var data = CommonOptions.Data();
         var model = new ModelOptions();
         var dims = new Option<string>("--dims") { Description = "Dimensions d of the cuts, comma-separated.", DefaultValueFactory = _ => "10,100,1000" };
-        var radii = new Option<string?>("--radii") { Description = "Distances of the anchors from the origin, comma-separated (default: the random initialisation as drawn)." };
+        var radii = new Option<string>("--radii")
+        {
+            Description = "Distances ‖W0‖ of the anchors from the origin, comma-separated; 'init' is the random initialisation as drawn.",
+            DefaultValueFactory = _ => "init",
+        };
         var sgd = new SgdOptions(seedDescription: "Seed of the anchor (the initialisation `train --seed` would draw) and of the directions.");
         sgd.Epochs.DefaultValueFactory = _ => 5;
         var rates = new Option<string>("--lr")
@@ -37,13 +41,13 @@ internal static class CutsStudyCommand
         var resume = CommonOptions.Resume();
         var command = new Command("cuts", """
             Low-dimensional cuts (SCIENCE §5): train only the d coordinates z of W = W0 + Pᵀz, where P holds d fixed,
-            orthonormal random directions and W0 is the random initialisation (rescaled to norm r with --radii). Writes
+            orthonormal random directions and W0 is the random initialisation, as drawn or rescaled to norm r (--radii). Writes
             cuts.json (rows: dim, radius, train_loss, test_error, ... at the best of the --lr rates), cuts.csv and cuts.png (train loss and test error
             against d, one line per radius). A stopped study continues with --resume.
 
             Examples:
               ./isthmus study cuts --data mnist --model mlp --widths 100,100 --dims 10,100,1000 --epochs 3 --out runs/cuts
-              ./isthmus study cuts --data mnist --model mlp --widths 100,100 --dims 10,100,1000 --radii 4,8,16 --out runs/cuts-radii
+              ./isthmus study cuts --data mnist --model mlp --widths 100,100 --dims 10,100,1000 --radii init,4,16,32 --out runs/cuts-radii
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
@@ -56,7 +60,8 @@ internal static class CutsStudyCommand
                 Data = parse.GetValue(data)!,
                 Model = model.Read(parse) ?? throw new IsthmusException("study cuts needs --model (e.g. --model mlp --widths 100,100); see `isthmus study cuts --help`."),
                 Dims = NumberLists.Integers(parse.GetValue(dims), "--dims", "10,100,1000"),
-                Radii = NumberLists.Doubles(parse.GetValue(radii), "--radii", "4,8,16"),
+                Radii = parse.GetValue(radii)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(r => r == "init" ? null : (double?)NumberLists.Doubles(r, "--radii", "init,4,16")[0]).ToArray(),
                 Epochs = parse.GetValue(sgd.Epochs), BatchSize = parse.GetValue(sgd.BatchSize), Rates = NumberLists.Doubles(parse.GetValue(rates), "--lr", "1,4,16"),
                 Momentum = parse.GetValue(sgd.Momentum), WeightDecay = parse.GetValue(wd), Schedule = parse.GetValue(sgd.Schedule)!,
                 Seed = parse.GetValue(sgd.Seed), MaxDenseBytes = parse.GetValue(maxDense) << 20, Subset = parse.GetValue(subset),

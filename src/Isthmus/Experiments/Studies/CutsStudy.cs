@@ -17,8 +17,8 @@ public sealed record CutsSettings
     public required string Out { get; init; }
     /// <summary>Dimensions d of the cuts.</summary>
     public IReadOnlyList<int> Dims { get; init; } = [10, 100, 1000];
-    /// <summary>Distances ‖W0‖ of the anchors from the origin; empty = the random initialisation as drawn.</summary>
-    public IReadOnlyList<double> Radii { get; init; } = [];
+    /// <summary>Distances ‖W0‖ of the anchors from the origin; null = the random initialisation as drawn.</summary>
+    public IReadOnlyList<double?> Radii { get; init; } = [null];
     public int Epochs { get; init; } = 5;
     public int BatchSize { get; init; } = 128;
     /// <summary>
@@ -86,8 +86,7 @@ public static class CutsStudy
         study.SaveManifest();
         using var session = Session.Open(s.Data, s.DataRoot, val: 0, s.Threads, s.Device, s.Subset, log);
         var anchors = new List<CutAnchor>();
-        var radii = s.Radii.Count == 0 ? [null] : s.Radii.Select(r => (double?)r).ToList();
-        foreach (var radius in radii)
+        foreach (var radius in s.Radii)
         {
             var anchor = ScoreAnchor(s, session, radius, ct);
             anchors.Add(anchor);
@@ -167,7 +166,8 @@ public static class CutsStudy
         new SgdHyperparameters(s.Epochs, s.BatchSize, s.Rates.FirstOrDefault(1), s.Momentum, s.WeightDecay, s.Schedule, s.Seed, 0).Validate();
         if (s.Dims.Count == 0 || s.Dims.Any(d => d < 1)) throw new IsthmusException("--dims must be positive whole numbers, e.g. 10,100,1000.");
         if (s.Rates.Count == 0 || s.Rates.Any(r => !(r > 0) || !double.IsFinite(r))) throw new IsthmusException("--lr must be positive numbers, e.g. 1,4,16.");
-        if (s.Radii.Any(r => !(r > 0) || !double.IsFinite(r))) throw new IsthmusException("--radii must be positive numbers, e.g. 5,10,20.");
+        if (s.Radii.Count == 0 || s.Radii.Any(r => r is { } x && (!(x > 0) || !double.IsFinite(x))))
+            throw new IsthmusException("--radii must be positive numbers or 'init', e.g. init,4,16.");
         if (s.MaxDenseBytes < 0) throw new IsthmusException($"--max-dense-mb must not be negative (got {s.MaxDenseBytes >> 20}).");
     }
 
