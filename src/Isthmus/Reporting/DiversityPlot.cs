@@ -11,6 +11,7 @@ namespace Isthmus.Reporting;
 public static class DiversityPlot
 {
     private static readonly Color[] Palette = [Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6];
+    private static readonly MarkerShape[] Shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.FilledTriangleDown];
 
     public static void Save(string path, string title, FunctionSpaceProjection projection, IReadOnlyList<string> memberFamilies,
         IReadOnlyList<(string Family, double[] FirstKError, double MeanMemberError)> families, int width = 1300, int height = 520)
@@ -18,15 +19,19 @@ public static class DiversityPlot
         var multiplot = new Multiplot();
         var pca = multiplot.GetPlot(0);
         var names = memberFamilies.Distinct().ToList();
-        for (int f = 0; f < names.Count; f++)
+        // Independent runs last, as large rings: a curve's endpoints or an FGE start coincide with them.
+        foreach (int f in Enumerable.Range(0, names.Count).OrderBy(f => names[f] == "independent"))
         {
             var idx = Enumerable.Range(0, memberFamilies.Count).Where(i => memberFamilies[i] == names[f]).ToArray();
             var points = pca.Add.Scatter(idx.Select(i => projection.Coordinates[i, 0]).ToArray(), idx.Select(i => projection.Coordinates[i, 1]).ToArray());
+            bool independent = names[f] == "independent";
             points.LegendText = $"{names[f]} ({idx.Length})";
             points.Color = Palette[f % Palette.Length];
-            points.MarkerSize = 9;
+            points.MarkerShape = independent ? MarkerShape.OpenCircle : Shapes[f % Shapes.Length];
+            points.MarkerSize = independent ? 16 : 9;
+            points.MarkerLineWidth = independent ? 2.5f : 1;
             // Members of one trajectory (fge, sse, a curve) in collection order; independent runs are not a path.
-            points.LineWidth = names[f] == "independent" ? 0 : 1;
+            points.LineWidth = independent ? 0 : 1;
         }
         var ratio = projection.ExplainedVarianceRatio;
         pca.Title($"{title}: members in function space");
@@ -46,6 +51,7 @@ public static class DiversityPlot
         }
         gain.Title("Ensemble of the family's first k members");
         gain.XLabel("members k");
+        gain.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         gain.YLabel("test error (%)");
         gain.ShowLegend(Alignment.UpperRight);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();

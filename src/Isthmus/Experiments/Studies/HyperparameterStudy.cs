@@ -201,7 +201,7 @@ public static class HyperparameterStudy
     private static void Plot(string path, HyperparameterSettings s, IReadOnlyList<HyperparameterRow> rows)
     {
         var sweeps = s.Vary.Select(v => (v, Rows: rows.Where(r => r.Knob == v.Knob).OrderBy(r => v.ClaimedDirection * r.Value).ToList())).Where(x => x.Rows.Count > 0).ToList();
-        PlotPanel Panel(string title, string y, Func<HyperparameterRow, double> value, bool log) => new(title, "setting: weakest → strongest (lr ↑, width ↓, wd ↑)", y,
+        PlotPanel Panel(string title, string y, Func<HyperparameterRow, double> value, bool log) => new(title, "weakest → strongest (lr ↑ width ↓ wd ↑)", y,
             sweeps.Select(x => new PlotSeries(
                 string.Create(CultureInfo.InvariantCulture, $"{x.v.Knob} {x.Rows[0].Value:G3} → {x.Rows[^1].Value:G3}"),
                 x.Rows.Select((_, i) => x.Rows.Count == 1 ? 0.5 : (double)i / (x.Rows.Count - 1)).ToArray(),
