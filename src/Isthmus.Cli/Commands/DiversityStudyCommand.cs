@@ -18,10 +18,7 @@ internal static class DiversityStudyCommand
         var family = new Option<string[]>("--family") { Description = "A labelled source, LABEL=PATH (e.g. fge=runs/a-fge); repeat for several." };
         var curvePoints = new Option<int>("--curve-points") { Description = "Equally spaced points t = 0 … 1 taken from each connect run.", DefaultValueFactory = _ => 5 };
         var reference = new Option<string?>("--reference") { Description = "Cosines are of w − reference: a run or .safetensors file (default: the members' mean)." };
-        var data = CommonOptions.Data(required: false);
-        data.Description = "For .safetensors members without a run manifest beside them: their data set.";
-        var model = new ModelOptions();
-        model.Model.Description = "For .safetensors members without a run manifest beside them: their architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
+        var (data, model) = EnsembleCommand.MemberKindOptions();
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out();
         var force = CommonOptions.Force();

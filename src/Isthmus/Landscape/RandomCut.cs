@@ -125,6 +125,14 @@ public sealed class RandomCut : IDisposable
         return new RandomCut(layout, dimension, seed, device, chunks, dense, lower);
     }
 
+    /// <summary>Puts z back at 0 (the anchor) with a zero gradient, to train the same cut again.</summary>
+    public void Reset()
+    {
+        using var _ = no_grad();
+        Coordinates.zero_();
+        _coordinateGrad.zero_();
+    }
+
     /// <summary>
     /// Writes the offset Pᵀ·z into <paramref name="target"/> (one tensor per parameter, in layout order), in place.
     /// </summary>

@@ -91,14 +91,23 @@ public static class CutsStudy
             var anchor = ScoreAnchor(s, session, radius, ct);
             anchors.Add(anchor);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"anchor {Describe(radius, anchor.Radius)}: train loss {anchor.TrainLoss:F4}, test error {anchor.TestError:F2}%"));
-            foreach (var d in s.Dims)
-                foreach (var lr in s.Rates)
-                {
-                    if (trials.Any(r => r.Dim == d && r.RadiusSetting == radius && r.Lr == lr)) continue;
-                    log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"cut d = {d}, {Describe(radius, anchor.Radius)}, lr {lr}: training z for {s.Epochs} epochs"));
-                    trials.Add(TrainCut(s, session, d, radius, lr, progress, ct));
-                    Write(study, s, trials, anchors);
-                }
+        }
+        foreach (var d in s.Dims)
+        {
+            var todo = s.Radii.SelectMany(r => s.Rates.Select(lr => (Radius: r, Lr: lr)))
+                .Where(x => !trials.Any(t => t.Dim == d && t.RadiusSetting == x.Radius && t.Lr == x.Lr)).ToList();
+            if (todo.Count == 0) continue;
+            // One set of directions per d, shared by every radius and rate (drawing and orthonormalising them is the
+            // expensive part of a large cut).
+            using var shape = ModelZoo.Build(s.Model, session.Shape);
+            using var cut = RandomCut.Create(shape.Layout, d, s.Seed, session.Device, s.MaxDenseBytes);
+            foreach (var (radius, lr) in todo)
+            {
+                var anchor = anchors.First(a => a.RadiusSetting == radius);
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"cut d = {d}, {Describe(radius, anchor.Radius)}, lr {lr}: training z for {s.Epochs} epochs"));
+                trials.Add(TrainCut(s, session, cut, radius, lr, progress, ct));
+                Write(study, s, trials, anchors);
+            }
         }
         Write(study, s, trials, anchors);
         study.Manifest["platform"] = TrainingRecord.Platform(session);
@@ -112,14 +121,18 @@ public static class CutsStudy
             .Select(g => g.OrderBy(r => r.Diverged).ThenBy(r => r.TrainLoss).First())
             .OrderBy(r => r.RadiusSetting ?? 0).ThenBy(r => r.Dim).ToList();
 
-    /// <summary>Trains z in one cut of dimension <paramref name="d"/> at base rate <paramref name="lr"/> and scores where it ends.</summary>
-    public static CutRow TrainCut(CutsSettings s, Session session, int d, double? radius, double lr, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>
+    /// Trains z (from 0) in <paramref name="cut"/>, anchored at the seed's initialisation scaled to <paramref name="radius"/>,
+    /// at base rate <paramref name="lr"/>, and scores where it ends.
+    /// </summary>
+    public static CutRow TrainCut(CutsSettings s, Session session, RandomCut cut, double? radius, double lr, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        int d = cut.Dimension;
         using var net = session.Build(s.Model, controlPoints: 2, s.Seed);
         using var space = net.Space;
         double norm = CutSampler.PlaceAnchor(space, radius);
-        using var cut = RandomCut.Create(net.Layout, d, s.Seed, session.Device, s.MaxDenseBytes);
+        cut.Reset();
         var sampler = new CutSampler(cut);
         using var optimizer = new Sgd([cut.Coordinates], s.Momentum, weightDecay: 0);
         try

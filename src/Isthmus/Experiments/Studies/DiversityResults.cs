@@ -13,7 +13,7 @@ namespace Isthmus.Experiments.Studies;
 public static class DiversityResults
 {
     private static readonly string[] FamilyColumns =
-        ["family", "members", "mean_member_error", "ensemble_error", "ensemble_nll", "mean_disagreement", "mean_distance", "mean_cosine", "gain_per_member_error", "gain_per_member_nll"];
+        ["family", "members", "mean_member_error", "mean_member_nll", "ensemble_error", "ensemble_nll", "mean_disagreement", "mean_distance", "mean_cosine", "gain_per_member_error", "gain_per_member_nll"];
 
     private static readonly string[] PairColumns = ["i", "j", "family_i", "family_j", "disagreement", "cosine", "distance"];
 
@@ -27,7 +27,7 @@ public static class DiversityResults
         StudyTable.WriteCsv(run.File(DiversityStudy.PairsFile), PairColumns, pairs);
         var families = o.Families.Select(f => new object?[]
         {
-            f.Name, f.Members.Count, f.MeanMemberError, f.Ensemble.Error, f.Ensemble.Nll, f.MeanDisagreement, f.MeanDistance, f.MeanCosine, f.GainPerMemberError, f.GainPerMemberNll,
+            f.Name, f.Members.Count, f.MeanMemberError, f.MeanMemberNll, f.Ensemble.Error, f.Ensemble.Nll, f.MeanDisagreement, f.MeanDistance, f.MeanCosine, f.GainPerMemberError, f.GainPerMemberNll,
         }).ToList();
         StudyTable.WriteCsv(run.File(DiversityStudy.FamiliesFile), FamilyColumns, families);
         DiversityPlot.Save(run.File(DiversityStudy.PngFile), title, o.Projection, o.MemberFamilies,
@@ -53,7 +53,7 @@ public static class DiversityResults
             ["units"] = new JsonObject
             {
                 ["error"] = "%", ["disagreement"] = "fraction of test examples whose top-1 labels differ", ["distance"] = "weight-space norm",
-                ["gain_per_member"] = "(first member's error - the family ensemble's error) / (members - 1): percentage points (nats for nll) per added member",
+                ["gain_per_member"] = "(mean member - the family's ensemble of all its members) / (members - 1): percentage points of error (nats of NLL) per added member",
             },
             ["cosine_reference"] = o.Reference,
             ["function_space"] = new JsonObject

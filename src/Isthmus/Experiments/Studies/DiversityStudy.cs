@@ -33,14 +33,16 @@ public sealed record DiversitySettings
 }
 
 /// <summary>
-/// One family of members: its ensemble and how diverse its members are among themselves. Gains are in percentage
-/// points of test error (and nats of NLL) per added member, from the first member alone to all of them.
+/// One family of members: its ensemble and how diverse its members are among themselves. The gain per added member
+/// is (mean member − ensemble of all n) / (n − 1), in percentage points of test error and in nats of NLL: what each
+/// member beyond the first buys on average, measured from a typical member rather than from whichever came first
+/// (<see cref="FirstK"/> keeps the order-dependent curve).
 /// </summary>
-public sealed record FamilySummary(string Name, IReadOnlyList<int> Members, double MeanMemberError, EnsembleScore Ensemble,
+public sealed record FamilySummary(string Name, IReadOnlyList<int> Members, double MeanMemberError, double MeanMemberNll, EnsembleScore Ensemble,
     IReadOnlyList<FirstK> FirstK, double MeanDisagreement, double MeanDistance, double MeanCosine)
 {
-    public double GainPerMemberError => FirstK.Count < 2 ? double.NaN : (FirstK[0].Error - FirstK[^1].Error) / (FirstK.Count - 1);
-    public double GainPerMemberNll => FirstK.Count < 2 ? double.NaN : (FirstK[0].Nll - FirstK[^1].Nll) / (FirstK.Count - 1);
+    public double GainPerMemberError => Members.Count < 2 ? double.NaN : (MeanMemberError - Ensemble.Error) / (Members.Count - 1);
+    public double GainPerMemberNll => Members.Count < 2 ? double.NaN : (MeanMemberNll - Ensemble.Nll) / (Members.Count - 1);
 }
 
 /// <summary>Everything the diversity study measured; matrices are indexed by member.</summary>
@@ -111,7 +113,8 @@ public static class DiversityStudy
                 var indices = Enumerable.Range(0, members.Count).Where(i => families[i] == f).ToList();
                 using var ensemble = new EnsembleAccumulator(labels);
                 foreach (var i in indices) ensemble.Add(logProbabilities[i]);
-                return new FamilySummary(f, indices, indices.Average(i => evaluation.Members[i].Score.Error), ensemble.Score(), ensemble.FirstK.ToList(),
+                return new FamilySummary(f, indices, indices.Average(i => evaluation.Members[i].Score.Error), indices.Average(i => evaluation.Members[i].Own.Nll),
+                    ensemble.Score(), ensemble.FirstK.ToList(),
                     Diversity.MeanOver(disagreement, indices, indices), Diversity.MeanOver(distance, indices, indices), Diversity.MeanOver(cosine, indices, indices));
             }).ToList();
             var outcome = new DiversityOutcome(run.Path, members.Select(m => m.Origin).ToList(), families, evaluation.Members.Select(m => m.Score).ToList(),
