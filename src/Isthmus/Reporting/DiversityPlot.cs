@@ -62,17 +62,17 @@ public static class DiversityPlot
         int width = 1300, int height = 600)
     {
         var multiplot = new Multiplot();
-        Heatmap(multiplot.GetPlot(0), disagreement, memberFamilies, $"{title}: disagreement", "fraction of test points");
+        Heatmap(multiplot.GetPlot(0), disagreement, memberFamilies, $"{title}: disagreement", "% of test points", scale: 100);
         Heatmap(multiplot.AddPlot(), cosine, memberFamilies, $"cosine of w − {reference}", "cosine");
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         PlotStyle.SavePng(path, () => multiplot.Render(width, height));
     }
 
-    private static void Heatmap(Plot plot, double[,] matrix, IReadOnlyList<string> memberFamilies, string title, string label)
+    private static void Heatmap(Plot plot, double[,] matrix, IReadOnlyList<string> memberFamilies, string title, string label, double scale = 1)
     {
         int m = matrix.GetLength(0);
         var cells = new double[m, m];
-        for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) cells[i, j] = double.IsFinite(matrix[i, j]) ? matrix[i, j] : double.NaN;
+        for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) cells[i, j] = double.IsFinite(matrix[i, j]) ? scale * matrix[i, j] : double.NaN;
         var heatmap = plot.Add.Heatmap(cells); // row 0 at the top, like the matrix
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         heatmap.Extent = new CoordinateRect(-0.5, m - 0.5, -0.5, m - 0.5);

@@ -208,7 +208,7 @@ public static class HyperparameterStudy
                 x.Rows.Select(value).ToArray())).ToList(), LogY: log);
         StudyPlot.Panels(path,
         [
-            Panel($"Radius (NLL + {s.Geometry.Delta:G3})", "mean distance (log scale)", r => r.Geometry.MeanRadius, true),
+            Panel($"Radius (NLL + {s.Geometry.Delta:G3})", s.Geometry.FilterNormalize ? "mean relative distance, filter-normalised (log scale)" : "mean distance (log scale)", r => r.Geometry.MeanRadius, true),
             Panel("Top Hessian eigenvalue", "λ_max of the NLL (log scale)", r => r.Geometry.TopEigenvalue.Value, true),
             Panel("Distance from initialisation", "|w − w0|", r => r.Geometry.DistanceFromInit, false),
             Panel("Test error", "test error (%)", r => r.TestError, false),
