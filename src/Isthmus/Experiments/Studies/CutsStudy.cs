@@ -51,7 +51,8 @@ public sealed record CutsSettings
 /// <summary>
 /// One trained cut: dimension d, the radius asked for (null: the initialisation as drawn) and the anchor's actual
 /// ‖W0‖, the base rate, the final point's metrics (NaN when training diverged), ‖z‖ (how far training moved the
-/// point from the anchor: the directions are orthonormal), whether the directions were dense, and the seconds it took.
+/// point from the anchor: the directions are orthonormal), whether the directions were dense, and the seconds its
+/// training and scoring took (the directions, drawn once per d, are not counted).
 /// </summary>
 public sealed record CutRow(int Dim, double? RadiusSetting, double Radius, double Lr, double TrainLoss, double TrainNll, double TrainError,
     double TestNll, double TestError, double Distance, bool Dense, double Seconds)
