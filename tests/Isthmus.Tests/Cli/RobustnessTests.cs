@@ -14,7 +14,7 @@ namespace Isthmus.Tests.Cli;
 public sealed class RobustnessTests(MnistFixture mnist)
 {
     private string[] Train(string outDir, params string[] extra) =>
-        ["train", "--data", "mnist", "--model", "mlp", "--widths", "64,64", "--subset", "2048", "--epochs", "6", "--seed", "3",
+        ["train", "--data", "mnist", "--model", "mlp", "--widths", "64,64", "--subset", "2048", "--epochs", "20", "--seed", "3",
          "--data-root", mnist.Root, "--threads", "1", "--out", outDir, .. extra];
 
     [Theory]
