@@ -26,10 +26,12 @@ public interface IPointSampler
     void BeginEpoch(WeightSpace space, int epoch) { }
 
     /// <summary>
-    /// Called after the loss gradients reached the control points and before the optimiser steps: adds the gradients of
-    /// terms that do not depend on the data, such as a simplex's volume term. Nothing by default.
+    /// Called after the loss gradients reached the control points and before the optimiser steps, to finish the
+    /// gradients the optimiser will use: add those of terms that do not depend on the data (a simplex's volume term),
+    /// or carry them on to trained parameters that are not control points (a random cut's coordinates z). Nothing by
+    /// default.
     /// </summary>
-    void AddRegularizerGradients(WeightSpace space) { }
+    void FinishGradients(WeightSpace space) { }
 }
 
 /// <summary>The only point of a one-control-point space.</summary>

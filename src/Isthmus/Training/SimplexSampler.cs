@@ -85,7 +85,7 @@ public sealed class SimplexSampler : IPointSampler
     /// <summary>Per-epoch metrics of a set are those of its first connector, the point the modes are joined through.</summary>
     public void MoveToReportedPoint(WeightSpace space) => space.MoveTo(Complex.Vertex(Math.Min(Complex.Modes, Complex.Vertices - 1)));
 
-    public void AddRegularizerGradients(WeightSpace space)
+    public void FinishGradients(WeightSpace space)
     {
         if (VolumeWeight > 0 && LastSimplex >= 0) SimplexVolume.AddLogVolumeGradient(space, Complex.Simplices[LastSimplex], VolumeWeight);
     }
