@@ -14,6 +14,7 @@ var root = new RootCommand("""
       ./isthmus evaluate --run runs/a
     """);
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
+root.Subcommands.Add(DemoCommand.Create(root));
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ConnectCommand.Create());
@@ -27,4 +28,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(FgeCommand.Create());
 root.Subcommands.Add(SseCommand.Create());
 root.Subcommands.Add(EvalChainCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(ConnectSetCommand.Create());
+root.Subcommands.Add(EvalSetCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -10,6 +10,9 @@ namespace Isthmus.Training;
 /// <param name="TrainError">Running error over the epoch, percent.</param>
 public sealed record EpochReport(int Epoch, double Rate, double TrainLoss, double TrainNll, double TrainError, double TestNll, double TestError, double Seconds);
 
+/// <summary>The loss became NaN or infinite: a user error (the rate is too high), which a sweep over rates may record and pass over.</summary>
+public sealed class TrainingDivergedException(string message) : IsthmusException(message);
+
 /// <summary>Live progress for a progress bar.</summary>
 public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int BatchesPerEpoch, EpochReport? Last);
 
@@ -61,6 +64,7 @@ public static class Trainer
             manual_seed(epochSeed);
             using var sampling = new Generator((ulong)MixSeed(epochSeed, 1), CPU);
             job.Train.BeginEpoch(epoch);
+            job.Sampler.BeginEpoch(space, epoch);
             if (job.Train.IsSequence) net.ResetState();
             net.Training = true;
             net.Autocast = job.Autocast;
@@ -83,6 +87,7 @@ public static class Trainer
                     var nll = nn.functional.cross_entropy(logits, y);
                     nll.backward();
                     space.PushGradientsToControls(job.WeightDecay);
+                    job.Sampler.FinishGradients(space);
                     job.Optimizer.Step(rate);
                     // With K > 1 control points PushGradientsToControls overwrites the controls' gradients and
                     // zeroes the point's, so zeroing them again would be one more wasted pass over the weights.
@@ -105,7 +110,7 @@ public static class Trainer
                 var test = Evaluator.Evaluate(net, job.Eval, ct);
                 Platform.NativeMemory.Trim();
                 if (!double.IsFinite(trainNll) || !double.IsFinite(test.Nll))
-                    throw new IsthmusException($"Training diverged in epoch {epoch + 1} (the loss became NaN or infinite); lower --lr (now {job.Schedule.Rate(new TrainingClock(epoch, 0, batches, job.Epochs)):g}) or raise --batch-size and start again.");
+                    throw new TrainingDivergedException($"Training diverged in epoch {epoch + 1} (the loss became NaN or infinite); lower --lr (now {job.Schedule.Rate(new TrainingClock(epoch, 0, batches, job.Epochs)):g}) or raise --batch-size and start again.");
                 var report = new EpochReport(epoch + 1, rate, Metrics.Loss(trainNll, job.WeightDecay, norm), trainNll, trainError, test.Nll, test.Error, clockStart.Elapsed.TotalSeconds);
                 reports.Add(report);
                 job.EpochFinished?.Invoke(report);
