@@ -14,7 +14,7 @@ internal static class PlaneCommand
         var grid = new Option<int>("--grid") { Description = "Grid points per axis (the reference: 21).", DefaultValueFactory = _ => 21 };
         var margin = new Option<double>("--margin") { Description = "Margin beyond the projected points, as a fraction of their extent.", DefaultValueFactory = _ => 0.2 };
         var bendsUsed = new Option<string?>("--bends-used") { Description = "With --run: three control points i,j,k spanning the plane (0 = start, n+1 = end)." };
-        var bn = EvalCurveCommand.BatchNormOption();
+        var bn = EvalCurveCommand.BatchNormOption(grid: true);
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; a re-run replaces its plane.* files).";
         var shard = CommonOptions.Shard();

@@ -18,7 +18,7 @@ public sealed record EvalChainSettings
     /// <summary>Output folder; null = the members folder itself.</summary>
     public string? Out { get; init; }
     /// <summary>Batches for batch-norm recomputation; null = the whole training split.</summary>
-    public int? BatchNormBatches { get; init; } = BatchNormCalibration.DefaultGridBatches;
+    public int? BatchNormBatches { get; init; }
     public bool Force { get; init; }
     public string? DataRoot { get; init; }
     public int? Threads { get; init; }

@@ -23,7 +23,7 @@ public sealed record EvalCurveSettings
     public string? Out { get; init; }
     public int Points { get; init; } = 61;
     /// <summary>Batches for batch-norm recomputation; null = the whole training split.</summary>
-    public int? BatchNormBatches { get; init; } = BatchNormCalibration.DefaultGridBatches;
+    public int? BatchNormBatches { get; init; }
     /// <summary>With <see cref="Run"/>: also evaluate the segment between the curve's endpoints into segment.json.</summary>
     public bool WithSegment { get; init; }
     /// <summary>Evaluate only this shard's points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
