@@ -19,6 +19,7 @@ internal static class PlaneCommand
         output.Description = "Folder to write (default with --run: the curve run itself; a re-run replaces its plane.* files).";
         var shard = CommonOptions.Shard();
         var force = CommonOptions.Force();
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted grid: points already evaluated (saved every few seconds) are kept." };
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
@@ -31,10 +32,11 @@ internal static class PlaneCommand
               ./isthmus plane --run runs/bezier
               ./isthmus plane --run runs/polychain --bends-used 0,2,4 --grid 11
               ./isthmus plane --points runs/a runs/b runs/c --grid 21 --out runs/abc-plane
+              ./isthmus plane --run runs/bezier --resume                                  # continue an interrupted grid
               ./isthmus plane --run runs/bezier --shard 3/8 --out runs/plane-parts/3      # one of 8 shards, then:
               ./isthmus merge runs/plane-parts/*                                          # plane.* into runs/bezier
             """);
-        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, shard, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, shard, force, resume, dataRoot, threads, device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = new PlaneSettings
@@ -48,6 +50,7 @@ internal static class PlaneCommand
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
+                Resume = parse.GetValue(resume),
                 DataRoot = parse.GetValue(dataRoot),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,

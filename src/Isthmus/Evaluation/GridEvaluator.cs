@@ -24,14 +24,22 @@ public static class GridEvaluator
     /// <param name="ct">Cancels between (and inside) points.</param>
     /// <param name="observeEval">Optional: sees (grid index, batch index, logits, targets) on the evaluation split; within
     /// a batch, points come in the order of <paramref name="indices"/>.</param>
+    /// <param name="done">Points already evaluated (an interrupted run's saved progress): kept, not evaluated again.</param>
+    /// <param name="save">Optional: given every point so far, at most every few seconds and at the end, so that an
+    /// interrupted grid can continue (<paramref name="done"/>).</param>
     public static IReadOnlyList<GridPoint> Evaluate(Network net, IReadOnlyList<IReadOnlyList<double>> coefficients, IReadOnlyList<int> indices,
         PointEvaluator evaluator, Func<int, string> describe, IProgress<GridProgress>? progress = null, CancellationToken ct = default,
-        Action<int, int, Tensor, Tensor>? observeEval = null)
+        Action<int, int, Tensor, Tensor>? observeEval = null, IReadOnlyList<GridPoint>? done = null, Action<IReadOnlyList<GridPoint>>? save = null)
     {
         var space = net.Space;
         int pass = evaluator.CanStack(net) ? evaluator.PointsPerPass : 1;
-        var results = new List<GridPoint>(indices.Count);
+        var wanted = indices.ToHashSet();
+        var results = (done ?? []).Where(p => wanted.Contains(p.Index)).ToList();
+        var finished = results.Select(p => p.Index).ToHashSet();
+        int total = indices.Count;
+        indices = indices.Where(i => !finished.Contains(i)).ToArray();
         var clock = Stopwatch.StartNew();
+        double lastSave = 0;
         for (int start = 0; start < indices.Count; start += pass)
         {
             ct.ThrowIfCancellationRequested();
@@ -52,10 +60,16 @@ public static class GridEvaluator
             for (int q = 0; q < group.Length; q++)
             {
                 results.Add(new GridPoint(group[q], metrics[q], seconds));
-                progress?.Report(new GridProgress(results.Count, indices.Count, describe(group[q]), metrics[q], clock.Elapsed.TotalSeconds));
+                progress?.Report(new GridProgress(results.Count, total, describe(group[q]), metrics[q], clock.Elapsed.TotalSeconds));
+            }
+            if (save is not null && clock.Elapsed.TotalSeconds - lastSave >= 2)
+            {
+                save(results);
+                lastSave = clock.Elapsed.TotalSeconds;
             }
         }
-        if (space.Stacked > 0) space.MoveTo(coefficients[indices[^1]]); // leave the space at one point, as callers expect
-        return results;
+        save?.Invoke(results);
+        if (space.Stacked > 0 && indices.Count > 0) space.MoveTo(coefficients[indices[^1]]); // leave the space at one point, as callers expect
+        return results.OrderBy(p => p.Index).ToList();
     }
 }

@@ -29,6 +29,8 @@ public sealed record PlaneSettings
     /// <summary>Evaluate only this shard's grid points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
     public Shard Shard { get; init; } = Shard.All;
     public bool Force { get; init; }
+    /// <summary>Continue an interrupted grid from its saved progress (<see cref="PlaneRecipe.ProgressFile"/>).</summary>
+    public bool Resume { get; init; }
     public string? DataRoot { get; init; }
     public int? Threads { get; init; }
     public string Device { get; init; } = "auto";
@@ -81,7 +83,7 @@ public static class PlaneRecipe
         var sections = Sections(s, spec, data);
         var sources = s.Points ?? [s.Run!];
         var folder = s.Shard.IsAll
-            ? ResultFolder.Open(Command, s.Out, s.Force, curveRun?.Path, sections, "--points needs --out DIR (a new folder for the plane).")
+            ? ResultFolder.Open(Command, s.Out, s.Force, curveRun?.Path, sections, "--points needs --out DIR (a new folder for the plane).", s.Resume)
             : ShardPart.CreateFolder(s.Out, Command, s.Shard, s.Force, sources, s.CommandLine);
 
         using var session = Session.Open(data, s.DataRoot, val, s.Threads, s.Device);
@@ -115,7 +117,13 @@ public static class PlaneRecipe
         net.Bind(plane.Space);
         var (xs, ys) = Plane.Grid(markers.Select(m => (m.X, m.Y)), s.Grid, s.Margin);
         var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd, s.BatchNormBatches);
-        var cells = PlaneSurface.EvaluateCells(net, plane, xs, ys, evaluator, s.Shard, progress, ct);
+        var progressFile = folder.File(ProgressFile);
+        var key = ShardPart.JobOf(curve is not null ? [curve.Run.File(CurveRun.CurveFile)] : runs!.Select(r => r.ModelPath),
+            Manifests.Architecture(spec), Manifests.Data(session.Data),
+            new JsonObject { ["grid"] = s.Grid, ["margin"] = s.Margin, ["plane_points"] = new JsonArray(chosen.Select(c => (JsonNode)c).ToArray()), ["bn_batches"] = s.BatchNormBatches, ["shard"] = s.Shard.ToString() });
+        var done = s.Resume ? SavedProgress(progressFile, key) : null;
+        var cells = PlaneSurface.EvaluateCells(net, plane, xs, ys, evaluator, s.Shard, progress, ct, done,
+            points => Json.Write(progressFile, new JsonObject { ["job"] = key.DeepClone(), ["points"] = new JsonArray(points.Select(p => (JsonNode)ShardPart.ToJson(p)).ToArray()) }));
         var context = new PlaneContext
         {
             Title = $"{spec} on {session.Data.Name}", CurveName = curve is null ? "curve" : $"{curve.Family.Name} curve", Family = curve?.Family.Name,
@@ -125,7 +133,11 @@ public static class PlaneRecipe
             InPlace = curveRun?.Path, Sections = sections,
         };
         if (s.Shard.IsAll)
-            return new PlaneOutcome(folder.Path, Write(folder, context, cells), plane.UNorm, plane.VNorm, markers, s.Shard, cells);
+        {
+            var surface = Write(folder, context, cells);
+            File.Delete(progressFile);
+            return new PlaneOutcome(folder.Path, surface, plane.UNorm, plane.VNorm, markers, s.Shard, cells);
+        }
 
         var files = curve is not null ? [curve.Run.File(CurveRun.CurveFile)] : runs!.Select(r => r.ModelPath).ToArray();
         var job = ShardPart.JobOf(files, context.Architecture, context.Data, new JsonObject
@@ -149,6 +161,19 @@ public static class PlaneRecipe
             "These shards evaluated a plane through three train runs, which has no run of its own to write into; pass --out DIR.");
         Write(folder, context, grid.Results.Select(r => ShardPart.FromJson<GridPoint>(r["point"])).ToArray());
         return new MergeOutcome(Command, folder.Path, grid.Folders.Count, grid.Results.Count, [PlaneJson, LossPng, ErrorPng]);
+    }
+
+    /// <summary>The grid points evaluated so far, saved every few seconds while a grid runs and deleted when it is done.</summary>
+    public const string ProgressFile = "plane.progress.json";
+
+    /// <summary>The saved points of an interrupted grid, if it was the same job (same weights, data and settings).</summary>
+    private static IReadOnlyList<GridPoint>? SavedProgress(string path, JsonObject key)
+    {
+        if (!File.Exists(path)) return null;
+        var saved = Json.ReadObject(path);
+        if (saved["job"]?.ToJsonString() != key.ToJsonString())
+            throw new IsthmusException($"{path} holds progress of a different grid (other weights, data or settings); rerun without --resume (with --force) to start this one afresh.");
+        return (saved["points"] as JsonArray ?? []).Select(p => ShardPart.FromJson<GridPoint>(p)).ToList();
     }
 
     private static PlaneSurface Write(RunDirectory folder, PlaneContext c, IReadOnlyList<GridPoint> cells)

@@ -29,13 +29,13 @@ public sealed class PlaneSurface
     /// Evaluates the cells of <paramref name="shard"/>; cell (x[i], y[j]) has grid index j·|x| + i.
     /// </summary>
     public static IReadOnlyList<GridPoint> EvaluateCells(Network net, Plane plane, double[] xs, double[] ys, PointEvaluator evaluator, Shard shard,
-        IProgress<GridProgress>? progress = null, CancellationToken ct = default)
+        IProgress<GridProgress>? progress = null, CancellationToken ct = default, IReadOnlyList<GridPoint>? done = null, Action<IReadOnlyList<GridPoint>>? save = null)
     {
         if (!ReferenceEquals(net.Space, plane.Space)) throw new ArgumentException("Bind the network to the plane's space first.");
         int nx = xs.Length;
         var coefficients = Enumerable.Range(0, nx * ys.Length).Select(c => (IReadOnlyList<double>)Plane.Coefficients(xs[c % nx], ys[c / nx])).ToArray();
         return GridEvaluator.Evaluate(net, coefficients, shard.PointsOf(coefficients.Length), evaluator,
-            c => string.Create(CultureInfo.InvariantCulture, $"({xs[c % nx]:0.##}, {ys[c / nx]:0.##})"), progress, ct);
+            c => string.Create(CultureInfo.InvariantCulture, $"({xs[c % nx]:0.##}, {ys[c / nx]:0.##})"), progress, ct, done: done, save: save);
     }
 
     /// <summary>The surface from every cell's result (see <see cref="EvaluateCells"/> for the cell order).</summary>

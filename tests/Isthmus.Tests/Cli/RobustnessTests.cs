@@ -56,6 +56,53 @@ public sealed class RobustnessTests(MnistFixture mnist)
         Assert.Equal(Rows(whole), Rows(cut));
     }
 
+    [Fact]
+    public void An_interrupted_plane_resumes_to_the_same_grid()
+    {
+        using var temp = new TempFolder();
+        var runs = new[] { "a", "b", "c" }.Select((name, i) =>
+        {
+            var dir = temp[name];
+            var r = CliRunner.Run("train", "--data", "mnist", "--model", "mlp", "--widths", "32,32", "--subset", "512", "--epochs", "1",
+                "--seed", (i + 1).ToString(), "--data-root", mnist.Root, "--threads", "1", "--out", dir);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            return dir;
+        }).ToArray();
+        string[] Plane(string outDir, params string[] extra) =>
+            ["plane", "--points", .. runs, "--grid", "16", "--data-root", mnist.Root, "--threads", "1", "--out", outDir, .. extra];
+
+        var whole = temp["whole"];
+        var full = CliRunner.Run(Plane(whole));
+        Assert.True(full.ExitCode == 0, full.Stderr);
+
+        var cut = temp["cut"];
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Isthmus.Cli.dll"));
+        foreach (var arg in Plane(cut)) start.ArgumentList.Add(arg);
+        using (var process = Process.Start(start)!)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var saved = Path.Combine(cut, "plane.progress.json");
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!File.Exists(saved) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.False(process.HasExited, "the grid finished before it could be interrupted");
+            Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)));
+            Assert.Equal(130, process.ExitCode);
+        }
+        Assert.False(File.Exists(Path.Combine(cut, "plane.json")), "an interrupted grid must not leave plane.json");
+        int savedPoints = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cut, "plane.progress.json")))!["points"]!.AsArray().Count;
+        Assert.InRange(savedPoints, 1, 16 * 16 - 1);
+
+        var resumed = CliRunner.Run(Plane(cut, "--resume"));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.False(File.Exists(Path.Combine(cut, "plane.progress.json")));
+        var a = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(whole, "plane.json")))!;
+        var b = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cut, "plane.json")))!;
+        foreach (var key in new[] { "x", "y", "train_loss", "train_nll", "train_error", "test_nll", "test_error" })
+            Assert.Equal(a[key]!.ToJsonString(), b[key]!.ToJsonString());
+    }
+
     [SkippableFact]
     public void A_full_disk_is_named_and_nothing_looks_complete()
     {
@@ -79,7 +126,7 @@ public sealed class RobustnessTests(MnistFixture mnist)
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("read-only", result.Stderr);
         Assert.DoesNotContain("   at ", result.Stderr);
-        Assert.Equal(1, result.Stderr.Trim().Split('\n').Length);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
     }
 
     /// <summary>metrics.csv without its wall-time column: the same numbers, epoch by epoch.</summary>
