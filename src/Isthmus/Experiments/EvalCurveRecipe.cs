@@ -71,7 +71,7 @@ public static class EvalCurveRecipe
         var target = new Target(s, "curve", curve.Family.Name, curve.Family.Bends, Source(0), Source(curve.Family.ControlPoints - 1),
             curve.Architecture, curve.Data, curve.WeightDecay, curve.Run.Path, [curve.Run.File(CurveRun.CurveFile)], [s.Run!]);
         var folder = Folder(target);
-        using var session = Session.Open(curve.Data, s.DataRoot, curve.Val, s.Threads, s.Device);
+        using var session = Session.Open(curve.Data, s.DataRoot, curve.Val, s.Threads, s.Device, curve.Subset);
         using var net = curve.Load(session);
         using var space = net.Space;
         return Evaluate(target, folder, net, session, curve.Family.Coefficients, ts, progress, ct, segment: !s.WithSegment ? null : () =>
@@ -89,7 +89,7 @@ public static class EvalCurveRecipe
         var target = new Target(s, "segment", "segment", 0, runs[0].Run.Path, runs[1].Run.Path, runs[0].Architecture, runs[0].Data, runs[0].WeightDecay,
             null, runs.Select(r => r.ModelPath).ToArray(), s.Segment);
         var folder = Folder(target);
-        using var session = Session.Open(runs[0].Data, s.DataRoot, runs[0].Val, s.Threads, s.Device);
+        using var session = Session.Open(runs[0].Data, s.DataRoot, runs[0].Val, s.Threads, s.Device, runs[0].Subset);
         using var net = session.Build(runs[0].Architecture, controlPoints: 2, seed: 0);
         using var space = net.Space;
         for (int k = 0; k < 2; k++) Checkpoint.Load(runs[k].ModelPath, net, k);
@@ -103,7 +103,7 @@ public static class EvalCurveRecipe
             throw new IsthmusException($"The trivial curve (A.8) needs a ReLU network without batch norm (mlp, lenet5, convfc or vgg16 without --bn); {s.TrivialFrom} holds {run.Architecture}.");
         var target = new Target(s, "trivial-curve", "trivial", null, null, run.Run.Path, run.Architecture, run.Data, run.WeightDecay, null, [run.ModelPath], [s.TrivialFrom!]);
         var folder = Folder(target);
-        using var session = Session.Open(run.Data, s.DataRoot, run.Val, s.Threads, s.Device);
+        using var session = Session.Open(run.Data, s.DataRoot, run.Val, s.Threads, s.Device, run.Subset);
         using var net = ModelZoo.Build(run.Architecture, session.Shape);
         var rule = TrivialCurve.For(net.Layout);
         using var space = WeightSpace.CreateEmpty(net.Layout, rule.ControlPoints, session.Device);

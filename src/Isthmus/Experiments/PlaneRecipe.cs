@@ -62,7 +62,7 @@ public static class PlaneRecipe
 
         ArchitectureSpec spec;
         string data;
-        int val;
+        int val, subset;
         double wd;
         RunDirectory? curveRun = null;
         CurveRun? curve = null;
@@ -70,14 +70,14 @@ public static class PlaneRecipe
         if (s.Run is not null)
         {
             curve = CurveRun.Open(s.Run);
-            (spec, data, val, wd, curveRun) = (curve.Architecture, curve.Data, curve.Val, curve.WeightDecay, curve.Run);
+            (spec, data, val, subset, wd, curveRun) = (curve.Architecture, curve.Data, curve.Val, curve.Subset, curve.WeightDecay, curve.Run);
         }
         else
         {
             if (s.Points!.Count != 3) throw new IsthmusException($"--points takes three train runs (got {s.Points.Count}).");
             runs = s.Points.Select(TrainedRun.Open).ToList();
             TrainedRun.CheckCompatible(runs);
-            (spec, data, val, wd) = (runs[0].Architecture, runs[0].Data, runs[0].Val, runs[0].WeightDecay);
+            (spec, data, val, subset, wd) = (runs[0].Architecture, runs[0].Data, runs[0].Val, runs[0].Subset, runs[0].WeightDecay);
         }
         var chosen = curve is null ? [0, 1, 2] : Choose(curve, s.BendsUsed);
         var sections = Sections(s, spec, data);
@@ -86,7 +86,7 @@ public static class PlaneRecipe
             ? ResultFolder.Open(Command, s.Out, s.Force, curveRun?.Path, sections, "--points needs --out DIR (a new folder for the plane).", s.Resume)
             : ShardPart.CreateFolder(s.Out, Command, s.Shard, s.Force, sources, s.CommandLine);
 
-        using var session = Session.Open(data, s.DataRoot, val, s.Threads, s.Device);
+        using var session = Session.Open(data, s.DataRoot, val, s.Threads, s.Device, subset);
         Network net;
         if (curve is not null) net = curve.Load(session);
         else

@@ -14,6 +14,8 @@ public sealed class TrainedRun
     public required ArchitectureSpec Architecture { get; init; }
     public required string Data { get; init; }
     public required int Val { get; init; }
+    /// <summary>The run trained on its first Subset training examples (0 = all); its train metrics are on those.</summary>
+    public int Subset { get; init; }
     public required double WeightDecay { get; init; }
     public string ModelPath => Run.File(TrainRecipe.ModelFile);
 
@@ -31,6 +33,7 @@ public sealed class TrainedRun
             Architecture = Manifests.ReadArchitecture(run.Manifest["architecture"], path),
             Data = run.Manifest["data"]?["name"]?.GetValue<string>() ?? throw new IsthmusException($"{path}/manifest.json names no data set; the run folder is damaged."),
             Val = run.Manifest["hyperparameters"]?["val"]?.GetValue<int>() ?? 0,
+            Subset = run.Manifest["hyperparameters"]?["subset"]?.GetValue<int>() ?? 0,
             WeightDecay = run.Manifest["hyperparameters"]?["wd"]?.GetValue<double>() ?? 0,
         };
     }
@@ -43,8 +46,8 @@ public sealed class TrainedRun
         {
             if (!r.Architecture.Equals(first.Architecture))
                 throw new IsthmusException($"{r.Run.Path} holds {r.Architecture} but {first.Run.Path} holds {first.Architecture}; points of one curve or plane need the same architecture.");
-            if (r.Data != first.Data || r.Val != first.Val)
-                throw new IsthmusException($"{r.Run.Path} was trained on {r.Data} (val {r.Val}) but {first.Run.Path} on {first.Data} (val {first.Val}); use runs on the same data.");
+            if (r.Data != first.Data || r.Val != first.Val || r.Subset != first.Subset)
+                throw new IsthmusException($"{r.Run.Path} was trained on {r.Data} (val {r.Val}, subset {r.Subset}) but {first.Run.Path} on {first.Data} (val {first.Val}, subset {first.Subset}); use runs on the same data.");
         }
     }
 
