@@ -26,4 +26,5 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(FgeCommand.Create());
 root.Subcommands.Add(SseCommand.Create());
 root.Subcommands.Add(EvalChainCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -1,0 +1,94 @@
+using Isthmus.Experiments;
+using Isthmus.Experiments.Comparison;
+using Isthmus.Storage;
+using Isthmus.Tests.Curves;
+using Isthmus.Tests.Nn;
+
+namespace Isthmus.Tests.Fge;
+
+/// <summary><c>compare</c> end to end on the tiny generated problem: runs, reuse, scores, files, resume.</summary>
+[Collection(TorchGlobalRandom.Name)]
+public sealed class CompareRecipeTests : IDisposable
+{
+    private readonly Isthmus.Data.DataBundle _data = TinyProblem.Images("tiny", seed: 1);
+    private readonly TempFolder _folder = new();
+
+    // 512 examples / 32 = 16 minibatches per epoch; B = 4, E0 = round(3.2) = 3; FGE cycles 1 epoch per budget with
+    // the default cycle of a quarter of it (c = 4): 4 members per FGE run. SSE: 2 snapshots per run.
+    private CompareSettings Settings(string name) => new()
+    {
+        Data = "tiny", Model = TinyProblem.Model, Out = _folder[name], Budget = 4, Ks = [1, 2], Seeds = [1], BatchSize = 32,
+        SseSnapshots = 2, TrajectoryPoints = 2,
+    };
+
+    private CompareOutcome Compare(CompareSettings s, Action<string>? log = null, IProgress<Isthmus.Training.TrainingProgress>? progress = null, CancellationToken ct = default)
+    {
+        using var session = Session.ForData(_data);
+        return CompareRecipe.Run(s, session, progress, log, ct);
+    }
+
+    [Fact]
+    public void Every_ensemble_scores_as_ensemble_members_would_from_runs_trained_once()
+    {
+        var s = Settings("cmp");
+        var outcome = Compare(s);
+        Assert.Equal(new[] { ("ind", 1, 1), ("sse", 1, 2), ("fge", 1, 4), ("ind", 2, 2), ("sse", 2, 4), ("fge", 2, 8) },
+            outcome.Rows.Select(r => (r.Method, r.K, r.Members)));
+        Assert.All(new[] { "ind-s1-r1", "fge-s1-r1", "sse-s1-r1", "ind-s1-r2", "fge-s1-r2", "sse-s1-r2" },
+            name => Assert.Equal("complete", RunDirectory.Open(Path.Combine(s.Out, name)).Status));
+        var fgeStart = RunDirectory.Open(Path.Combine(s.Out, "fge-s1-r2")).Manifest["start"]!["file"]!.GetValue<string>();
+        Assert.Equal(Path.Combine(s.Out, "ind-s1-r2", "checkpoint-3.safetensors"), fgeStart); // pre-training shared with Ind
+
+        // The single model is the Ind run itself; every ensemble equals `ensemble --members` over the same folders.
+        var single = RunDirectory.Open(Path.Combine(s.Out, "ind-s1-r1")).Manifest["final"]!["test_error"]!.GetValue<double>();
+        Assert.Equal(single, outcome.Rows[0].Error.Mean, 9);
+        using var session = Session.ForData(_data);
+        foreach (var (method, folders) in new[] { ("ind", new[] { "ind-s1-r1", "ind-s1-r2" }), ("sse", new[] { "sse-s1-r1", "sse-s1-r2" }), ("fge", new[] { "fge-s1-r1", "fge-s1-r2" }) })
+        {
+            var direct = EnsembleRecipe.Evaluate(Members.Resolve(folders.Select(f => Path.Combine(s.Out, f))), session);
+            var row = outcome.Rows.Single(r => r.Method == method && r.K == 2);
+            Assert.Equal((direct.Ensemble.Error, direct.Ensemble.Nll, direct.Disagreement), (row.Error.Mean, row.Nll.Mean, row.Disagreement.Mean));
+            Assert.Null(row.Error.Std); // one seed
+        }
+
+        foreach (var file in new[] { CompareResults.JsonFile, CompareResults.CsvFile, CompareResults.TrajectoryPng, CompareResults.TimePng })
+            Assert.True(File.Exists(Path.Combine(s.Out, file)), file);
+        Assert.Equal(7, File.ReadAllLines(Path.Combine(s.Out, CompareResults.CsvFile)).Length);
+        var json = Json.ReadObject(Path.Combine(s.Out, CompareResults.JsonFile));
+        Assert.Equal(8, json["ensemble_vs_epochs"]!["fge"]!.AsArray().Count);
+        Assert.Equal(3.125, json["ensemble_vs_epochs"]!["fge"]![0]!["epoch"]!.GetValue<double>(), 9); // E0 + c/2 = 3 + 2/16 epochs
+        Assert.Equal(2, json["diversity"]!["summary"]!["fge"]!["disagreement"]!["per_seed"]!.AsArray().Count); // one per FGE run
+        Assert.NotEmpty(MemberTraining.ReadPoints(RunDirectory.Open(Path.Combine(s.Out, "fge-s1-r1"))));
+        Assert.Equal("complete", RunDirectory.Open(s.Out).Status);
+    }
+
+    [Fact]
+    public void An_interrupted_comparison_resumes_to_the_same_table_and_a_finished_one_is_not_run_again()
+    {
+        var whole = Compare(Settings("whole"));
+        var s = Settings("interrupted");
+        using var cancel = new CancellationTokenSource();
+        bool inSse = false; // stop sse-s1-r1, the third run, after its first epoch
+        var stopAfterOneSseEpoch = new SyncProgress<Isthmus.Training.TrainingProgress>(p => { if (inSse && p.Batch == 0 && p.Last?.Epoch == 1) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Compare(s, log: m => inSse |= m.StartsWith("[3/6]", StringComparison.Ordinal), progress: stopAfterOneSseEpoch, ct: cancel.Token));
+        Assert.Equal("running", RunDirectory.Open(s.Out).Status);
+        Assert.Contains("already exists", Assert.Throws<IsthmusException>(() => Compare(s)).Message);
+
+        var messages = new List<string>();
+        var resumed = Compare(new CompareSettings { Data = "", Out = s.Out, Resume = true }, log: messages.Add);
+        Assert.Equal(whole.Rows.Select(r => r.ToJson().ToJsonString()), resumed.Rows.Select(r => r.ToJson().ToJsonString()));
+        Assert.Contains(messages, m => m.Contains("sse-s1-r1 after epoch 1 of 4", StringComparison.Ordinal)); // continued, not restarted
+        Assert.DoesNotContain(messages, m => m.Contains("ind-s1-r1 after", StringComparison.Ordinal));       // finished runs are skipped
+
+        var again = Compare(new CompareSettings { Data = "", Out = s.Out, Resume = true });
+        Assert.True(again.AlreadyComplete);
+        Assert.Equal(whole.Rows.Select(r => r.ToJson().ToJsonString()), again.Rows.Select(r => r.ToJson().ToJsonString()));
+    }
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        _folder.Dispose();
+    }
+}
