@@ -21,7 +21,8 @@ public sealed record BenchSettings
 }
 
 /// <summary>
-/// Ratios measured in one process on the same model, data and batch size (issue 7): curve step ÷ plain step, evaluation
+/// Ratios measured in one process on the same model, data and batch size (issue 7): curve step ÷ plain step, FGE step ÷
+/// plain step (issue 4), evaluation
 /// throughput ÷ plain inference, memory after many steps ÷ after few, and plain training against the machine's
 /// measured matrix-multiply peak. Whole phases are timed (hundreds of steps), and plain and curve phases alternate so
 /// that drift in the machine's speed hits both alike; the median phase is reported.
@@ -43,6 +44,12 @@ public static class Benchmark
             var (plain, curve) = StepTimes(session, spec, steps, repeats, ct);
             rows.Add(new BenchRow($"curve step / plain step ({spec})", curve / plain, plain * 1000, curve * 1000, "ms/step", "≤ 1.10", "Bezier, 1 bend; batch 128"));
         }
+
+        ct.ThrowIfCancellationRequested();
+        log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} × {steps} steps each)");
+        var (plainStep, fgeStep) = FgeStepTimes(session, mlp, steps, repeats, ct);
+        rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fgeStep / plainStep, plainStep * 1000, fgeStep * 1000, "ms/step", "≤ 1.05",
+            $"cyclic rate every step, one member saved per cycle of {steps} steps; batch 128"));
 
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, ct));
@@ -79,8 +86,45 @@ public static class Benchmark
         return (Median(plainTimes), Median(curveTimes));
     }
 
+    /// <summary>
+    /// Median seconds per step of plain training (a fixed rate) and of Algorithm 1 (the cyclic rate of every iteration,
+    /// and the member collection of <see cref="MemberTraining.Collector"/>: a checkpoint written once per cycle of
+    /// <paramref name="steps"/> iterations, to a temporary folder), phases alternating.
+    /// </summary>
+    private static (double Plain, double Fge) FgeStepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
+    {
+        using var data = Slice(session.Data, steps * 128, 1000);
+        var folder = Path.Combine(Path.GetTempPath(), $"isthmus-bench-{Guid.NewGuid():N}");
+        try
+        {
+            var run = Storage.RunDirectory.Create(folder, "bench", force: false, resume: false);
+            using var plainNet = session.Build(spec, 1, seed: 1);
+            using var fgeNet = session.Build(spec, 1, seed: 1);
+            using var plainOpt = new Sgd(plainNet.Space.TrainableTensors(), 0.9, 5e-4);
+            using var fgeOpt = new Sgd(fgeNet.Space.TrainableTensors(), 0.9, 5e-4);
+            var schedule = new FgeSchedule(0.05, 0.0005, steps % 2 == 0 ? steps : steps + 1);
+            var collect = MemberTraining.Collector(run, fgeNet, schedule, "fge", []);
+            var plainTimes = new List<double>();
+            var fgeTimes = new List<double>();
+            for (int r = 0; r <= repeats; r++) // r = 0 warms up both
+            {
+                double p = Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct);
+                double f = Phase(fgeNet, fgeOpt, FixedPoint.Instance, data, 5e-4, r, ct, schedule, collect);
+                if (r == 0) continue;
+                plainTimes.Add(p / steps);
+                fgeTimes.Add(f / steps);
+            }
+            return (Median(plainTimes), Median(fgeTimes));
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
     /// <summary>Seconds for one epoch of the shared training loop over <paramref name="data"/> (its tiny eval split excluded).</summary>
-    private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct)
+    private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct,
+        ISchedule? schedule = null, Action<TrainingClock>? afterStep = null)
     {
         var evalClock = Stopwatch.StartNew();
         var eval = BatchSources.Evaluation(data);
@@ -88,8 +132,8 @@ public static class Benchmark
         double evalSeconds = evalClock.Elapsed.TotalSeconds;
         var job = new TrainingJob
         {
-            Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = new ConstantSchedule(0.01),
-            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler,
+            Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = schedule ?? new ConstantSchedule(0.01),
+            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, AfterStep = afterStep,
         };
         var reports = Trainer.Run(job, ct: ct);
         return reports[^1].Seconds - evalSeconds;

@@ -9,7 +9,7 @@ namespace Isthmus.Experiments.Comparison;
 
 /// <summary>One ensemble of the table, scored on the test set.</summary>
 /// <param name="MemberEpochs">For each member in order, the epochs of training the method had spent when it was ready (Figure 3 right).</param>
-public sealed record CellScore(Cell Cell, EnsembleScore Ensemble, double Disagreement, double MeanMemberError, IReadOnlyList<FirstK> FirstK, IReadOnlyList<double> MemberEpochs)
+public sealed record CellScore(Cell Cell, EnsembleScore Ensemble, double Disagreement, double MeanMemberError, double MeanMemberNll, IReadOnlyList<FirstK> FirstK, IReadOnlyList<double> MemberEpochs)
 {
     public int Members => FirstK.Count;
 }
@@ -79,7 +79,7 @@ internal static class CompareEvaluation
             {
                 using var ensemble = new EnsembleAccumulator(labels);
                 var own = cellNetworks[i].Select(n => ensemble.Add(logProbabilities[n.Key])).ToList();
-                return new CellScore(cell, ensemble.Score(), ensemble.Disagreement, own.Average(o => o.Error), ensemble.FirstK.ToList(), cellNetworks[i].Select(n => n.Epoch).ToList());
+                return new CellScore(cell, ensemble.Score(), ensemble.Disagreement, own.Average(o => o.Error), own.Average(o => o.Nll), ensemble.FirstK.ToList(), cellNetworks[i].Select(n => n.Epoch).ToList());
             }).ToList();
 
             var diversity = new List<GroupDiversity>();

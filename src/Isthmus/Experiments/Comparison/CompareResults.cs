@@ -32,7 +32,7 @@ public sealed record Stat(double Mean, double? Std, IReadOnlyList<double> PerSee
 }
 
 /// <summary>One row of the Table-1-shaped table: a method at budget kB, over the seeds.</summary>
-public sealed record CompareRow(string Method, int K, int BudgetEpochs, int Members, Stat Error, Stat Nll, Stat Ece, Stat Brier, Stat MeanMemberError, Stat Disagreement)
+public sealed record CompareRow(string Method, int K, int BudgetEpochs, int Members, Stat Error, Stat Nll, Stat Ece, Stat Brier, Stat MeanMemberError, Stat MeanMemberNll, Stat Disagreement)
 {
     public JsonObject ToJson() => new()
     {
@@ -45,12 +45,13 @@ public sealed record CompareRow(string Method, int K, int BudgetEpochs, int Memb
         ["ece"] = Ece.ToJson(),
         ["brier"] = Brier.ToJson(),
         ["mean_member_error"] = MeanMemberError.ToJson(),
+        ["mean_member_nll"] = MeanMemberNll.ToJson(),
         ["disagreement"] = Disagreement.ToJson(),
     };
 
     public static CompareRow FromJson(JsonNode n) => new(n["method"]!.GetValue<string>(), n["k"]!.GetValue<int>(), n["budget_epochs"]!.GetValue<int>(),
         n["members"]!.GetValue<int>(), Stat.FromJson(n["error"]!), Stat.FromJson(n["nll"]!), Stat.FromJson(n["ece"]!), Stat.FromJson(n["brier"]!),
-        Stat.FromJson(n["mean_member_error"]!), Stat.FromJson(n["disagreement"]!));
+        Stat.FromJson(n["mean_member_error"]!), Stat.FromJson(n["mean_member_nll"]!), Stat.FromJson(n["disagreement"]!));
 }
 
 /// <summary>
@@ -72,7 +73,7 @@ public static class CompareResults
                 var c = g.OrderBy(x => x.Cell.Seed).ToList();
                 Stat Over(Func<CellScore, double> f) => Stat.Of(c.Select(f).ToList());
                 return new CompareRow(g.Key.Method, g.Key.K, g.Key.K * budget, c[0].Members, Over(x => x.Ensemble.Error), Over(x => x.Ensemble.Nll),
-                    Over(x => x.Ensemble.Ece), Over(x => x.Ensemble.Brier), Over(x => x.MeanMemberError), Over(x => x.Disagreement));
+                    Over(x => x.Ensemble.Ece), Over(x => x.Ensemble.Brier), Over(x => x.MeanMemberError), Over(x => x.MeanMemberNll), Over(x => x.Disagreement));
             }).ToList();
 
     /// <summary>Figure 3 right: per method, the largest budget's ensemble error after each network, averaged over seeds.</summary>
@@ -147,10 +148,10 @@ public static class CompareResults
     private static void WriteCsv(string path, IReadOnlyList<CompareRow> rows)
     {
         string F(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
-        var csv = new StringBuilder("method,k,budget_epochs,members,seeds,error_mean,error_std,nll_mean,nll_std,ece_mean,brier_mean,mean_member_error,disagreement\n");
+        var csv = new StringBuilder("method,k,budget_epochs,members,seeds,error_mean,error_std,nll_mean,nll_std,ece_mean,brier_mean,mean_member_error,mean_member_nll,disagreement\n");
         foreach (var r in rows)
             csv.Append(CultureInfo.InvariantCulture,
-                $"{r.Method},{r.K},{r.BudgetEpochs},{r.Members},{r.Error.PerSeed.Count},{F(r.Error.Mean)},{F(r.Error.Std)},{F(r.Nll.Mean)},{F(r.Nll.Std)},{F(r.Ece.Mean)},{F(r.Brier.Mean)},{F(r.MeanMemberError.Mean)},{F(r.Disagreement.Mean)}\n");
+                $"{r.Method},{r.K},{r.BudgetEpochs},{r.Members},{r.Error.PerSeed.Count},{F(r.Error.Mean)},{F(r.Error.Std)},{F(r.Nll.Mean)},{F(r.Nll.Std)},{F(r.Ece.Mean)},{F(r.Brier.Mean)},{F(r.MeanMemberError.Mean)},{F(r.MeanMemberNll.Mean)},{F(r.Disagreement.Mean)}\n");
         AtomicFile.WriteAllText(path, csv.ToString());
     }
 }
