@@ -62,13 +62,10 @@ internal static class CompareCommand
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool resuming = parse.GetValue(resume);
-            var spec = model.Read(parse);
-            var dataName = parse.GetValue(data);
-            if (!resuming && (spec is null || dataName is null))
-                throw new IsthmusException("compare needs --data and --model (or --resume to continue a comparison in --out); see `isthmus compare --help`.");
+            var (dataName, spec) = model.ReadForNewRun(parse, data, resuming, "compare");
             var settings = new CompareSettings
             {
-                Data = dataName ?? "", Model = spec ?? new Nn.ArchitectureSpec("mlp"), Out = parse.GetValue(output)!,
+                Data = dataName, Model = spec, Out = parse.GetValue(output)!,
                 Budget = parse.GetValue(budget), Ks = List("--k", parse.GetValue(ks)!, int.Parse), Seeds = List("--seeds", parse.GetValue(seeds)!, long.Parse),
                 Protocol = parse.GetValue(protocol)!, Lr = parse.GetValue(lr), Momentum = parse.GetValue(momentum), WeightDecay = parse.GetValue(wd),
                 BatchSize = parse.GetValue(batchSize), FgeStart = parse.GetValue(fgeStart), FgeCycle = parse.GetValue(fgeCycle),
