@@ -31,6 +31,7 @@ internal static class CompareCommand
         var sseSnapshots = new Option<int>("--sse-snapshots") { Description = "SSE M, cosine cycles per budget B (the paper's best: 4-5).", DefaultValueFactory = _ => 5 };
         var sseLr0 = new Option<double>("--sse-lr0") { Description = "SSE α0, the rate at the start of each cycle.", DefaultValueFactory = _ => 0.1 };
         var trajectory = new Option<int>("--trajectory-points") { Description = "Points per cycle at which the first FGE run is scored for Figure 3 left (0 = members only).", DefaultValueFactory = _ => 8 };
+        var reuseFrom = new Option<string?>("--reuse-from") { Description = "Another comparison's folder: copy its finished runs that are exactly what this one would train (e.g. to try other FGE rates without retraining Ind and SSE)." };
         var subset = CommonOptions.Subset();
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
@@ -51,12 +52,13 @@ internal static class CompareCommand
             Examples:
               ./isthmus compare --data mnist --model mlp --budget 10 --k 1,2 --seeds 1,2 --fge-cycle 0.5 --out runs/cmp
               ./isthmus compare --data fashion-mnist --model convfc --bn --width-factor 0.25 --budget 10 --k 1,2 --out runs/cmp-bn
+              ./isthmus compare --data mnist --model mlp --budget 10 --k 1,2 --seeds 1,2 --fge-lr1 0.1 --reuse-from runs/cmp --out runs/cmp-lr1
               ./isthmus compare --out runs/cmp --resume        (continue an interrupted comparison)
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
         foreach (var o in new Option[] { budget, ks, seeds, protocol, lr, momentum, wd, batchSize, fgeStart, fgeCycle, fgeLr1, fgeLr2, sseSnapshots, sseLr0, trajectory,
-                     subset, dataRoot, threads, device, output, force, resume })
+                     reuseFrom, subset, dataRoot, threads, device, output, force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
@@ -70,7 +72,7 @@ internal static class CompareCommand
                 Protocol = parse.GetValue(protocol)!, Lr = parse.GetValue(lr), Momentum = parse.GetValue(momentum), WeightDecay = parse.GetValue(wd),
                 BatchSize = parse.GetValue(batchSize), FgeStart = parse.GetValue(fgeStart), FgeCycle = parse.GetValue(fgeCycle),
                 FgeLr1 = parse.GetValue(fgeLr1), FgeLr2 = parse.GetValue(fgeLr2), SseSnapshots = parse.GetValue(sseSnapshots), SseLr0 = parse.GetValue(sseLr0),
-                TrajectoryPoints = parse.GetValue(trajectory), Subset = parse.GetValue(subset), DataRoot = parse.GetValue(dataRoot),
+                TrajectoryPoints = parse.GetValue(trajectory), ReuseFrom = parse.GetValue(reuseFrom), Subset = parse.GetValue(subset), DataRoot = parse.GetValue(dataRoot),
                 Threads = parse.GetValue(threads), Device = parse.GetValue(device)!, Force = parse.GetValue(force), Resume = resuming,
                 CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
             };

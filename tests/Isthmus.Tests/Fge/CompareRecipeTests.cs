@@ -86,6 +86,25 @@ public sealed class CompareRecipeTests : IDisposable
         Assert.Equal(whole.Rows.Select(r => r.ToJson().ToJsonString()), again.Rows.Select(r => r.ToJson().ToJsonString()));
     }
 
+    [Fact]
+    public void Reuse_from_another_comparison_copies_only_the_runs_that_are_the_same_and_trains_the_rest()
+    {
+        var first = Compare(Settings("first"));
+        var messages = new List<string>();
+        var second = Compare(Settings("second") with { FgeLr1 = 0.02, ReuseFrom = _folder["first"] }, log: messages.Add);
+        Assert.Equal(4, messages.Count(m => m.StartsWith("Reusing", StringComparison.Ordinal))); // ind and sse, both runs
+        Assert.Equal(2, messages.Count(m => m.Contains("other settings", StringComparison.Ordinal))); // the FGE runs
+        foreach (var method in new[] { "ind", "sse" })
+            Assert.Equal(first.Rows.Where(r => r.Method == method).Select(r => r.Error.Mean), second.Rows.Where(r => r.Method == method).Select(r => r.Error.Mean));
+        Assert.NotEqual(first.Rows.Where(r => r.Method == "fge").Select(r => r.Nll.Mean), second.Rows.Where(r => r.Method == "fge").Select(r => r.Nll.Mean));
+        Assert.Equal(4, second.Result["reused_from"]!["runs"]!.AsArray().Count);
+
+        // Reusing everything gives the first comparison's table exactly, without training.
+        var third = Compare(Settings("third") with { ReuseFrom = _folder["first"] });
+        Assert.Equal(first.Rows.Select(r => r.ToJson().ToJsonString()), third.Rows.Select(r => r.ToJson().ToJsonString()));
+        Assert.Equal(6, third.Result["reused_from"]!["runs"]!.AsArray().Count);
+    }
+
     public void Dispose()
     {
         _data.Dispose();

@@ -40,14 +40,23 @@ public static class CompareRecipe
         session ??= opened!;
         var plan = ComparePlan.Create(s, BatchSources.Training(session.Data, s.BatchSize, 0).BatchesPerEpoch);
         run ??= RunDirectory.Create(s.Out, "compare", s.Force, s.Resume);
+        var earlier = run.Manifest["plan"]?["reused_from"]?["runs"]?.AsArray().Select(r => r!.GetValue<string>()).ToList() ?? [];
         var context = Describe(run, s, plan, session);
 
+        // Runs copied by --reuse-from in an earlier, interrupted invocation stay reused (their FGE runs may be copied too).
+        var reused = new HashSet<string>(earlier);
         for (int i = 0; i < plan.Runs.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
             var sub = plan.Runs[i];
             log?.Invoke($"[{i + 1}/{plan.Runs.Count}] {sub.Name}: {Describe(sub)}");
-            Train(s, plan, run, sub, session, progress, log, ct);
+            Train(s, plan, run, sub, session, reused, progress, log, ct);
+        }
+        if (reused.Count > 0)
+        {
+            context["reused_from"] = new JsonObject { ["folder"] = Path.GetFullPath(s.ReuseFrom!), ["runs"] = new JsonArray(reused.Order().Select(r => (JsonNode)r).ToArray()) };
+            run.Manifest["plan"] = context.DeepClone();
+            run.SaveManifest();
         }
 
         log?.Invoke("Scoring the ensembles (each network once)...");
@@ -61,38 +70,86 @@ public static class CompareRecipe
         return new CompareOutcome(run.Path, rows, json, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
     }
 
-    /// <summary>Trains one sub-run with its own recipe, continuing it if a folder is there (a finished one returns at once).</summary>
-    private static void Train(CompareSettings s, ComparePlan plan, RunDirectory compare, SubRun sub, Session session,
+    /// <summary>
+    /// Trains one sub-run with its own recipe, continuing it if a folder is there (a finished one returns at once), or
+    /// copies it from <see cref="CompareSettings.ReuseFrom"/> when that holds the same run (<see cref="TryReuse"/>).
+    /// </summary>
+    private static void Train(CompareSettings s, ComparePlan plan, RunDirectory compare, SubRun sub, Session session, ISet<string> reused,
         IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken ct)
     {
         var path = compare.File(sub.Name);
+        bool Reuse(object settings) => TryReuse(s, sub, path, settings, session, reused, log);
         switch (sub.Kind)
         {
             case SubRunKind.Train:
-                TrainRecipe.Run(new TrainSettings
+                var train = new TrainSettings
                 {
                     Data = s.Data, Model = s.Model, Out = path, Epochs = sub.Epochs, BatchSize = s.BatchSize, Lr = s.Lr, Momentum = s.Momentum,
                     WeightDecay = s.WeightDecay, Schedule = "standard", Seed = sub.Seed, SaveEvery = sub.StartEpoch, Subset = s.Subset,
                     Threads = s.Threads, Device = s.Device, DataRoot = s.DataRoot, Resume = true, CommandLine = s.CommandLine,
-                }, session, progress, log, ct);
+                };
+                if (!Reuse(train)) TrainRecipe.Run(train, session, progress, log, ct);
                 break;
             case SubRunKind.Sse:
-                SseRecipe.Run(new SseSettings
+                var sse = new SseSettings
                 {
                     Data = s.Data, Model = s.Model, Out = path, Budget = sub.Epochs, Snapshots = sub.Snapshots, Lr0 = s.SseLr0, Momentum = s.Momentum,
                     WeightDecay = s.WeightDecay, BatchSize = s.BatchSize, Seed = sub.Seed, Subset = s.Subset,
                     Threads = s.Threads, Device = s.Device, DataRoot = s.DataRoot, Resume = true, CommandLine = s.CommandLine,
-                }, session, progress, log, ct);
+                };
+                if (!Reuse(sse)) SseRecipe.Run(sse, session, progress, log, ct);
                 break;
             case SubRunKind.Fge:
-                FgeRecipe.Run(new FgeSettings
+                var fge = new FgeSettings
                 {
                     From = compare.File(sub.From!), StartEpoch = sub.StartEpoch, Out = path, Epochs = sub.Epochs, Cycle = plan.FgeCycleEpochs,
                     Lr1 = s.FgeLr1, Lr2 = s.FgeLr2, Seed = sub.Seed, TrajectoryPoints = sub.TrajectoryPoints,
                     Threads = s.Threads, Device = s.Device, DataRoot = s.DataRoot, Resume = true, CommandLine = s.CommandLine,
-                }, session, progress, log, ct);
+                };
+                if (!(reused.Contains(sub.From!) && Reuse(fge))) FgeRecipe.Run(fge, session, progress, log, ct);
                 break;
         }
+    }
+
+    /// <summary>Settings keys that say where and how a run is placed, not what it computes.</summary>
+    private static readonly string[] Placement = ["out", "threads", "device", "data_root", "force", "resume", "command_line", "from"];
+
+    /// <summary>
+    /// <c>--reuse-from DIR</c>: a finished run of the same name in another comparison's folder is copied instead of
+    /// trained again when its manifest records the same settings (placement aside), architecture and data checksums as
+    /// the run this comparison would train — and, for FGE, when its start run was itself reused. So other FGE rates or
+    /// cycles can be tried without retraining Ind and SSE, and the copy is the run that would have been trained.
+    /// </summary>
+    private static bool TryReuse(CompareSettings s, SubRun sub, string path, object settings, Session session, ISet<string> reused, Action<string>? log)
+    {
+        if (s.ReuseFrom is null || Directory.Exists(path)) return false;
+        var source = Path.Combine(s.ReuseFrom, sub.Name);
+        if (!File.Exists(Path.Combine(source, RunDirectory.ManifestFile))) return false;
+        var other = RunDirectory.Open(source).Manifest;
+        JsonObject What(JsonNode? node)
+        {
+            var o = node?.DeepClone() as JsonObject ?? new JsonObject();
+            foreach (var key in Placement) o.Remove(key);
+            return o;
+        }
+        bool same = other["status"]?.GetValue<string>() == "complete"
+                    && JsonNode.DeepEquals(What(other["settings"]), What(JsonNode.Parse(Json.Serialize(settings))))
+                    && JsonNode.DeepEquals(other["architecture"], Manifests.Architecture(s.Model))
+                    && JsonNode.DeepEquals(other["data"]?["checksums"], Manifests.Data(session.Data)["checksums"]);
+        if (!same)
+        {
+            log?.Invoke($"{source} was run with other settings; training {sub.Name} here.");
+            return false;
+        }
+        var copying = path + ".copying";
+        if (Directory.Exists(copying)) Directory.Delete(copying, recursive: true);
+        Directory.CreateDirectory(copying);
+        foreach (var file in Directory.EnumerateFiles(source))
+            File.Copy(file, Path.Combine(copying, Path.GetFileName(file)));
+        Directory.Move(copying, path);
+        reused.Add(sub.Name);
+        log?.Invoke($"Reusing {source}: the same run, already finished.");
+        return true;
     }
 
     private static string Describe(SubRun sub) => sub.Kind switch

@@ -41,6 +41,8 @@ public sealed record CompareSettings
     public int TrajectoryPoints { get; init; } = 8;
     /// <summary>Train on only the first N training examples (0 = all); the test set is always whole.</summary>
     public int Subset { get; init; }
+    /// <summary>Another comparison's folder: its finished runs that are exactly what this one would train are copied, not retrained.</summary>
+    public string? ReuseFrom { get; init; }
     public int? Threads { get; init; }
     public string Device { get; init; } = "auto";
     public string? DataRoot { get; init; }
