@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Reporting;
 using Isthmus.Storage;
 using Isthmus.Training;
 
@@ -51,9 +49,7 @@ public static class CompareRecipe
             var sub = plan.Runs[i];
             log?.Invoke($"[{i + 1}/{plan.Runs.Count}] {sub.Name}: {Describe(sub)}");
             Train(s, plan, run, sub, session, reused, progress, log, ct);
-        }
-        if (reused.Count > 0)
-        {
+            if (reused.Count == 0) continue;
             context["reused_from"] = new JsonObject { ["folder"] = Path.GetFullPath(s.ReuseFrom!), ["runs"] = new JsonArray(reused.Order().Select(r => (JsonNode)r).ToArray()) };
             run.Manifest["plan"] = context.DeepClone();
             run.SaveManifest();
