@@ -87,6 +87,19 @@ public sealed class CompareRecipeTests : IDisposable
     }
 
     [Fact]
+    public void One_run_at_1b_is_exactly_the_paper_protocol_at_1b_so_its_prefixes_are_true_runs()
+    {
+        var paper = Compare(Settings("paper"));
+        var oneRun = Compare(Settings("one-run") with { Protocol = ComparePlan.OneRun }); // M = 2 divides B·n = 64: one SSE run
+        Assert.True(Directory.Exists(Path.Combine(_folder["one-run"], "sse-s1")));
+        string Row(CompareOutcome o, string method, int k) => o.Rows.Single(r => r.Method == method && r.K == k).ToJson().ToJsonString();
+        foreach (var method in new[] { "ind", "sse", "fge" }) Assert.Equal(Row(paper, method, 1), Row(oneRun, method, 1));
+        Assert.Equal(Row(paper, "ind", 2), Row(oneRun, "ind", 2));
+        Assert.Equal(20, oneRun.Rows.Single(r => r.Method == "fge" && r.K == 2).Members); // one FGE run cycles 2B − E0 = 5 epochs: 4 members each
+        Assert.Equal(4, oneRun.Rows.Single(r => r.Method == "sse" && r.K == 2).Members);  // one SSE run of 2M = 4 cycles
+    }
+
+    [Fact]
     public void Reuse_from_another_comparison_copies_only_the_runs_that_are_the_same_and_trains_the_rest()
     {
         var first = Compare(Settings("first"));
