@@ -27,7 +27,7 @@ public static class ComparePlot
         rate.LineWidth = 2;
         rate.Color = Colors.C0;
         lr.YLabel("learning rate");
-        lr.Title(title);
+        PlotStyle.FitTitle(lr, title, width);
         var x = scored.Select(p => p.Iteration).ToArray();
         foreach (var (plot, ys, label, color) in new[]
                  {
@@ -82,7 +82,7 @@ public static class ComparePlot
             double bottom = series.SelectMany(x => x.Error).Min();
             plot.Axes.SetLimitsY(bottom - 0.05 * (top - bottom), top);
         }
-        plot.Title(title);
+        PlotStyle.FitTitle(plot, title, width);
         plot.XLabel("training time (epochs)");
         plot.YLabel("ensemble test error (%)");
         plot.ShowLegend(Alignment.UpperRight);
