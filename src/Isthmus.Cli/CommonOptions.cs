@@ -41,6 +41,24 @@ internal static class CommonOptions
 
     public static Option<bool> Force() => new("--force") { Description = "Replace an existing --out folder." };
 
+    public static Option<string?> Shard() => new("--shard")
+    {
+        Description = "Evaluate only shard i of n (counted from 0) of the grid into --out, a folder of its own, e.g. --shard $SLURM_ARRAY_TASK_ID/8; `isthmus merge` combines the shards.",
+    };
+
+    public static Isthmus.Evaluation.Shard ReadShard(string? text) => text is null ? Isthmus.Evaluation.Shard.All : Isthmus.Evaluation.Shard.Parse(text);
+
+    public static Option<string> Precision()
+    {
+        var o = new Option<string>("--precision")
+        {
+            Description = "Training arithmetic: fp32, or bf16 (matrix products and convolutions in bfloat16, weights and loss in float32, as PyTorch's autocast; evaluation stays fp32).",
+            DefaultValueFactory = _ => Isthmus.Platform.Precision.Fp32,
+        };
+        o.AcceptOnlyFromAmong([.. Isthmus.Platform.Precision.Names]);
+        return o;
+    }
+
     public static Option<bool> Resume() => new("--resume") { Description = "Continue the unfinished run in --out from its last finished epoch." };
 }
 

@@ -14,17 +14,22 @@ var root = new RootCommand("""
       ./isthmus evaluate --run runs/a
     """);
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
+root.Subcommands.Add(DemoCommand.Create(root));
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ConnectCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvalCurveCommand.Create());
 root.Subcommands.Add(PlaneCommand.Create());
+root.Subcommands.Add(MergeCommand.Create());
 root.Subcommands.Add(StudyCommand.Create());
 root.Subcommands.Add(EnsembleCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(FgeCommand.Create());
 root.Subcommands.Add(SseCommand.Create());
 root.Subcommands.Add(EvalChainCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(ConnectSetCommand.Create());
+root.Subcommands.Add(EvalSetCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -25,6 +25,7 @@ internal static class ConnectCommand
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var output = CommonOptions.Out();
         var force = CommonOptions.Force();
         var resume = CommonOptions.Resume();
@@ -44,7 +45,7 @@ internal static class ConnectCommand
             """);
         foreach (var o in new Option[] { from, to, curve, bends, init, freeStart, freeEnd })
             command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, threads, device, precision, output, force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
@@ -69,6 +70,7 @@ internal static class ConnectCommand
                 SaveEvery = parse.GetValue(sgd.SaveEvery),
                 DataRoot = parse.GetValue(dataRoot),
                 Threads = parse.GetValue(threads),
+                Precision = parse.GetValue(precision)!,
                 Device = parse.GetValue(device)!,
                 Force = parse.GetValue(force),
                 Resume = parse.GetValue(resume),

@@ -20,10 +20,7 @@ internal static class EnsembleCommand
         {
             Description = "Fit one temperature per member on held-out data (the runs' --val split, else the last 5000 training examples).",
         };
-        var data = CommonOptions.Data(required: false);
-        data.Description = "For .safetensors members without a run manifest beside them: their data set.";
-        var model = new ModelOptions();
-        model.Model.Description = "For .safetensors members without a run manifest beside them: their architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
+        var (data, model) = MemberKindOptions();
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out();
         var force = CommonOptions.Force();
@@ -79,5 +76,15 @@ internal static class EnsembleCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>--data and --model, for members that come as bare .safetensors files without a run manifest beside them.</summary>
+    internal static (Option<string> Data, ModelOptions Model) MemberKindOptions()
+    {
+        var data = CommonOptions.Data(required: false);
+        data.Description = "For .safetensors members without a run manifest beside them: their data set.";
+        var model = new ModelOptions();
+        model.Model.Description = "For .safetensors members without a run manifest beside them: their architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
+        return (data, model);
     }
 }

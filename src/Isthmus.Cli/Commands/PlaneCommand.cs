@@ -14,10 +14,12 @@ internal static class PlaneCommand
         var grid = new Option<int>("--grid") { Description = "Grid points per axis (the reference: 21).", DefaultValueFactory = _ => 21 };
         var margin = new Option<double>("--margin") { Description = "Margin beyond the projected points, as a fraction of their extent.", DefaultValueFactory = _ => 0.2 };
         var bendsUsed = new Option<string?>("--bends-used") { Description = "With --run: three control points i,j,k spanning the plane (0 = start, n+1 = end)." };
-        var bn = EvalCurveCommand.BatchNormOption();
+        var bn = EvalCurveCommand.BatchNormOption(grid: true);
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; a re-run replaces its plane.* files).";
+        var shard = CommonOptions.Shard();
         var force = CommonOptions.Force();
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted grid: points already evaluated (saved every few seconds) are kept." };
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
@@ -30,8 +32,11 @@ internal static class PlaneCommand
               ./isthmus plane --run runs/bezier
               ./isthmus plane --run runs/polychain --bends-used 0,2,4 --grid 11
               ./isthmus plane --points runs/a runs/b runs/c --grid 21 --out runs/abc-plane
+              ./isthmus plane --run runs/bezier --resume                                  # continue an interrupted grid
+              ./isthmus plane --run runs/bezier --shard 3/8 --out runs/plane-parts/3      # one of 8 shards, then:
+              ./isthmus merge runs/plane-parts/*                                          # plane.* into runs/bezier
             """);
-        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, shard, force, resume, dataRoot, threads, device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = new PlaneSettings
@@ -42,15 +47,23 @@ internal static class PlaneCommand
                 Margin = parse.GetValue(margin),
                 BendsUsed = ReadIndices(parse.GetValue(bendsUsed)),
                 BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
+                Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
+                Resume = parse.GetValue(resume),
                 DataRoot = parse.GetValue(dataRoot),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
                 CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
             };
             var outcome = GridProgressBar.Run(io, "plane", progress => PlaneRecipe.Run(settings, progress, ct));
-            var s = outcome.Surface;
+            if (outcome.Surface is not { } s)
+            {
+                double perPoint = outcome.Cells.Count == 0 ? 0 : outcome.Cells.Average(c => c.Seconds);
+                io.Result(EvalCurveCommand.ShardSummary(outcome.Shard, outcome.Cells.Count, settings.Grid * settings.Grid, perPoint, outcome.Folder),
+                    new JsonObject { ["folder"] = outcome.Folder, ["shard"] = outcome.Shard.ToString(), ["points"] = outcome.Cells.Count, ["of"] = settings.Grid * settings.Grid });
+                return 0;
+            }
             double minLoss = s.TrainLoss.Cast<double>().Min(), maxLoss = s.TrainLoss.Cast<double>().Max();
             var json = new JsonObject
             {

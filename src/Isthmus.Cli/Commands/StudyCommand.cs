@@ -11,6 +11,9 @@ internal static class StudyCommand
     {
         var command = new Command("study", "Experiments that chain training, curves and evaluation across a sweep, with a table and a plot.");
         command.Subcommands.Add(Parametrization());
+        command.Subcommands.Add(CutsStudyCommand.Create());
+        command.Subcommands.Add(HyperparametersStudyCommand.Create());
+        command.Subcommands.Add(DiversityStudyCommand.Create());
         return command;
     }
 

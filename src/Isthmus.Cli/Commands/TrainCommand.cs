@@ -17,6 +17,7 @@ internal static class TrainCommand
         var subset = CommonOptions.Subset();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
+        var precision = CommonOptions.Precision();
         var output = CommonOptions.Out();
         var force = CommonOptions.Force();
         var resume = CommonOptions.Resume();
@@ -31,7 +32,7 @@ internal static class TrainCommand
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, val, subset, threads, device, output, force, resume })
+        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, val, subset, threads, device, precision, output, force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
@@ -55,6 +56,7 @@ internal static class TrainCommand
                 Val = parse.GetValue(val),
                 Subset = parse.GetValue(subset),
                 Threads = parse.GetValue(threads),
+                Precision = parse.GetValue(precision)!,
                 Device = parse.GetValue(device)!,
                 Force = parse.GetValue(force),
                 Resume = resuming,

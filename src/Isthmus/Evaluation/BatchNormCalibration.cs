@@ -12,6 +12,14 @@ namespace Isthmus.Evaluation;
 /// </summary>
 public static class BatchNormCalibration
 {
+    /// <summary>
+    /// Batches (of <see cref="BatchSources.EvalImageBatch"/> training examples) that grid evaluations (eval-curve, plane,
+    /// eval-chain) recompute statistics from by default. Measured on a Fashion-MNIST convfc with batch norm: 10
+    /// batches moved test error by at most 0.08 pp (mean 0.025) and train loss by at most 0.0014 from the whole pass,
+    /// at 80,000 instead of 130,000 examples per point (docs/performance.md). Single evaluations use the whole split.
+    /// </summary>
+    public const int DefaultGridBatches = 10;
+
     /// <param name="batches">How many batches to use; null = the whole split.</param>
     public static void Recompute(Network net, IBatchSource trainWithoutAugmentation, int? batches = null, CancellationToken ct = default)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Isthmus.Landscape;
 using Isthmus.Nn;
@@ -12,7 +11,11 @@ namespace Isthmus.Evaluation;
 /// <param name="Metrics">Train and test metrics at φ(t), batch norm recomputed.</param>
 /// <param name="EnsembleWithStartError">Error (%) of the ensemble of φ(t_0) and φ(t) (Fig. 2 right); NaN for token streams.</param>
 /// <param name="Seconds">Time spent on this point.</param>
-public sealed record CurvePoint(double T, PointMetrics Metrics, double EnsembleWithStartError, double Seconds);
+public sealed record CurvePoint(double T, PointMetrics Metrics, double EnsembleWithStartError, double Seconds)
+{
+    /// <summary>Its index in the grid of t.</summary>
+    public int Index { get; init; }
+}
 
 /// <summary>
 /// A curve measured the way Table 2 does (SCIENCE §2): per-t metrics, their min/max/mean/int, the curve's length and
@@ -20,6 +23,7 @@ public sealed record CurvePoint(double T, PointMetrics Metrics, double EnsembleW
 /// </summary>
 public sealed class CurveEvaluation
 {
+    /// <summary>Every grid point in order of t; for one shard's evaluation, only that shard's points.</summary>
     public required IReadOnlyList<CurvePoint> Points { get; init; }
 
     /// <summary>‖φ(t_{i+1}) − φ(t_i)‖ over all parameters, one per grid interval.</summary>
@@ -74,9 +78,9 @@ public sealed class CurveEvaluation
 }
 
 /// <summary>
-/// Moves a network along a curve φ(t) = Σ_k c_k(t)·θ_k of its weight space and scores every grid point with
-/// <see cref="PointEvaluator"/> (batch norm recomputed per point). Distances come from the control points' Gram
-/// matrix, so no point is materialised twice.
+/// Moves a network along a curve φ(t) = Σ_k c_k(t)·θ_k of its weight space and scores grid points with
+/// <see cref="GridEvaluator"/> (batch norm recomputed per point; several points per pass where the network allows).
+/// Distances come from the control points' Gram matrix, so no point is materialised twice.
 /// </summary>
 public static class CurveEvaluator
 {
@@ -90,8 +94,10 @@ public static class CurveEvaluator
     /// <param name="evaluator">Scores each point (batch norm recomputed).</param>
     /// <param name="progress">Reported after each point.</param>
     /// <param name="ct">Cancels between (and inside) points.</param>
+    /// <param name="shard">Which grid points to evaluate: all, or one shard's (its <see cref="CurveEvaluation.Points"/>
+    /// are then only those; the lengths are always the whole curve's).</param>
     public static CurveEvaluation Evaluate(Network net, Func<double, double[]> coefficients, IReadOnlyList<double> ts, PointEvaluator evaluator,
-        IProgress<GridProgress>? progress = null, CancellationToken ct = default)
+        IProgress<GridProgress>? progress = null, CancellationToken ct = default, Shard? shard = null)
     {
         if (ts.Count < 2) throw new ArgumentException("A curve needs at least two grid points.");
         var space = net.Space;
@@ -99,39 +105,42 @@ public static class CurveEvaluator
         var cs = ts.Select(coefficients).ToArray();
         var steps = new double[ts.Count - 1];
         for (int i = 0; i < steps.Length; i++) steps[i] = gram.Distance(cs[i + 1], cs[i]);
+        var indices = (shard ?? Shard.All).PointsOf(ts.Count);
 
         bool sequence = evaluator.Eval.IsSequence;
         var startProbabilities = new List<Tensor>();
-        using var ensembleWrong = zeros(Array.Empty<long>(), ScalarType.Int64, space.Device).DetachFromDisposeScope();
-        bool first = true;
+        var ensembleWrong = new Dictionary<int, Tensor>();
         // Fig. 2 right: the mean of the two networks' softmax outputs; φ(t_0)'s outputs are kept once, on the CPU.
-        void Ensemble(int batch, Tensor logits, Tensor y)
+        void Ensemble(int point, int batch, Tensor logits, Tensor y)
         {
             var p = logits.softmax(1);
-            if (first) startProbabilities.Add(p.cpu().clone().DetachFromDisposeScope());
-            ensembleWrong.add_(p.add(startProbabilities[batch].to(p.device)).argmax(1).ne(y).sum());
+            if (point == 0) startProbabilities.Add(p.cpu().clone().DetachFromDisposeScope());
+            if (!ensembleWrong.TryGetValue(point, out var wrong))
+                ensembleWrong[point] = wrong = zeros(Array.Empty<long>(), ScalarType.Int64, space.Device).DetachFromDisposeScope();
+            wrong.add_(p.add(startProbabilities[batch].to(p.device)).argmax(1).ne(y).sum());
         }
 
-        var points = new List<CurvePoint>(ts.Count);
-        var clock = Stopwatch.StartNew();
+        var points = new List<CurvePoint>(indices.Length);
         try
         {
-            for (int i = 0; i < ts.Count; i++)
+            if (!sequence && indices.Length > 0 && indices[0] != 0)
             {
-                ct.ThrowIfCancellationRequested();
-                var started = clock.Elapsed.TotalSeconds;
-                space.MoveTo(cs[i]);
-                ensembleWrong.zero_();
-                var metrics = evaluator.Evaluate(net, ct, sequence ? null : Ensemble);
-                double ensemble = sequence ? double.NaN : 100.0 * ensembleWrong.item<long>() / metrics.Test.Count;
-                first = false;
-                points.Add(new CurvePoint(ts[i], metrics, ensemble, clock.Elapsed.TotalSeconds - started));
-                progress?.Report(new GridProgress(i + 1, ts.Count, "t = " + ts[i].ToString("0.###", CultureInfo.InvariantCulture), metrics, clock.Elapsed.TotalSeconds));
+                // A shard without t_0 still needs φ(t_0)'s outputs for its ensemble column.
+                space.MoveTo(cs[0]);
+                evaluator.ObserveEval(net, (b, logits, y) => Ensemble(0, b, logits, y), ct);
+            }
+            var scored = GridEvaluator.Evaluate(net, cs, indices, evaluator, i => "t = " + ts[i].ToString("0.###", CultureInfo.InvariantCulture),
+                progress, ct, sequence ? null : Ensemble);
+            foreach (var g in scored)
+            {
+                double ensemble = sequence ? double.NaN : 100.0 * ensembleWrong[g.Index].item<long>() / g.Metrics.Test.Count;
+                points.Add(new CurvePoint(ts[g.Index], g.Metrics, ensemble, g.Seconds) { Index = g.Index });
             }
         }
         finally
         {
             foreach (var t in startProbabilities) t.Dispose();
+            foreach (var t in ensembleWrong.Values) t.Dispose();
         }
         return new CurveEvaluation
         {

@@ -1,5 +1,6 @@
 using Isthmus.Nn;
 using Isthmus.Training;
+using static TorchSharp.torch;
 
 namespace Isthmus.Evaluation;
 
@@ -14,13 +15,30 @@ public sealed record PointMetrics(double TrainLoss, Metrics Train, Metrics Test)
 /// </summary>
 public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource eval, double weightDecay, int? batchNormBatches = null)
 {
+    /// <summary>
+    /// Points a grid evaluator stacks into one pass over the data when the network can (<see cref="CanStack"/>): eight
+    /// cut the passes, and with them the threads' synchronisations, eight-fold, while the stacked weights stay small
+    /// (8 × the network). Measured in docs/performance.md; 1 evaluates one point at a time.
+    /// </summary>
+    public const int DefaultPointsPerPass = 8;
+
     /// <summary>The evaluation split this evaluator scores (for callers that align per-example outputs with it).</summary>
     public IBatchSource Eval => eval;
+
+    /// <summary>See <see cref="DefaultPointsPerPass"/>.</summary>
+    public int PointsPerPass { get; init; } = DefaultPointsPerPass;
+
+    /// <summary>
+    /// True if <see cref="EvaluateStacked"/> applies to <paramref name="net"/>: its architecture evaluates stacked points,
+    /// it has no batch norm (whose statistics are recomputed point by point) and its space has several control points.
+    /// </summary>
+    public bool CanStack(Network net) =>
+        PointsPerPass > 1 && net.EvaluatesStackedPoints && !net.HasBatchNorm && net.Space.ControlPointCount > 1;
 
     /// <param name="net">The network, scored at its space's current point.</param>
     /// <param name="ct">Cancels between batches.</param>
     /// <param name="observeEval">Optional: sees each evaluation-split batch's (index, logits, targets); see <see cref="Evaluator.Evaluate"/>.</param>
-    public PointMetrics Evaluate(Network net, CancellationToken ct = default, Action<int, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? observeEval = null)
+    public PointMetrics Evaluate(Network net, CancellationToken ct = default, Action<int, Tensor, Tensor>? observeEval = null)
     {
         BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
         var train = Evaluator.Evaluate(net, trainForEvaluation, ct);
@@ -29,5 +47,38 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
         using (var sq = net.Space.SquaredNorm()) norm = sq.item<float>();
         Platform.NativeMemory.Trim(); // grids evaluate hundreds of points: keep the process flat
         return new PointMetrics(Metrics.Loss(train.Nll, weightDecay, norm), train, test);
+    }
+
+    /// <summary>
+    /// Scores the points stacked in the network's space (<see cref="Space.WeightSpace.MoveToStack"/>) with one pass over
+    /// each split for all of them (<see cref="CanStack"/> must hold). Each point's metrics equal those
+    /// <see cref="Evaluate"/> gives for it alone.
+    /// </summary>
+    /// <param name="observeEval">Optional: sees (stacked point q, batch index, the point's logits, targets) on the evaluation split.</param>
+    public PointMetrics[] EvaluateStacked(Network net, CancellationToken ct = default, Action<int, int, Tensor, Tensor>? observeEval = null)
+    {
+        if (!CanStack(net)) throw new InvalidOperationException($"{net.Spec} cannot be evaluated with stacked points here.");
+        var train = Evaluator.EvaluateStacked(net, trainForEvaluation, ct);
+        var test = Evaluator.EvaluateStacked(net, eval, ct, observeEval);
+        var result = new PointMetrics[train.Length];
+        for (int q = 0; q < result.Length; q++)
+        {
+            double norm;
+            using (var sq = net.Space.StackedSquaredNorm(q)) norm = sq.item<float>();
+            result[q] = new PointMetrics(Metrics.Loss(train[q].Nll, weightDecay, norm), train[q], test[q]);
+        }
+        Platform.NativeMemory.Trim();
+        return result;
+    }
+
+    /// <summary>
+    /// Only the part of <see cref="Evaluate"/> that <paramref name="observeEval"/> sees: batch norm recomputed, then the
+    /// evaluation split, without scoring. For outputs of a point that another process scores (e.g. a curve's start
+    /// in a shard that does not own it).
+    /// </summary>
+    public void ObserveEval(Network net, Action<int, Tensor, Tensor> observeEval, CancellationToken ct = default)
+    {
+        BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
+        Evaluator.Evaluate(net, eval, ct, observeEval);
     }
 }

@@ -43,7 +43,7 @@ public static class ConnectRecipe
         var run = RunDirectory.Create(s.Out, "connect", s.Force, s.Resume);
         if (run.Resumed)
         {
-            s = SettingsFrom(run, s);
+            s = ResumeState.ContinuedSettings(run, s);
             if (run.Status == "complete") return Finished(run, s);
             (a, b) = EndpointRun.OpenPair(s.From, s.To);
         }
@@ -65,34 +65,10 @@ public static class ConnectRecipe
         space.SetTrainable(end, s.FreeEnd);
         var sampler = new CurveSampler(family);
         sampler.MoveToReportedPoint(space);
-        // Decay acts on the point φ(t) (PushGradientsToControls), not on the control points: the optimiser's is 0.
-        using var optimizer = new Sgd(space.TrainableTensors(), s.Momentum, weightDecay: 0);
-        bool trains = optimizer.Parameters.Count > 0;
-        var history = new List<EpochReport>();
-        int start = 0;
-        if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out start, history))
-            log?.Invoke($"Resuming {s.Out} after epoch {start} of {s.Epochs}.");
-        Describe(run, s, family, a, b, session, net, trains);
-
-        if (trains)
-        {
-            var job = new TrainingJob
-            {
-                Network = net,
-                Train = BatchSources.Training(session.Data, s.BatchSize, s.Seed),
-                Eval = BatchSources.Evaluation(session.Data),
-                Schedule = Schedules.Create(s.Schedule, s.Lr),
-                Optimizer = optimizer,
-                WeightDecay = wd,
-                Epochs = s.Epochs,
-                Seed = s.Seed,
-                Sampler = sampler,
-                StartEpoch = start,
-                EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, s.SaveEvery,
-                    (path, metadata) => SpaceFile.Save(path, net, metadata)),
-            };
-            Trainer.Run(job, progress, ct);
-        }
+        bool trains = space.TrainableTensors().Any();
+        var h = new SgdHyperparameters(trains ? s.Epochs : 0, s.BatchSize, s.Lr, s.Momentum, wd, s.Schedule, s.Seed, s.SaveEvery);
+        Describe(run, s, family, a, b, session, net, h);
+        var history = SpaceTraining.Run(run, net, session, h, sampler, progress, log, ct, Platform.Precision.AutocastType(s.Precision));
 
         log?.Invoke("Evaluating the curve's midpoint (batch norm recomputed)...");
         sampler.MoveTo(space, 0.5);
@@ -116,9 +92,10 @@ public static class ConnectRecipe
             throw new IsthmusException($"A segment has no bends; drop --bends {s.BendsOrDefault} or choose --curve bezier or polychain.");
         CurveFamily.Create(s.Curve, s.BendsOrDefault);
         BendInit.Check(s.Init);
+        Platform.Precision.AutocastType(s.Precision);
     }
 
-    private static void Describe(RunDirectory run, ConnectSettings s, CurveFamily family, EndpointRun a, EndpointRun b, Session session, Network net, bool trains)
+    private static void Describe(RunDirectory run, ConnectSettings s, CurveFamily family, EndpointRun a, EndpointRun b, Session session, Network net, SgdHyperparameters h)
     {
         var m = run.Manifest;
         m["arguments"] = TrainingRecord.Arguments(s.CommandLine);
@@ -149,7 +126,7 @@ public static class ConnectRecipe
             ["start"] = new JsonObject { ["run"] = a.Path, ["test_error"] = a.TestError },
             ["end"] = new JsonObject { ["run"] = b.Path, ["test_error"] = b.TestError },
         };
-        m["hyperparameters"] = new SgdHyperparameters(trains ? s.Epochs : 0, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay!.Value, s.Schedule, s.Seed, s.SaveEvery).ToManifest(a.Val, a.Subset);
+        m["hyperparameters"] = h.ToManifest(a.Val, a.Subset);
         m["platform"] = TrainingRecord.Platform(session);
         m["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
         run.SaveManifest();
@@ -160,25 +137,6 @@ public static class ConnectRecipe
         var o = new JsonObject { ["t"] = 0.5 };
         foreach (var (k, v) in TrainRecipe.FinalMetrics(p.TrainLoss, p.Train, p.Test, text).ToList()) o[k] = v?.DeepClone();
         return o;
-    }
-
-    /// <summary>The settings a resumed run continues with: its manifest's, with this invocation's output, thread, device and data-root choices.</summary>
-    private static ConnectSettings SettingsFrom(RunDirectory run, ConnectSettings given)
-    {
-        var node = run.Manifest["settings"] as JsonObject
-                   ?? throw new IsthmusException($"{run.Path}/manifest.json records no settings to resume from; start the run again with --force.");
-        var saved = node.Deserialize<ConnectSettings>(Json.Options)
-                    ?? throw new IsthmusException($"{run.Path}/manifest.json holds unreadable settings; start the run again with --force.");
-        return saved with
-        {
-            Out = given.Out,
-            Threads = given.Threads,
-            Device = given.Device,
-            DataRoot = given.DataRoot,
-            CommandLine = given.CommandLine,
-            Force = false,
-            Resume = true,
-        };
     }
 
     private static ConnectOutcome Finished(RunDirectory run, ConnectSettings s)

@@ -34,6 +34,8 @@ public sealed record ConnectSettings
     /// <summary>Keep checkpoint-&lt;epoch&gt;.safetensors (every control point) every this many epochs (0 = none).</summary>
     public int SaveEvery { get; init; }
     public int? Threads { get; init; }
+    /// <summary>fp32, or bf16 autocast for the training steps (<see cref="Platform.Precision"/>).</summary>
+    public string Precision { get; init; } = Platform.Precision.Fp32;
     public string Device { get; init; } = "auto";
     public string? DataRoot { get; init; }
     public bool Force { get; init; }

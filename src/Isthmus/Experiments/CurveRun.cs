@@ -32,15 +32,16 @@ public sealed class CurveRun
             throw new IsthmusException($"{path} is not a curve run (made by `isthmus connect`); pass a connect --out folder, or use --segment RUN_A RUN_B.");
         if (run.Status != "complete" || !File.Exists(run.File(CurveFile)))
             throw new IsthmusException($"{path} has not finished training its curve (status '{run.Status}'); finish it with `isthmus connect ... --out {path} --resume`.");
+        var origin = RunOrigin.Read(run);
         return new CurveRun
         {
             Run = run,
-            Architecture = Manifests.ReadArchitecture(run.Manifest["architecture"], path),
+            Architecture = origin.Architecture,
             Family = CurveFamily.Create(space["family"]!.GetValue<string>(), space["bends"]!.GetValue<int>()),
-            Data = run.Manifest["data"]!["name"]!.GetValue<string>(),
-            Val = run.Manifest["hyperparameters"]?["val"]?.GetValue<int>() ?? 0,
-            WeightDecay = run.Manifest["hyperparameters"]?["wd"]?.GetValue<double>() ?? 0,
-            Subset = run.Manifest["hyperparameters"]?["subset"]?.GetValue<int>() ?? 0,
+            Data = origin.Data,
+            Val = origin.Val,
+            WeightDecay = origin.WeightDecay,
+            Subset = origin.Subset,
         };
     }
 

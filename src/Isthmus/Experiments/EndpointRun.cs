@@ -12,14 +12,8 @@ public sealed record EndpointRun(string Path, string ModelFile, ArchitectureSpec
         var model = run.File(TrainRecipe.ModelFile);
         if (run.Status != "complete" || !File.Exists(model))
             throw new IsthmusException($"{path} has no finished {TrainRecipe.ModelFile} (status '{run.Status}'); finish it with `isthmus train --out {path} --resume` before connecting it.");
-        var h = run.Manifest["hyperparameters"];
-        return new EndpointRun(run.Path, model,
-            Manifests.ReadArchitecture(run.Manifest["architecture"], path),
-            run.Manifest["data"]?["name"]?.GetValue<string>() ?? throw new IsthmusException($"{path}/manifest.json names no data set; the run folder is damaged."),
-            h?["val"]?.GetValue<int>() ?? 0,
-            h?["subset"]?.GetValue<int>() ?? 0,
-            h?["wd"]?.GetValue<double>() ?? 0,
-            run.Manifest["final"]?["test_error"]?.GetValue<double>());
+        var o = RunOrigin.Read(run);
+        return new EndpointRun(run.Path, model, o.Architecture, o.Data, o.Val, o.Subset, o.WeightDecay, run.Manifest["final"]?["test_error"]?.GetValue<double>());
     }
 
     /// <summary>What a curve needs the two endpoints to share, as one phrase: "mlp(widths=800,800) on mnist".</summary>
@@ -31,8 +25,25 @@ public sealed record EndpointRun(string Path, string ModelFile, ArchitectureSpec
     {
         var a = Open(from);
         var b = Open(to);
-        if (!a.Architecture.Equals(b.Architecture) || a.Data != b.Data || a.Val != b.Val || a.Subset != b.Subset)
-            throw new IsthmusException($"Cannot connect {from} and {to}: {from} is {a.Describe()} but {to} is {b.Describe()}; both endpoints must be the same architecture trained on the same data.");
+        CheckJoinable(a, b, "both endpoints");
         return (a, b);
+    }
+
+    /// <summary>Opens the modes of a set (<c>connect-set</c>), refusing any that cannot share one weight space with the first.</summary>
+    public static IReadOnlyList<EndpointRun> OpenSet(IReadOnlyList<string> paths)
+    {
+        if (paths.Count < 2) throw new IsthmusException($"A set needs at least two modes (got {paths.Count}); pass two or more train runs to --modes.");
+        var full = paths.Select(System.IO.Path.GetFullPath).ToList();
+        if (full.Distinct().Count() != full.Count)
+            throw new IsthmusException($"--modes names the same run twice ({full.GroupBy(p => p).First(g => g.Count() > 1).Key}); pass each mode once.");
+        var modes = paths.Select(Open).ToList();
+        foreach (var m in modes.Skip(1)) CheckJoinable(modes[0], m, "all modes");
+        return modes;
+    }
+
+    private static void CheckJoinable(EndpointRun a, EndpointRun b, string who)
+    {
+        if (!a.Architecture.Equals(b.Architecture) || a.Data != b.Data || a.Val != b.Val || a.Subset != b.Subset)
+            throw new IsthmusException($"Cannot connect {a.Path} and {b.Path}: {a.Path} is {a.Describe()} but {b.Path} is {b.Describe()}; {who} must be the same architecture trained on the same data.");
     }
 }

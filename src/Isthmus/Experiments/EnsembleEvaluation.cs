@@ -22,6 +22,13 @@ public sealed record EnsembleOptions
     /// for a curve ensemble. Each member is still evaluated only once.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>> Compare { get; init; } = new Dictionary<string, IReadOnlyList<int>>();
+
+    /// <summary>
+    /// Sees each member right after it is scored: its index, the network at its weights, and its log-probabilities on
+    /// the evaluation split (float64 [N, C], disposed afterwards: clone what you keep). For studies that need more of
+    /// every member than the ensemble keeps (<c>study diversity</c>).
+    /// </summary>
+    public Action<int, Nn.Network, TorchSharp.torch.Tensor>? MemberEvaluated { get; init; }
 }
 
 /// <summary>

@@ -74,6 +74,7 @@ public static class EnsembleRecipe
                 var (score, logProbabilities) = evaluator.Evaluate(net, ct);
                 using (logProbabilities)
                 {
+                    options.MemberEvaluated?.Invoke(i, net, logProbabilities);
                     var own = ensemble.Add(logProbabilities);
                     foreach (var c in compared.Values.Where(c => c.Members.Contains(i))) c.Ensemble.Add(logProbabilities);
                     results.Add(new MemberResult(members[i].Origin, score, own));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
+using Isthmus.Experiments.Sharding;
 using Isthmus.Landscape;
 using Isthmus.Nn;
 using Isthmus.Reporting;
@@ -21,24 +22,34 @@ public sealed record PlaneSettings
     public IReadOnlyList<int>? BendsUsed { get; init; }
     /// <summary>t values at which the curve is projected onto the plane.</summary>
     public int CurvePoints { get; init; } = 61;
-    public int? BatchNormBatches { get; init; }
-    /// <summary>Output folder; null = the curve run itself (only with <see cref="Run"/>).</summary>
+    /// <summary>Batches for batch-norm recomputation; null = the whole training split.</summary>
+    public int? BatchNormBatches { get; init; } = BatchNormCalibration.DefaultGridBatches;
+    /// <summary>Output folder; null = the curve run itself (only with <see cref="Run"/>). With a shard: the shard's own folder.</summary>
     public string? Out { get; init; }
+    /// <summary>Evaluate only this shard's grid points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
+    public Shard Shard { get; init; } = Shard.All;
     public bool Force { get; init; }
+    /// <summary>Continue an interrupted grid from its saved progress (<see cref="PlaneRecipe.ProgressFile"/>).</summary>
+    public bool Resume { get; init; }
     public string? DataRoot { get; init; }
     public int? Threads { get; init; }
     public string Device { get; init; } = "auto";
     public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
-public sealed record PlaneOutcome(string Folder, PlaneSurface Surface, double UNorm, double VNorm, IReadOnlyList<PlaneMarker> Markers);
+/// <summary>What plane wrote; a shard has no <see cref="Surface"/>, only its <see cref="Cells"/>.</summary>
+public sealed record PlaneOutcome(string Folder, PlaneSurface? Surface, double UNorm, double VNorm, IReadOnlyList<PlaneMarker> Markers,
+    Shard Shard, IReadOnlyList<GridPoint> Cells);
 
 /// <summary>
 /// <c>isthmus plane</c> (SCIENCE §3, Fig. 1): the plane through three weight vectors, train loss and test error on a
-/// grid over it (batch norm recomputed per point), <c>plane.json</c> and two contour pictures.
+/// grid over it (batch norm recomputed per point), <c>plane.json</c> and two contour pictures. With a shard it
+/// evaluates that shard's grid points only and writes its part (<see cref="ShardPart"/>); <see cref="Merge"/> writes
+/// the files above from all parts.
 /// </summary>
 public static class PlaneRecipe
 {
+    public const string Command = "plane";
     public const string PlaneJson = "plane.json", LossPng = "plane_train_loss.png", ErrorPng = "plane_test_error.png";
 
     public static PlaneOutcome Run(PlaneSettings s, IProgress<GridProgress>? progress = null, CancellationToken ct = default)
@@ -47,6 +58,7 @@ public static class PlaneRecipe
         if (s.Grid < 2) throw new IsthmusException($"--grid must be at least 2 (got {s.Grid}).");
         if (s.Margin < 0 || !double.IsFinite(s.Margin)) throw new IsthmusException($"--margin must be a non-negative number (got {s.Margin}).");
         if (s.BendsUsed is not null && s.Run is null) throw new IsthmusException("--bends-used picks control points of a curve; it goes with --run.");
+        ShardPart.CheckSize(s.Shard, s.Grid * s.Grid, "grid points");
 
         ArchitectureSpec spec;
         string data;
@@ -68,7 +80,11 @@ public static class PlaneRecipe
             (spec, data, val, wd) = (runs[0].Architecture, runs[0].Data, runs[0].Val, runs[0].WeightDecay);
         }
         var chosen = curve is null ? [0, 1, 2] : Choose(curve, s.BendsUsed);
-        var folder = Folder(s, curveRun, spec, data);
+        var sections = Sections(s, spec, data);
+        var sources = s.Points ?? [s.Run!];
+        var folder = s.Shard.IsAll
+            ? ResultFolder.Open(Command, s.Out, s.Force, curveRun?.Path, sections, "--points needs --out DIR (a new folder for the plane).", s.Resume)
+            : ShardPart.CreateFolder(s.Out, Command, s.Shard, s.Force, sources, s.CommandLine);
 
         using var session = Session.Open(data, s.DataRoot, val, s.Threads, s.Device);
         Network net;
@@ -101,19 +117,78 @@ public static class PlaneRecipe
         net.Bind(plane.Space);
         var (xs, ys) = Plane.Grid(markers.Select(m => (m.X, m.Y)), s.Grid, s.Margin);
         var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd, s.BatchNormBatches);
-        var surface = PlaneSurface.Evaluate(net, plane, xs, ys, evaluator, progress, ct);
+        var progressFile = folder.File(ProgressFile);
+        var key = ShardPart.JobOf(curve is not null ? [curve.Run.File(CurveRun.CurveFile)] : runs!.Select(r => r.ModelPath),
+            Manifests.Architecture(spec), Manifests.Data(session.Data),
+            new JsonObject { ["grid"] = s.Grid, ["margin"] = s.Margin, ["plane_points"] = new JsonArray(chosen.Select(c => (JsonNode)c).ToArray()), ["bn_batches"] = s.BatchNormBatches, ["shard"] = s.Shard.ToString() });
+        var done = s.Resume ? SavedProgress(progressFile, key) : null;
+        var cells = PlaneSurface.EvaluateCells(net, plane, xs, ys, evaluator, s.Shard, progress, ct, done,
+            points => Json.Write(progressFile, new JsonObject { ["job"] = key.DeepClone(), ["points"] = new JsonArray(points.Select(p => (JsonNode)ShardPart.ToJson(p)).ToArray()) }));
+        var context = new PlaneContext
+        {
+            Title = $"{spec} on {session.Data.Name}", CurveName = curve is null ? "curve" : $"{curve.Family.Name} curve", Family = curve?.Family.Name,
+            X = xs, Y = ys, Markers = markers, CurveX = projectedCurve?.Select(c => c.X).ToArray(), CurveY = projectedCurve?.Select(c => c.Y).ToArray(),
+            PlanePoints = chosen, Grid = s.Grid, Margin = s.Margin, UNorm = plane.UNorm, VNorm = plane.VNorm,
+            Architecture = Manifests.Architecture(spec), Data = Manifests.Data(session.Data), BatchNormRecomputed = net.HasBatchNorm,
+            InPlace = curveRun?.Path, Sections = sections,
+        };
+        if (s.Shard.IsAll)
+        {
+            var surface = Write(folder, context, cells);
+            File.Delete(progressFile);
+            return new PlaneOutcome(folder.Path, surface, plane.UNorm, plane.VNorm, markers, s.Shard, cells);
+        }
 
-        string title = $"{spec} on {session.Data.Name}";
-        string curveName = curve is null ? "curve" : $"{curve.Family.Name} curve";
-        PlanePlot.Save(folder.File(LossPng), $"{title}: train loss", "train loss", xs, ys, surface.TrainLoss, markers, projectedCurve, curveName);
-        PlanePlot.Save(folder.File(ErrorPng), $"{title}: test error", "test error (%)", xs, ys, surface.TestError, markers, projectedCurve, curveName);
-        var json = ToJson(surface, plane, markers, chosen, projectedCurve, curve?.Family.Name, s);
-        json["architecture"] = Manifests.Architecture(spec);
-        json["data"] = Manifests.Data(session.Data);
+        var files = curve is not null ? [curve.Run.File(CurveRun.CurveFile)] : runs!.Select(r => r.ModelPath).ToArray();
+        var job = ShardPart.JobOf(files, context.Architecture, context.Data, new JsonObject
+        {
+            ["plane_points"] = new JsonArray(chosen.Select(k => (JsonNode)k).ToArray()),
+            ["grid"] = s.Grid, ["margin"] = s.Margin, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all",
+        });
+        new ShardPart
+        {
+            Folder = folder.Path, Command = Command, Shard = s.Shard, Points = xs.Length * ys.Length, Job = job, Context = ShardPart.ToJson(context),
+            Results = cells.Select(c => new JsonObject { ["index"] = c.Index, ["point"] = ShardPart.ToJson(c) }).ToArray(),
+        }.Write(folder);
+        return new PlaneOutcome(folder.Path, null, plane.UNorm, plane.VNorm, markers, s.Shard, cells);
+    }
+
+    /// <summary>Writes plane.json and the two pictures from every shard's grid points.</summary>
+    internal static MergeOutcome Merge(MergedGrid grid, MergeSettings s)
+    {
+        var context = ShardPart.FromJson<PlaneContext>(grid.Context);
+        var folder = ShardMerge.ResultFolder(grid, s, context,
+            "These shards evaluated a plane through three train runs, which has no run of its own to write into; pass --out DIR.");
+        Write(folder, context, grid.Results.Select(r => ShardPart.FromJson<GridPoint>(r["point"])).ToArray());
+        return new MergeOutcome(Command, folder.Path, grid.Folders.Count, grid.Results.Count, [PlaneJson, LossPng, ErrorPng]);
+    }
+
+    /// <summary>The grid points evaluated so far, saved every few seconds while a grid runs and deleted when it is done.</summary>
+    public const string ProgressFile = "plane.progress.json";
+
+    /// <summary>The saved points of an interrupted grid, if it was the same job (same weights, data and settings).</summary>
+    private static IReadOnlyList<GridPoint>? SavedProgress(string path, JsonObject key)
+    {
+        if (!File.Exists(path)) return null;
+        var saved = Json.ReadObject(path);
+        if (saved["job"]?.ToJsonString() != key.ToJsonString())
+            throw new IsthmusException($"{path} holds progress of a different grid (other weights, data or settings); rerun without --resume (with --force) to start this one afresh.");
+        return (saved["points"] as JsonArray ?? []).Select(p => ShardPart.FromJson<GridPoint>(p)).ToList();
+    }
+
+    private static PlaneSurface Write(RunDirectory folder, PlaneContext c, IReadOnlyList<GridPoint> cells)
+    {
+        var surface = PlaneSurface.From(c.X, c.Y, cells, c.BatchNormRecomputed);
+        var curve = c.CurveX is null ? null : c.CurveX.Zip(c.CurveY!).ToList();
+        PlanePlot.Save(folder.File(LossPng), $"{c.Title}: train loss", "train loss", c.X, c.Y, surface.TrainLoss, c.Markers, curve, c.CurveName);
+        PlanePlot.Save(folder.File(ErrorPng), $"{c.Title}: test error", "test error (%)", c.X, c.Y, surface.TestError, c.Markers, curve, c.CurveName);
+        var json = ToJson(surface, c);
+        json["architecture"] = c.Architecture.DeepClone();
+        json["data"] = c.Data.DeepClone();
         json["evaluated_utc"] = DateTime.UtcNow.ToString("O");
         Json.Write(folder.File(PlaneJson), json);
-        if (folder.Manifest["command"]?.GetValue<string>() == "plane") folder.Complete();
-        return new PlaneOutcome(folder.Path, surface, plane.UNorm, plane.VNorm, markers);
+        if (folder.Manifest["command"]?.GetValue<string>() == Command) folder.Complete();
+        return surface;
     }
 
     /// <summary>Start, the bend closest to the middle of the curve, end — or the user's three control points.</summary>
@@ -138,41 +213,35 @@ public static class PlaneRecipe
         return k == 0 ? "start" : k == count - 1 ? "end" : count == 3 ? "bend" : $"bend {k}";
     }
 
-    private static RunDirectory Folder(PlaneSettings s, RunDirectory? curveRun, ArchitectureSpec spec, string data)
+    /// <summary>The manifest sections of a new plane folder.</summary>
+    private static JsonObject Sections(PlaneSettings s, ArchitectureSpec spec, string data) => new()
     {
-        if (s.Out is null) return curveRun ?? throw new IsthmusException("--points needs --out DIR (a new folder for the plane).");
-        if (curveRun is not null && Path.GetFullPath(s.Out) == curveRun.Path) return curveRun;
-        var run = RunDirectory.Create(s.Out, "plane", s.Force, resume: false);
-        run.Manifest["arguments"] = new JsonArray(s.CommandLine.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
-        run.Manifest["architecture"] = Manifests.Architecture(spec);
-        run.Manifest["data"] = new JsonObject { ["name"] = data };
-        var sources = s.Points ?? [s.Run!];
-        run.Manifest["space"] = new JsonObject
+        ["arguments"] = TrainingRecord.Arguments(s.CommandLine),
+        ["architecture"] = Manifests.Architecture(spec),
+        ["data"] = new JsonObject { ["name"] = data },
+        ["space"] = new JsonObject
         {
             ["kind"] = "plane",
-            ["sources"] = new JsonArray(sources.Select(p => (JsonNode)JsonValue.Create(Path.GetFullPath(p))!).ToArray()),
-        };
-        run.Manifest["settings"] = new JsonObject { ["grid"] = s.Grid, ["margin"] = s.Margin, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all" };
-        run.SaveManifest();
-        return run;
-    }
+            ["sources"] = new JsonArray((s.Points ?? [s.Run!]).Select(p => (JsonNode)JsonValue.Create(Path.GetFullPath(p))!).ToArray()),
+        },
+        ["settings"] = new JsonObject { ["grid"] = s.Grid, ["margin"] = s.Margin, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all" },
+    };
 
-    private static JsonObject ToJson(PlaneSurface surface, Plane plane, List<PlaneMarker> markers, int[] chosen,
-        List<(double X, double Y)>? curve, string? family, PlaneSettings s)
+    private static JsonObject ToJson(PlaneSurface surface, PlaneContext c)
     {
         JsonArray Grid(double[,] v) => new(Enumerable.Range(0, v.GetLength(0))
             .Select(j => (JsonNode)CurveResults.Array(Enumerable.Range(0, v.GetLength(1)).Select(i => v[j, i]))).ToArray());
         var o = new JsonObject
         {
-            ["grid"] = s.Grid,
-            ["margin"] = s.Margin,
+            ["grid"] = c.Grid,
+            ["margin"] = c.Margin,
             ["layout"] = "arrays are [row j][column i] = the point (x[i], y[j])",
             ["x"] = CurveResults.Array(surface.X),
             ["y"] = CurveResults.Array(surface.Y),
-            ["u_norm"] = Json.Number(plane.UNorm),
-            ["v_norm"] = Json.Number(plane.VNorm),
-            ["plane_points"] = new JsonArray(chosen.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
-            ["control_points"] = new JsonArray(markers.Select(m => (JsonNode)new JsonObject { ["name"] = m.Label, ["x"] = Json.Number(m.X), ["y"] = Json.Number(m.Y) }).ToArray()),
+            ["u_norm"] = Json.Number(c.UNorm),
+            ["v_norm"] = Json.Number(c.VNorm),
+            ["plane_points"] = new JsonArray(c.PlanePoints.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
+            ["control_points"] = new JsonArray(c.Markers.Select(m => (JsonNode)new JsonObject { ["name"] = m.Label, ["x"] = Json.Number(m.X), ["y"] = Json.Number(m.Y) }).ToArray()),
             ["train_loss"] = Grid(surface.TrainLoss),
             ["test_error"] = Grid(surface.TestError),
             ["train_nll"] = Grid(surface.TrainNll),
@@ -181,13 +250,39 @@ public static class PlaneRecipe
             ["bn_recomputed"] = surface.BatchNormRecomputed,
             ["seconds_per_point"] = Json.Number(surface.SecondsPerPoint),
         };
-        if (curve is not null)
+        if (c.CurveX is not null)
             o["curve"] = new JsonObject
             {
-                ["family"] = family,
-                ["x"] = CurveResults.Array(curve.Select(c => c.X)),
-                ["y"] = CurveResults.Array(curve.Select(c => c.Y)),
+                ["family"] = c.Family,
+                ["x"] = CurveResults.Array(c.CurveX),
+                ["y"] = CurveResults.Array(c.CurveY!),
             };
         return o;
     }
+}
+
+/// <summary>Everything plane's result files say besides the measured grid points: a shard keeps it, so the merge writes the same files.</summary>
+internal sealed record PlaneContext : IShardContext
+{
+    public required string Title { get; init; }
+    public required string CurveName { get; init; }
+    public string? Family { get; init; }
+    public required double[] X { get; init; }
+    public required double[] Y { get; init; }
+    public required IReadOnlyList<PlaneMarker> Markers { get; init; }
+    /// <summary>The curve projected onto the plane (curve runs only).</summary>
+    public double[]? CurveX { get; init; }
+    public double[]? CurveY { get; init; }
+    public required int[] PlanePoints { get; init; }
+    public required int Grid { get; init; }
+    public required double Margin { get; init; }
+    public required double UNorm { get; init; }
+    public required double VNorm { get; init; }
+    public required JsonObject Architecture { get; init; }
+    public required JsonObject Data { get; init; }
+    public required bool BatchNormRecomputed { get; init; }
+    /// <summary>The curve run, where results go without --out.</summary>
+    public string? InPlace { get; init; }
+    /// <summary>The manifest sections of a new results folder.</summary>
+    public required JsonObject Sections { get; init; }
 }

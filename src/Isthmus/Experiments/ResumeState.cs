@@ -47,6 +47,33 @@ public static class ResumeState
         try { System.IO.File.Delete(run.File(File)); } catch (IOException) { }
     }
 
+    /// <summary>Settings keys that belong to the invocation rather than to the run: a resumed run takes them from the new command line.</summary>
+    private static readonly string[] InvocationKeys = ["out", "threads", "device", "data_root", "command_line"];
+
+    /// <summary>
+    /// The settings a resumed run continues with, for a settings record saved whole in the manifest's <c>settings</c>
+    /// (connect, connect-set): the recorded ones, with this invocation's output, thread, device and data-root choices.
+    /// </summary>
+    public static T ContinuedSettings<T>(RunDirectory run, T given) where T : class
+    {
+        var recorded = run.Manifest["settings"] as JsonObject
+                       ?? throw new IsthmusException($"{run.Path}/manifest.json records no settings to resume from; start the run again with --force.");
+        var merged = (JsonObject)recorded.DeepClone();
+        var now = JsonSerializer.SerializeToNode(given, Json.Options)!.AsObject();
+        foreach (var key in InvocationKeys) merged[key] = now[key]?.DeepClone();
+        merged["force"] = false;
+        merged["resume"] = true;
+        try
+        {
+            return merged.Deserialize<T>(Json.Options)
+                   ?? throw new IsthmusException($"{run.Path}/manifest.json holds unreadable settings; start the run again with --force.");
+        }
+        catch (JsonException)
+        {
+            throw new IsthmusException($"{run.Path}/manifest.json holds unreadable settings; start the run again with --force.");
+        }
+    }
+
     /// <summary>The settings a resumed run continues with: those recorded in its manifest, with this invocation's output, thread and data-root choices.</summary>
     public static TrainSettings SettingsFrom(RunDirectory run, TrainSettings given)
     {
@@ -67,6 +94,7 @@ public static class ResumeState
             SaveEvery = Get("save_every", given.SaveEvery),
             Val = Get("val", given.Val),
             Subset = Get("subset", given.Subset),
+            Precision = Get("precision", Platform.Precision.Fp32),
             Resume = true,
         };
     }

@@ -30,6 +30,7 @@ public static class TrainRecipe
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         SgdHyperparameters.Of(s).Validate();
+        Platform.Precision.AutocastType(s.Precision); // refuses an unknown precision before --out is touched
         var run = RunDirectory.Create(s.Out, "train", s.Force, s.Resume);
         if (run.Resumed)
         {
@@ -53,6 +54,7 @@ public static class TrainRecipe
             log?.Invoke($"Resuming {s.Out} after epoch {start} of {s.Epochs}.");
 
         Describe(run, s, session, net);
+        if (s.Precision == Platform.Precision.Bf16 && Platform.Precision.Bf16Caveat(session.Device) is { } caveat) log?.Invoke(caveat);
         var train = BatchSources.Training(session.Data, s.BatchSize, s.Seed);
         var eval = BatchSources.Evaluation(session.Data);
         var job = new TrainingJob
@@ -66,6 +68,7 @@ public static class TrainRecipe
             Epochs = s.Epochs,
             Seed = s.Seed,
             StartEpoch = start,
+            Autocast = Platform.Precision.AutocastType(s.Precision),
             EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, s.SaveEvery,
                 (path, metadata) => Checkpoint.Save(path, net, metadata: metadata)),
         };

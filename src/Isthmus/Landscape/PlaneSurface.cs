@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
@@ -23,35 +22,47 @@ public sealed class PlaneSurface
     /// (batch norm recomputed per point); <paramref name="net"/> must be bound to <see cref="Plane.Space"/>.
     /// </summary>
     public static PlaneSurface Evaluate(Network net, Plane plane, double[] xs, double[] ys, PointEvaluator evaluator,
-        IProgress<GridProgress>? progress = null, CancellationToken ct = default)
+        IProgress<GridProgress>? progress = null, CancellationToken ct = default) =>
+        From(xs, ys, EvaluateCells(net, plane, xs, ys, evaluator, Shard.All, progress, ct), net.HasBatchNorm);
+
+    /// <summary>
+    /// Evaluates the cells of <paramref name="shard"/>; cell (x[i], y[j]) has grid index j·|x| + i.
+    /// </summary>
+    public static IReadOnlyList<GridPoint> EvaluateCells(Network net, Plane plane, double[] xs, double[] ys, PointEvaluator evaluator, Shard shard,
+        IProgress<GridProgress>? progress = null, CancellationToken ct = default, IReadOnlyList<GridPoint>? done = null, Action<IReadOnlyList<GridPoint>>? save = null)
     {
         if (!ReferenceEquals(net.Space, plane.Space)) throw new ArgumentException("Bind the network to the plane's space first.");
+        int nx = xs.Length;
+        var coefficients = Enumerable.Range(0, nx * ys.Length).Select(c => (IReadOnlyList<double>)Plane.Coefficients(xs[c % nx], ys[c / nx])).ToArray();
+        return GridEvaluator.Evaluate(net, coefficients, shard.PointsOf(coefficients.Length), evaluator,
+            c => string.Create(CultureInfo.InvariantCulture, $"({xs[c % nx]:0.##}, {ys[c / nx]:0.##})"), progress, ct, done: done, save: save);
+    }
+
+    /// <summary>The surface from every cell's result (see <see cref="EvaluateCells"/> for the cell order).</summary>
+    public static PlaneSurface From(double[] xs, double[] ys, IReadOnlyList<GridPoint> cells, bool batchNormRecomputed)
+    {
         int nx = xs.Length, ny = ys.Length;
+        if (cells.Count != nx * ny) throw new ArgumentException($"Expected {nx * ny} cells, got {cells.Count}.");
         var loss = new double[ny, nx];
         var trainNll = new double[ny, nx];
         var trainError = new double[ny, nx];
         var testNll = new double[ny, nx];
         var testError = new double[ny, nx];
-        var clock = Stopwatch.StartNew();
-        for (int j = 0; j < ny; j++)
-            for (int i = 0; i < nx; i++)
-            {
-                ct.ThrowIfCancellationRequested();
-                plane.Space.MoveTo(Plane.Coefficients(xs[i], ys[j]));
-                var m = evaluator.Evaluate(net, ct);
-                loss[j, i] = m.TrainLoss;
-                trainNll[j, i] = m.Train.Nll;
-                trainError[j, i] = m.Train.Error;
-                testNll[j, i] = m.Test.Nll;
-                testError[j, i] = m.Test.Error;
-                progress?.Report(new GridProgress(j * nx + i + 1, nx * ny,
-                    string.Create(CultureInfo.InvariantCulture, $"({xs[i]:0.##}, {ys[j]:0.##})"), m, clock.Elapsed.TotalSeconds));
-            }
+        foreach (var cell in cells)
+        {
+            int i = cell.Index % nx, j = cell.Index / nx;
+            var m = cell.Metrics;
+            loss[j, i] = m.TrainLoss;
+            trainNll[j, i] = m.Train.Nll;
+            trainError[j, i] = m.Train.Error;
+            testNll[j, i] = m.Test.Nll;
+            testError[j, i] = m.Test.Error;
+        }
         return new PlaneSurface
         {
             X = xs, Y = ys, TrainLoss = loss, TrainNll = trainNll, TrainError = trainError, TestNll = testNll, TestError = testError,
-            SecondsPerPoint = clock.Elapsed.TotalSeconds / (nx * ny),
-            BatchNormRecomputed = net.HasBatchNorm,
+            SecondsPerPoint = cells.Average(c => c.Seconds),
+            BatchNormRecomputed = batchNormRecomputed,
         };
     }
 }

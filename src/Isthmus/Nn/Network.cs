@@ -36,6 +36,15 @@ public abstract class Network : IDisposable
     /// </summary>
     public double? BatchNormMomentum { get; set; } = 0.1;
 
+    /// <summary>
+    /// Mixed precision (<see cref="Platform.Precision"/>): when set, linear layers and convolutions cast their input and
+    /// weights to this type, as PyTorch's autocast does; null = float32 throughout. The trainer sets it for its steps only.
+    /// </summary>
+    public ScalarType? Autocast { get; set; }
+
+    /// <summary>For layers: <paramref name="t"/> in the <see cref="Autocast"/> type, if one is set.</summary>
+    internal Tensor CastForProduct(Tensor t) => Autocast is { } type && t.dtype != type ? t.to_type(type) : t;
+
     /// <summary>Used by subclasses while they declare layers.</summary>
     protected LayerBuilder Builder { get; }
 
@@ -51,8 +60,16 @@ public abstract class Network : IDisposable
         _space = space;
     }
 
-    /// <summary>Logits for a batch.</summary>
+    /// <summary>Logits for a batch: [B, classes], or [P, B, classes] with P points stacked (see <see cref="EvaluatesStackedPoints"/>).</summary>
     public abstract Tensor Forward(Tensor input);
+
+    /// <summary>
+    /// True if <see cref="Forward"/> evaluates P points stacked in its space (<see cref="WeightSpace.MoveToStack"/>) in
+    /// one pass: every layer reads the [P, …] weights and nothing mixes the points. Architectures built only of
+    /// <c>Linear</c> layers and element-wise functions can; the default is false, and evaluators then go one point
+    /// at a time.
+    /// </summary>
+    public virtual bool EvaluatesStackedPoints => false;
 
     /// <summary>Clears recurrent state between sequences (language models); nothing for feed-forward networks.</summary>
     public virtual void ResetState() { }

@@ -2,52 +2,67 @@ using ScottPlot;
 
 namespace Isthmus.Reporting;
 
-/// <summary>Line pictures for studies: several series against one x, optionally on a log y axis, with an optional second panel.</summary>
+/// <summary>One line of a study picture; <paramref name="Color"/> is an index into the palette (−1: by position).</summary>
+public sealed record PlotSeries(string Name, double[] X, double[] Y, int Color = -1);
+
+/// <summary>One panel of a study picture: its lines, axis labels and which axes are logarithmic.</summary>
+public sealed record PlotPanel(string Title, string XLabel, string YLabel, IReadOnlyList<PlotSeries> Series, bool LogX = false, bool LogY = false, bool Legend = true);
+
+/// <summary>Line pictures for studies: panels side by side, each with several series, optionally on log axes.</summary>
 public static class StudyPlot
 {
+    private static readonly Color[] Palette = [Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6];
+
+    /// <summary>Several series against one x, optionally on a log y axis, with an optional second panel of one series.</summary>
     public static void Lines(string path, string title, string xLabel,
         IReadOnlyList<(string Name, double[] X, double[] Y)> series, string yLabel, bool logY = false,
         (string Name, double[] X, double[] Y)? second = null, int width = 1200, int height = 450)
     {
+        var panels = new List<PlotPanel> { new(title, xLabel, yLabel, series.Select(s => new PlotSeries(s.Name, s.X, s.Y)).ToList(), LogY: logY) };
+        if (second is { } s) panels.Add(new PlotPanel(s.Name, xLabel, s.Name, [new PlotSeries(s.Name, s.X, s.Y, Color: 2)], Legend: false));
+        Panels(path, panels, width / 2, height);
+    }
+
+    /// <summary>Panels in one row, each <paramref name="panelWidth"/> pixels wide.</summary>
+    public static void Panels(string path, IReadOnlyList<PlotPanel> panels, int panelWidth = 600, int height = 450)
+    {
         var multiplot = new Multiplot();
-        var main = multiplot.GetPlot(0);
-        var colors = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4 };
-        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        for (int i = 0; i < series.Count; i++)
+        for (int i = 0; i < panels.Count; i++) Draw(i == 0 ? multiplot.GetPlot(0) : multiplot.AddPlot(), panels[i]);
+        if (panels.Count > 1) multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        PlotStyle.SavePng(path, () => multiplot.Render(panelWidth * panels.Count, height));
+    }
+
+    private static void Draw(Plot plot, PlotPanel panel)
+    {
+        double ylo = double.PositiveInfinity, yhi = double.NegativeInfinity, xlo = double.PositiveInfinity, xhi = double.NegativeInfinity;
+        for (int i = 0; i < panel.Series.Count; i++)
         {
-            var (name, x, y) = series[i];
-            var ys = logY ? PlotStyle.Log10(y) : y;
-            lo = Math.Min(lo, ys.Min());
-            hi = Math.Max(hi, ys.Max());
-            var line = main.Add.Scatter(x, ys);
-            line.LegendText = name;
-            line.Color = colors[i % colors.Length];
-            line.LineWidth = 2;
-            line.MarkerSize = 7;
-        }
-        if (logY)
-        {
-            double pad = Math.Max(0.05, 0.05 * (hi - lo));
-            main.Axes.SetLimitsY(lo - pad, hi + pad);
-            main.Axes.Left.TickGenerator = PlotStyle.LogTicks(lo - pad, hi + pad);
-        }
-        main.Title(title);
-        main.XLabel(xLabel);
-        main.YLabel(yLabel);
-        main.ShowLegend(Alignment.UpperRight);
-        if (second is { } s)
-        {
-            var p = multiplot.AddPlot();
-            var line = p.Add.Scatter(s.X, s.Y);
+            var s = panel.Series[i];
+            var xs = panel.LogX ? PlotStyle.Log10(s.X) : s.X;
+            var ys = panel.LogY ? PlotStyle.Log10(s.Y) : s.Y;
+            foreach (var y in ys.Where(double.IsFinite)) { ylo = Math.Min(ylo, y); yhi = Math.Max(yhi, y); }
+            foreach (var x in xs.Where(double.IsFinite)) { xlo = Math.Min(xlo, x); xhi = Math.Max(xhi, x); }
+            var line = plot.Add.Scatter(xs, ys);
             line.LegendText = s.Name;
-            line.Color = Colors.C2;
+            line.Color = Palette[(s.Color >= 0 ? s.Color : i) % Palette.Length];
             line.LineWidth = 2;
             line.MarkerSize = 7;
-            p.Title(s.Name);
-            p.XLabel(xLabel);
-            p.YLabel(s.Name);
-            multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         }
-        PlotStyle.SavePng(path, () => multiplot.Render(second is null ? width / 2 : width, height));
+        if (panel.LogY && ylo <= yhi)
+        {
+            double pad = Math.Max(0.05, 0.05 * (yhi - ylo));
+            plot.Axes.SetLimitsY(ylo - pad, yhi + pad);
+            plot.Axes.Left.TickGenerator = PlotStyle.LogTicks(ylo - pad, yhi + pad);
+        }
+        if (panel.LogX && xlo <= xhi)
+        {
+            double pad = Math.Max(0.05, 0.05 * (xhi - xlo));
+            plot.Axes.SetLimitsX(xlo - pad, xhi + pad);
+            plot.Axes.Bottom.TickGenerator = PlotStyle.LogTicks(xlo - pad, xhi + pad);
+        }
+        plot.Title(panel.Title);
+        plot.XLabel(panel.XLabel + (panel.LogX ? " (log scale)" : ""));
+        plot.YLabel(panel.YLabel);
+        if (panel.Legend) plot.ShowLegend(Alignment.UpperRight);
     }
 }

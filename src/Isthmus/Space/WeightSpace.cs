@@ -32,12 +32,23 @@ public sealed class WeightSpace : IDisposable
     private readonly Tensor? _controlGradFlat;  // [K, N], the .grad of every trainable control view
     private readonly Tensor[][]? _controlGrads; // [k][p] views of _controlGradFlat
 
+    // Stacked points (inference only): P points side by side as the rows of one [P, N] buffer, with per-parameter
+    // [P, *shape] views for layers that evaluate all P at once (issue 7: several grid points per pass over the data).
+    private Tensor? _stackFlat;   // [capacity, N]
+    private Tensor[]? _stack;     // [p] views [P, *shape] of the first P rows
+
     public ParameterLayout Layout { get; }
     public int ControlPointCount { get; }
     public Device Device { get; }
 
     /// <summary>Current coefficients c_k of the point.</summary>
     public IReadOnlyList<double> Coefficients => _coefficients;
+
+    /// <summary>
+    /// How many points are stacked for a batched forward pass (<see cref="MoveToStack"/>); 0 when layers read the one
+    /// point (<see cref="Point"/>), which is the normal state and the only one training knows.
+    /// </summary>
+    public int Stacked { get; private set; }
 
     private WeightSpace(ParameterLayout layout, int controlPoints, Device device)
     {
@@ -152,6 +163,7 @@ public sealed class WeightSpace : IDisposable
         if (coefficients.Count != ControlPointCount)
             throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {coefficients.Count}.");
         for (int k = 0; k < ControlPointCount; k++) _coefficients[k] = coefficients[k];
+        Stacked = 0;
         if (ControlPointCount == 1)
         {
             if (coefficients[0] != 1.0)
@@ -163,6 +175,76 @@ public sealed class WeightSpace : IDisposable
         using var controlsT = _controlFlat!.t();
         // W = Σ_k c_k θ_k in one pass; beta = 0 ignores the old point entirely.
         _pointFlat!.addmv_(controlsT, c, 0, 1);
+    }
+
+    /// <summary>
+    /// Stacks the points Σ_k c_k·θ_k for every coefficient vector of <paramref name="points"/> (inference only): layers
+    /// that can evaluate them together read <see cref="StackedPoint"/>. Each row is formed by exactly the product
+    /// <see cref="MoveTo"/> uses, so a stacked point's weights are bitwise those of the same point alone.
+    /// <see cref="MoveTo"/> returns to one point.
+    /// </summary>
+    public void MoveToStack(IReadOnlyList<IReadOnlyList<double>> points)
+    {
+        if (ControlPointCount == 1) throw new InvalidOperationException("A one-control-point space has only one point to stack.");
+        if (points.Count < 1) throw new ArgumentException("Stack at least one point.", nameof(points));
+        int p = points.Count;
+        using var _ = no_grad();
+        if (_stackFlat is null || _stackFlat.shape[0] < p)
+        {
+            DisposeStack();
+            // Rows padded to 64 bytes, so that each starts aligned as the one point's buffer does and the product
+            // takes the same code path (bitwise-equal weights).
+            long stride = (Layout.TotalElements + 15) / 16 * 16;
+            _stackFlat = zeros([p, stride], ScalarType.Float32, Device).DetachFromDisposeScope();
+        }
+        if (_stack is null || _stack[0].shape[0] != p)
+        {
+            if (_stack is not null) foreach (var v in _stack) v.Dispose();
+            _stack = new Tensor[Layout.Count];
+            using var rows = _stackFlat.narrow(0, 0, p);
+            long offset = 0;
+            for (int i = 0; i < Layout.Count; i++)
+            {
+                var spec = Layout.Specs[i];
+                using var block = rows.narrow(1, offset, spec.Numel);
+                _stack[i] = block.view([p, .. spec.Shape]).DetachFromDisposeScope();
+                offset += spec.Numel;
+            }
+        }
+        using var controlsT = _controlFlat!.t();
+        for (int q = 0; q < p; q++)
+        {
+            if (points[q].Count != ControlPointCount)
+                throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {points[q].Count}.");
+            using var c = tensor(points[q].Select(x => (float)x).ToArray(), device: Device);
+            using var padded = _stackFlat[q];
+            using var row = padded.narrow(0, 0, Layout.TotalElements);
+            row.addmv_(controlsT, c, 0, 1);
+        }
+        Stacked = p;
+    }
+
+    /// <summary>Parameter <paramref name="index"/> at every stacked point: [P, *shape] (see <see cref="MoveToStack"/>).</summary>
+    public Tensor StackedPoint(int index) =>
+        Stacked > 0 ? _stack![index] : throw new InvalidOperationException("No points are stacked; call MoveToStack first.");
+
+    /// <summary>‖W‖² of stacked point <paramref name="q"/> (a 0-d tensor), summed exactly as <see cref="SquaredNorm"/> sums one point.</summary>
+    public Tensor StackedSquaredNorm(int q)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor total = zeros(Array.Empty<long>(), ScalarType.Float32, Device);
+        foreach (var w in _stack!) total.add_(w[q].square().sum());
+        return total.MoveToOuterDisposeScope();
+    }
+
+    private void DisposeStack()
+    {
+        if (_stack is not null) foreach (var v in _stack) v.Dispose();
+        _stack = null;
+        _stackFlat?.Dispose();
+        _stackFlat = null;
+        Stacked = 0;
     }
 
     /// <summary>
@@ -211,6 +293,18 @@ public sealed class WeightSpace : IDisposable
         return total.MoveToOuterDisposeScope();
     }
 
+    /// <summary>A new two-point space holding copies of control points <paramref name="from"/> and <paramref name="to"/>: the segment between them.</summary>
+    public WeightSpace SegmentBetween(int from, int to)
+    {
+        var line = CreateEmpty(Layout, 2, Device);
+        for (int p = 0; p < Layout.Count; p++)
+        {
+            line.SetControl(0, p, _controls[from][p]);
+            line.SetControl(1, p, _controls[to][p]);
+        }
+        return line;
+    }
+
     /// <summary>Copies <paramref name="source"/> into control tensor θ_k of parameter <paramref name="index"/>.</summary>
     public void SetControl(int k, int index, Tensor source)
     {
@@ -240,6 +334,7 @@ public sealed class WeightSpace : IDisposable
 
     public void Dispose()
     {
+        DisposeStack();
         foreach (var row in _controls) foreach (var t in row) t.Dispose();
         if (ControlPointCount == 1) return;
         foreach (var t in _point) t.Dispose();

@@ -21,6 +21,17 @@ public interface IPointSampler
     /// default the point the last step trained at; a curve reports its midpoint, where a straight segment fails.
     /// </summary>
     void MoveToReportedPoint(WeightSpace space) { }
+
+    /// <summary>Called at the start of every epoch, before its first <see cref="Next"/> (e.g. to re-weigh simplices by their volumes).</summary>
+    void BeginEpoch(WeightSpace space, int epoch) { }
+
+    /// <summary>
+    /// Called after the loss gradients reached the control points and before the optimiser steps, to finish the
+    /// gradients the optimiser will use: add those of terms that do not depend on the data (a simplex's volume term),
+    /// or carry them on to trained parameters that are not control points (a random cut's coordinates z). Nothing by
+    /// default.
+    /// </summary>
+    void FinishGradients(WeightSpace space) { }
 }
 
 /// <summary>The only point of a one-control-point space.</summary>

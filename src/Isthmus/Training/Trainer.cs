@@ -10,6 +10,9 @@ namespace Isthmus.Training;
 /// <param name="TrainError">Running error over the epoch, percent.</param>
 public sealed record EpochReport(int Epoch, double Rate, double TrainLoss, double TrainNll, double TrainError, double TestNll, double TestError, double Seconds);
 
+/// <summary>The loss became NaN or infinite: a user error (the rate is too high), which a sweep over rates may record and pass over.</summary>
+public sealed class TrainingDivergedException(string message) : IsthmusException(message);
+
 /// <summary>Live progress for a progress bar.</summary>
 public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int BatchesPerEpoch, EpochReport? Last);
 
@@ -26,6 +29,8 @@ public sealed record TrainingJob
     public required int Epochs { get; init; }
     public required long Seed { get; init; }
     public IPointSampler Sampler { get; init; } = FixedPoint.Instance;
+    /// <summary>Mixed precision of the steps (<see cref="Platform.Precision.AutocastType"/>); null = float32. Evaluation stays float32.</summary>
+    public ScalarType? Autocast { get; init; }
     /// <summary>First epoch to run (0 for a new run; the saved epoch count when resuming).</summary>
     public int StartEpoch { get; init; }
     /// <summary>Called after each epoch (checkpoints, resume state, metrics file).</summary>
@@ -59,8 +64,10 @@ public static class Trainer
             manual_seed(epochSeed);
             using var sampling = new Generator((ulong)MixSeed(epochSeed, 1), CPU);
             job.Train.BeginEpoch(epoch);
+            job.Sampler.BeginEpoch(space, epoch);
             if (job.Train.IsSequence) net.ResetState();
             net.Training = true;
+            net.Autocast = job.Autocast;
             var nllSum = zeros(Array.Empty<long>(), ScalarType.Float64, space.Device).DetachFromDisposeScope();
             var wrong = zeros(Array.Empty<long>(), ScalarType.Int64, space.Device).DetachFromDisposeScope();
             double rate = 0;
@@ -76,9 +83,11 @@ public static class Trainer
                     var (x, y) = job.Train.Batch(b);
                     if (job.Train.IsSequence) net.DetachState();
                     var logits = net.Forward(x);
+                    if (logits.dtype != ScalarType.Float32) logits = logits.to_type(ScalarType.Float32); // autocast: the loss in float32
                     var nll = nn.functional.cross_entropy(logits, y);
                     nll.backward();
                     space.PushGradientsToControls(job.WeightDecay);
+                    job.Sampler.FinishGradients(space);
                     job.Optimizer.Step(rate);
                     // With K > 1 control points PushGradientsToControls overwrites the controls' gradients and
                     // zeroes the point's, so zeroing them again would be one more wasted pass over the weights.
@@ -92,6 +101,7 @@ public static class Trainer
                     if ((b & 15) == 0 || b == batches - 1)
                         progress?.Report(new TrainingProgress(epoch, job.Epochs, b + 1, batches, reports.LastOrDefault()));
                 }
+                net.Autocast = null;
                 job.Sampler.MoveToReportedPoint(space);
                 double trainNll = nllSum.item<double>() / job.Train.Examples;
                 double trainError = 100.0 * wrong.item<long>() / job.Train.Examples;
@@ -100,7 +110,7 @@ public static class Trainer
                 var test = Evaluator.Evaluate(net, job.Eval, ct);
                 Platform.NativeMemory.Trim();
                 if (!double.IsFinite(trainNll) || !double.IsFinite(test.Nll))
-                    throw new IsthmusException($"Training diverged in epoch {epoch + 1} (the loss became NaN or infinite); lower --lr (now {job.Schedule.Rate(new TrainingClock(epoch, 0, batches, job.Epochs)):g}) or raise --batch-size and start again.");
+                    throw new TrainingDivergedException($"Training diverged in epoch {epoch + 1} (the loss became NaN or infinite); lower --lr (now {job.Schedule.Rate(new TrainingClock(epoch, 0, batches, job.Epochs)):g}) or raise --batch-size and start again.");
                 var report = new EpochReport(epoch + 1, rate, Metrics.Loss(trainNll, job.WeightDecay, norm), trainNll, trainError, test.Nll, test.Error, clockStart.Elapsed.TotalSeconds);
                 reports.Add(report);
                 job.EpochFinished?.Invoke(report);
@@ -108,6 +118,7 @@ public static class Trainer
             }
             finally
             {
+                net.Autocast = null;
                 nllSum.Dispose();
                 wrong.Dispose();
             }

@@ -104,4 +104,15 @@ public sealed class CliErrorTests(MnistFixture mnist)
         Assert.Contains("Examples:", r.Stdout);
         Assert.Contains("--resume", r.Stdout);
     }
+
+    [Fact]
+    public void A_bad_shard_and_a_folder_that_is_no_shard_are_refused_in_one_sentence()
+    {
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("plane", "--points", dir["a"], dir["b"], dir["c"], "--shard", "4/4", "--out", dir["p"]);
+        AssertOneSentenceError(r, "--shard takes i/n with 0 ≤ i < n");
+        Directory.CreateDirectory(dir["empty"]);
+        r = CliRunner.Run("merge", dir["empty"]);
+        AssertOneSentenceError(r, "is not an Isthmus run");
+    }
 }

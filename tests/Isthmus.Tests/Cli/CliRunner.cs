@@ -22,4 +22,13 @@ internal static class CliRunner
     }
 
     public static Result Run(params string[] args) => Run(null, args);
+
+    /// <summary>The error contract: exit code 2 and one line on stderr, "error: ..." containing <paramref name="expected"/>, no stack trace.</summary>
+    public static void AssertOneSentenceError(Result r, string expected)
+    {
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(expected, line);
+    }
 }

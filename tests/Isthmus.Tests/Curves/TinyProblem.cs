@@ -7,7 +7,8 @@ namespace Isthmus.Tests.Curves;
 
 /// <summary>
 /// A small classification problem made here (16-pixel images labelled by a random two-layer teacher) and two MLPs
-/// trained on it from different seeds with <c>train</c>'s own recipe — the endpoints the connect tests join.
+/// trained on it from different seeds with <c>train</c>'s own recipe — the endpoints the connect tests join (and a third,
+/// for the sets of connect-set).
 /// Also a third run of another width and a fourth on another data set, which no curve may join to the first.
 /// </summary>
 public sealed class TinyProblem : IDisposable
@@ -22,6 +23,7 @@ public sealed class TinyProblem : IDisposable
         using var session = Session.ForData(Data);
         A = TrainEndpoint(session, "a", Model, seed: 1);
         B = TrainEndpoint(session, "b", Model, seed: 2);
+        C = TrainEndpoint(session, "c", Model, seed: 5);
         Narrow = TrainEndpoint(session, "narrow", new ArchitectureSpec("mlp").With("widths", "16"), seed: 3);
         using var other = Session.ForData(Other);
         OtherData = TrainEndpoint(other, "other-data", Model, seed: 4);
@@ -31,6 +33,7 @@ public sealed class TinyProblem : IDisposable
     public DataBundle Other { get; }
     public string A { get; }
     public string B { get; }
+    public string C { get; }
     public string Narrow { get; }
     public string OtherData { get; }
 

@@ -9,11 +9,10 @@ namespace Isthmus.Tests.Evaluation;
 
 public sealed class CurveEvaluatorTests
 {
-    private static readonly ArchitectureSpec Mlp = new ArchitectureSpec("mlp").With("widths", "8,6");
-    private static readonly DataShape Shape = new([1, 2, 2], 3);
+    private static readonly ArchitectureSpec Mlp = Synthetic.SmallMlp;
+    private static readonly DataShape Shape = Synthetic.SmallShape;
 
-    private static PointEvaluator EvaluatorFor(Isthmus.Data.DataBundle data, double wd = 5e-4) =>
-        new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), wd);
+    private static PointEvaluator EvaluatorFor(Isthmus.Data.DataBundle data) => Synthetic.Evaluator(data);
 
     /// <summary>The metrics of control point <paramref name="k"/> of <paramref name="curve"/> as a plain network.</summary>
     private static PointMetrics Alone(WeightSpace curve, int k, PointEvaluator evaluator)

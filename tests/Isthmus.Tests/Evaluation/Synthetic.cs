@@ -1,4 +1,7 @@
 using Isthmus.Data;
+using Isthmus.Evaluation;
+using Isthmus.Nn;
+using Isthmus.Training;
 using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Evaluation;
@@ -6,6 +9,14 @@ namespace Isthmus.Tests.Evaluation;
 /// <summary>Small image data sets generated in the test: [N, 1, 2, 2] images, 3 classes, seeded.</summary>
 internal static class Synthetic
 {
+    /// <summary>An MLP small enough for <see cref="Images"/> with one channel.</summary>
+    public static readonly ArchitectureSpec SmallMlp = new ArchitectureSpec("mlp").With("widths", "8,6");
+    public static readonly DataShape SmallShape = new([1, 2, 2], 3);
+
+    /// <summary>Scores points on <paramref name="data"/>'s splits with wd 5e-4, stacking up to <paramref name="pointsPerPass"/>.</summary>
+    public static PointEvaluator Evaluator(DataBundle data, int pointsPerPass = PointEvaluator.DefaultPointsPerPass) =>
+        new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pointsPerPass };
+
     public static DataBundle Images(int train = 300, int test = 120, long channels = 1, int seed = 0)
     {
         using var gen = new TorchSharp.torch.Generator((ulong)seed);

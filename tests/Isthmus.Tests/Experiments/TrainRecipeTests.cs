@@ -104,7 +104,7 @@ public sealed class TrainRecipeTests(MnistFixture mnist)
     public void Divergence_stops_the_run_with_advice()
     {
         using var dir = new TempFolder();
-        var e = Assert.Throws<IsthmusException>(() => TrainRecipe.Run(Settings(dir["run"], epochs: 1) with { Lr = 1e8 }));
+        var e = Assert.Throws<TrainingDivergedException>(() => TrainRecipe.Run(Settings(dir["run"], epochs: 1) with { Lr = 1e8 })); // an IsthmusException: one sentence, exit 2
         Assert.Contains("diverged", e.Message);
         Assert.Contains("--lr", e.Message);
         Assert.Equal("running", RunDirectory.Open(dir["run"]).Status);

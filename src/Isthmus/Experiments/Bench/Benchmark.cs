@@ -27,7 +27,7 @@ public sealed record BenchSettings
 /// measured matrix-multiply peak. Whole phases are timed (hundreds of steps), and plain and curve phases alternate so
 /// that drift in the machine's speed hits both alike; the median phase is reported.
 /// </summary>
-public static class Benchmark
+public static partial class Benchmark
 {
     public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default)
     {
@@ -53,6 +53,12 @@ public static class Benchmark
 
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, ct));
+        log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({repeats} phases each)");
+        rows.Add(StackedEvaluation(session, mlp, repeats, ct));
+
+        log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
+        foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
+        rows.Add(Bf16Accuracy(session, mlp, s.Quick ? 1 : 3, ct));
 
         log?.Invoke("memory over many steps");
         rows.Add(Memory(session, mlp, s.Quick ? 600 : 2000, ct));
@@ -66,8 +72,6 @@ public static class Benchmark
     private static (double Plain, double Curve) StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
     {
         using var data = Slice(session.Data, steps * 128, 1000);
-        var plainTimes = new List<double>();
-        var curveTimes = new List<double>();
         using var plainNet = session.Build(spec, 1, seed: 1);
         using var curveNet = session.Build(spec, 3, seed: 1);
         using var plainOpt = new Sgd(plainNet.Space.TrainableTensors(), 0.9, 5e-4);
@@ -75,56 +79,32 @@ public static class Benchmark
         curveNet.Space.SetTrainable(2, false);
         using var curveOpt = new Sgd(curveNet.Space.TrainableTensors(), 0.9, 0);
         var sampler = new CurveSampler(new Bezier(1));
-        for (int r = 0; r <= repeats; r++) // r = 0 warms up both
-        {
-            double p = Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct);
-            double c = Phase(curveNet, curveOpt, sampler, data, 5e-4, r, ct);
-            if (r == 0) continue;
-            plainTimes.Add(p / steps);
-            curveTimes.Add(c / steps);
-        }
-        return (Median(plainTimes), Median(curveTimes));
+        var (plain, curve) = Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct),
+            r => Phase(curveNet, curveOpt, sampler, data, 5e-4, r, ct), repeats);
+        return (plain / steps, curve / steps);
     }
 
     /// <summary>
-    /// Median seconds per step of plain training (a fixed rate) and of Algorithm 1 (the cyclic rate of every iteration,
-    /// and the member collection of <see cref="MemberTraining.Collector"/>: a checkpoint written once per cycle of
-    /// <paramref name="steps"/> iterations, to a temporary folder), phases alternating.
+    /// Medians of <paramref name="repeats"/> timings of two phases run alternately (after one warm-up of each), so that
+    /// drift in the machine's speed hits both alike. Each phase gets its repetition number (0 = warm-up).
     /// </summary>
-    private static (double Plain, double Fge) FgeStepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
+    private static (double A, double B) Alternate(Func<int, double> a, Func<int, double> b, int repeats)
     {
-        using var data = Slice(session.Data, steps * 128, 1000);
-        var folder = Path.Combine(Path.GetTempPath(), $"isthmus-bench-{Guid.NewGuid():N}");
-        try
+        var ta = new List<double>();
+        var tb = new List<double>();
+        for (int r = 0; r <= repeats; r++)
         {
-            var run = Storage.RunDirectory.Create(folder, "bench", force: false, resume: false);
-            using var plainNet = session.Build(spec, 1, seed: 1);
-            using var fgeNet = session.Build(spec, 1, seed: 1);
-            using var plainOpt = new Sgd(plainNet.Space.TrainableTensors(), 0.9, 5e-4);
-            using var fgeOpt = new Sgd(fgeNet.Space.TrainableTensors(), 0.9, 5e-4);
-            var schedule = new FgeSchedule(0.05, 0.0005, steps % 2 == 0 ? steps : steps + 1);
-            var collect = MemberTraining.Collector(run, fgeNet, schedule, "fge", []);
-            var plainTimes = new List<double>();
-            var fgeTimes = new List<double>();
-            for (int r = 0; r <= repeats; r++) // r = 0 warms up both
-            {
-                double p = Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct);
-                double f = Phase(fgeNet, fgeOpt, FixedPoint.Instance, data, 5e-4, r, ct, schedule, collect);
-                if (r == 0) continue;
-                plainTimes.Add(p / steps);
-                fgeTimes.Add(f / steps);
-            }
-            return (Median(plainTimes), Median(fgeTimes));
+            double x = a(r), y = b(r);
+            if (r == 0) continue;
+            ta.Add(x);
+            tb.Add(y);
         }
-        finally
-        {
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
-        }
+        return (Median(ta), Median(tb));
     }
 
     /// <summary>Seconds for one epoch of the shared training loop over <paramref name="data"/> (its tiny eval split excluded).</summary>
     private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct,
-        ISchedule? schedule = null, Action<TrainingClock>? afterStep = null)
+        ScalarType? autocast = null, ISchedule? schedule = null, Action<TrainingClock>? afterStep = null)
     {
         var evalClock = Stopwatch.StartNew();
         var eval = BatchSources.Evaluation(data);
@@ -133,7 +113,7 @@ public static class Benchmark
         var job = new TrainingJob
         {
             Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = schedule ?? new ConstantSchedule(0.01),
-            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, AfterStep = afterStep,
+            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, Autocast = autocast, AfterStep = afterStep,
         };
         var reports = Trainer.Run(job, ct: ct);
         return reports[^1].Seconds - evalSeconds;
@@ -162,7 +142,7 @@ public static class Benchmark
         // Throughput counts the examples a user asks about (train + test per point); the BN pass is overhead.
         double curveRate = points.Length * (data.Train!.Count + data.Eval.Count) / clock.Elapsed.TotalSeconds;
         yield return new BenchRow($"curve-point evaluation / plain inference ({spec})", curveRate / plainRate, plainRate, curveRate, "examples/s",
-            "≥ 1.5 (batched points: not yet)", "one point at a time, batch-norm pass included");
+            "—", "one point at a time (batch norm is recomputed per point), batch-norm pass included");
     }
 
     private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, CancellationToken ct)

@@ -40,6 +40,7 @@ public sealed class BatchNorm
             _batchesTracked.add_(1);
             momentum = _net.BatchNormMomentum ?? 1.0 / _batches;
         }
+        if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32); // autocast: normalisation and its statistics in float32
         return nn.functional.batch_norm(x, _runningMean, _runningVar, _net.Space.Point(_weight), _net.Space.Point(_bias), _net.Training, momentum, Eps);
     }
 

@@ -31,5 +31,6 @@ public sealed class Conv2d
     public long OutputSize(long size, long kernel) => (size + 2 * _padding[0] - kernel) / _stride[0] + 1;
 
     public Tensor Forward(Tensor x) =>
-        nn.functional.conv2d(x, _net.Space.Point(_weight), _bias >= 0 ? _net.Space.Point(_bias) : null, _stride, _padding);
+        nn.functional.conv2d(_net.CastForProduct(x), _net.CastForProduct(_net.Space.Point(_weight)),
+            _bias >= 0 ? _net.CastForProduct(_net.Space.Point(_bias)) : null, _stride, _padding);
 }

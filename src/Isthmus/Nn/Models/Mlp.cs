@@ -24,6 +24,9 @@ public sealed class Mlp : Network
             _layers[i] = new Linear(Builder, $"layers.{2 * i}", sizes[i], sizes[i + 1]);
     }
 
+    /// <summary>Linear layers and ReLU only: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     public override Tensor Forward(Tensor input)
     {
         var x = input.flatten(1);

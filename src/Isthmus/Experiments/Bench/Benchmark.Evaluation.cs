@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Isthmus.Evaluation;
+using Isthmus.Nn;
+using Isthmus.Space;
+using Isthmus.Training;
+
+namespace Isthmus.Experiments.Bench;
+
+public static partial class Benchmark
+{
+    /// <summary>
+    /// The grid loop curves and planes share (<see cref="GridEvaluator"/>), with points stacked into one pass over the data
+    /// against one point at a time: the same points, the same numbers, phases alternating.
+    /// </summary>
+    private static BenchRow StackedEvaluation(Session session, ArchitectureSpec spec, int repeats, CancellationToken ct)
+    {
+        using var data = Slice(session.Data, 10000, 10000);
+        using var net = session.Build(spec, 3, seed: 1);
+        int perPass = PointEvaluator.DefaultPointsPerPass;
+        var family = new Bezier(1);
+        var coefficients = Landscape.PathStatistics.UniformGrid(perPass).Select(t => (IReadOnlyList<double>)family.Coefficients(t)).ToArray();
+        var all = Enumerable.Range(0, coefficients.Length).ToArray();
+        PointEvaluator Evaluator(int pass) => new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pass };
+        double Phase(int pass)
+        {
+            var clock = Stopwatch.StartNew();
+            GridEvaluator.Evaluate(net, coefficients, all, Evaluator(pass), i => $"{i}", ct: ct);
+            return clock.Elapsed.TotalSeconds;
+        }
+        var (one, stacked) = Alternate(_ => Phase(1), _ => Phase(perPass), repeats);
+        double examples = all.Length * (data.Train!.Count + data.Eval!.Count);
+        double oneRate = examples / one, stackedRate = examples / stacked;
+        return new BenchRow($"grid evaluation, {perPass} points per pass / one at a time ({spec})", stackedRate / oneRate, oneRate, stackedRate, "examples/s",
+            "≥ 1.5", "curve and plane points; identical numbers");
+    }
+}
