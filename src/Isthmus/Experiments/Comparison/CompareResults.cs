@@ -76,14 +76,15 @@ public static class CompareResults
                     Over(x => x.Ensemble.Ece), Over(x => x.Ensemble.Brier), Over(x => x.MeanMemberError), Over(x => x.MeanMemberNll), Over(x => x.Disagreement));
             }).ToList();
 
-    /// <summary>Figure 3 right: per method, the largest budget's ensemble error after each network, averaged over seeds.</summary>
-    public static IReadOnlyList<(string Method, double[] Epochs, double[] Error)> ErrorAgainstTime(IReadOnlyList<CellScore> cells)
+    /// <summary>Figure 3 right: per method, the largest budget's ensemble error and NLL after each network, averaged over seeds.</summary>
+    public static IReadOnlyList<(string Method, EnsembleCurve Curve)> ErrorAgainstTime(IReadOnlyList<CellScore> cells)
     {
         int kmax = cells.Max(c => c.Cell.K);
         return ComparePlan.Methods.Select(method =>
         {
             var c = cells.Where(x => x.Cell.Method == method && x.Cell.K == kmax).ToList();
-            return (method, c[0].MemberEpochs.ToArray(), Enumerable.Range(0, c[0].Members).Select(i => c.Average(x => x.FirstK[i].Error)).ToArray());
+            double[] Mean(Func<Evaluation.FirstK, double> f) => Enumerable.Range(0, c[0].Members).Select(i => c.Average(x => f(x.FirstK[i]))).ToArray();
+            return (method, new EnsembleCurve(Display[method], "", c[0].MemberEpochs.ToArray(), Mean(f => f.Error), Mean(f => f.Nll)));
         }).ToList();
     }
 
@@ -92,9 +93,9 @@ public static class CompareResults
     {
         WriteCsv(folder.File(CsvFile), rows);
         var time = ErrorAgainstTime(cells);
-        ComparePlot.ErrorAgainstTime(folder.File(TimePng), $"{title}: ensemble error against training time (mean over seeds)",
-            time.Select(t => (Display[t.Method], t.Epochs, t.Error)).ToList(), ks.Select(k => k * budget).ToList(),
-            yMax: 1.5 * rows.Where(r => r.Method == "ind").MinBy(r => r.K)!.Error.Mean);
+        BudgetPlot.Save(folder.File(TimePng), time.Select(t => t.Curve).ToList(),
+            $"{title}: ensemble error against training time (mean over seeds)", ks.Select(k => k * budget).ToList(),
+            yMax: 1.5 * rows.Where(r => r.Method == "ind").MinBy(r => r.K)!.Error.Mean, stepped: true);
 
         var json = (JsonObject)context.DeepClone();
         json["table"] = new JsonArray(rows.Select(r => (JsonNode)r.ToJson()).ToArray());
@@ -116,7 +117,10 @@ public static class CompareResults
             }).ToArray()),
         };
         json["ensemble_vs_epochs"] = new JsonObject(time.Select(t => KeyValuePair.Create(t.Method, (JsonNode?)new JsonArray(
-            t.Epochs.Select((e, i) => (JsonNode)new JsonObject { ["epoch"] = Json.Number(e), ["networks"] = i + 1, ["error"] = Json.Number(t.Error[i]) }).ToArray()))));
+            t.Curve.Epochs.Select((e, i) => (JsonNode)new JsonObject
+            {
+                ["epoch"] = Json.Number(e), ["networks"] = i + 1, ["error"] = Json.Number(t.Curve.Error[i]), ["nll"] = Json.Number(t.Curve.Nll[i]),
+            }).ToArray()))));
         json["evaluated_utc"] = DateTime.UtcNow.ToString("O");
         Json.Write(folder.File(JsonFile), json);
         return json;
