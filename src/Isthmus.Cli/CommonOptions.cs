@@ -100,6 +100,19 @@ internal sealed class ModelOptions
 
     public IEnumerable<Option> All => [Model, Widths, WidthFactor, BatchNorm, Hidden, Layers, Dropout];
 
+    /// <summary>
+    /// The data set and architecture of a new run, which <paramref name="command"/> needs unless it continues one in
+    /// --out (<paramref name="resuming"/>: the run's manifest has them; placeholders are returned).
+    /// </summary>
+    public (string Data, ArchitectureSpec Spec) ReadForNewRun(ParseResult parse, Option<string> data, bool resuming, string command)
+    {
+        var spec = Read(parse);
+        var dataName = parse.GetValue(data);
+        if (!resuming && (spec is null || dataName is null))
+            throw new IsthmusException($"{command} needs --data and --model (or --resume to continue a run in --out); see `isthmus {command} --help`.");
+        return (dataName ?? "", spec ?? new ArchitectureSpec("mlp"));
+    }
+
     public ArchitectureSpec? Read(ParseResult parse)
     {
         var name = parse.GetValue(Model);

@@ -31,4 +31,5 @@ root.Subcommands.Add(EvalChainCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ConnectSetCommand.Create());
 root.Subcommands.Add(EvalSetCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 return CommandRunner.Invoke(root, args);

@@ -18,7 +18,7 @@ internal static class BenchCommand
         var device = CommonOptions.Device();
         var command = new Command("bench", """
             Measure, in one process on the same data and batch size, the ratios that say what Isthmus costs: curve step ÷ plain
-            step (MLP; convfc with batch norm), curve-point evaluation ÷ plain inference, grid points scored 8 per pass ÷ one
+            step (MLP; convfc with batch norm), FGE step ÷ plain step, curve-point evaluation ÷ plain inference, grid points scored 8 per pass ÷ one
             at a time, bf16 step ÷ fp32 step (and the test error of both after a short run), memory after many steps ÷ after
             100, and plain training against this machine's matrix-multiply peak. Prints each ratio with the absolute
             numbers beside it. Run it on a quiet machine: other processes on the same cores distort every timing.

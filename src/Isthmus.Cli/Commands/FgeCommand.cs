@@ -21,6 +21,11 @@ internal static class FgeCommand
         var wd = new Option<double?>("--wd") { Description = "Weight decay (default: the --from run's, else 5e-4)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Minibatch size (default: the --from run's, else 128)." };
         var seed = new Option<long>("--seed") { Description = "Random seed (batch order, dropout).", DefaultValueFactory = _ => 1 };
+        var trajectoryPoints = new Option<int>("--trajectory-points")
+        {
+            Description = "Also score the weights N times per cycle (after training, batch norm from 10 batches), so that trajectory.csv traces test error and distance from ŵ within cycles (Figure 3 left); 0 = members only.",
+            DefaultValueFactory = _ => 0,
+        };
         var val = CommonOptions.Val();
         val.Description = "With --from FILE.safetensors: hold out the last N training examples as the evaluation set (as the network was trained).";
         var subset = CommonOptions.Subset();
@@ -48,7 +53,7 @@ internal static class FgeCommand
             """);
         foreach (var o in new Option[] { from, startEpoch, data }) command.Options.Add(o);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { epochs, cycle, lr1, lr2, momentum, wd, batchSize, seed, val, subset, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { epochs, cycle, lr1, lr2, momentum, wd, batchSize, seed, trajectoryPoints, val, subset, dataRoot, threads, device, output, force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
@@ -68,6 +73,7 @@ internal static class FgeCommand
                 WeightDecay = parse.GetValue(wd),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = parse.GetValue(seed),
+                TrajectoryPoints = parse.GetValue(trajectoryPoints),
                 Val = parse.GetValue(val),
                 Subset = parse.GetValue(subset),
                 DataRoot = parse.GetValue(dataRoot),

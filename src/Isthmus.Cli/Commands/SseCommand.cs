@@ -44,14 +44,11 @@ internal static class SseCommand
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool resuming = parse.GetValue(resume);
-            var spec = model.Read(parse);
-            var dataName = parse.GetValue(data);
-            if (!resuming && (spec is null || dataName is null))
-                throw new IsthmusException("sse needs --data and --model (or --resume to continue a run in --out); see `isthmus sse --help`.");
+            var (dataName, spec) = model.ReadForNewRun(parse, data, resuming, "sse");
             var settings = new SseSettings
             {
-                Data = dataName ?? "",
-                Model = spec ?? new Nn.ArchitectureSpec("mlp"),
+                Data = dataName,
+                Model = spec,
                 Out = parse.GetValue(output)!,
                 Budget = parse.GetValue(budget),
                 Snapshots = parse.GetValue(snapshots),

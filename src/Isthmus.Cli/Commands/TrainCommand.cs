@@ -38,14 +38,11 @@ internal static class TrainCommand
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool resuming = parse.GetValue(resume);
-            var spec = model.Read(parse);
-            var dataName = parse.GetValue(data);
-            if (!resuming && (spec is null || dataName is null))
-                throw new IsthmusException("train needs --data and --model (or --resume to continue a run in --out); see `isthmus train --help`.");
+            var (dataName, spec) = model.ReadForNewRun(parse, data, resuming, "train");
             var settings = new TrainSettings
             {
-                Data = dataName ?? "",
-                Model = spec ?? new Nn.ArchitectureSpec("mlp"),
+                Data = dataName,
+                Model = spec,
                 Out = parse.GetValue(output)!,
                 Epochs = parse.GetValue(sgd.Epochs),
                 BatchSize = parse.GetValue(sgd.BatchSize),

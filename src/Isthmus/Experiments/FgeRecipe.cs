@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Isthmus.Evaluation;
 using Isthmus.Storage;
 using Isthmus.Training;
 
@@ -22,14 +20,15 @@ public static class FgeRecipe
     public static MemberRunOutcome Run(FgeSettings s, Session? session, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        RunDirectory? run = null;
-        if (s.Resume && Directory.Exists(s.Out) && Directory.EnumerateFileSystemEntries(s.Out).Any())
+        var run = MemberTraining.Reopen(s.Out, s.Resume, "fge", ref s, (saved, given, r) => saved with
         {
-            run = RunDirectory.Create(s.Out, "fge", force: false, resume: true);
-            s = SettingsFrom(run, s);
-            if (run.Status == "complete") return MemberTraining.Finished(run);
-        }
+            Model = saved.Data is null ? null : Manifests.ReadArchitecture(r.Manifest["architecture"], r.Path),
+            Out = given.Out, Threads = given.Threads, Device = given.Device, DataRoot = given.DataRoot, CommandLine = given.CommandLine,
+            Force = false, Resume = true,
+        });
+        if (run?.Status == "complete") return MemberTraining.Finished(run);
         if (s.Epochs < 1) throw new IsthmusException($"--epochs must be at least 1 (got {s.Epochs}).");
+        if (s.TrajectoryPoints < 0) throw new IsthmusException($"--trajectory-points must not be negative (got {s.TrajectoryPoints}).");
         _ = new FgeSchedule(s.Lr1, s.Lr2, 2); // checks the rates before anything is loaded
         var start = FgeStart.Resolve(s);
         var momentum = Sourced.Pick(s.Momentum, start.Momentum, 0.9);
@@ -45,78 +44,28 @@ public static class FgeRecipe
         long c = FgeSchedule.CycleIterationsFor(s.Cycle, train.BatchesPerEpoch, out bool adjusted);
         var schedule = new FgeSchedule(s.Lr1, s.Lr2, c);
         long iterations = (long)s.Epochs * train.BatchesPerEpoch;
-        var collections = schedule.Collections(iterations).ToList();
-        if (collections.Count == 0)
+        if (!schedule.Collections(iterations).Any())
             throw new IsthmusException($"--epochs {s.Epochs} is {iterations} iterations, fewer than half a cycle ({c / 2} of {c}), so FGE would collect no member; raise --epochs or shorten --cycle.");
         if (adjusted)
             log?.Invoke($"--cycle {s.Cycle} epochs is {s.Cycle * train.BatchesPerEpoch:0.##} iterations; using c = {c} (Algorithm 1 needs an even cycle).");
 
-        run ??= RunDirectory.Create(s.Out, "fge", s.Force, s.Resume);
-        using var net = session.Build(start.Architecture, controlPoints: 1, s.Seed);
-        using var space = net.Space;
-        Checkpoint.Load(start.File, net);
-        var w0 = MemberTraining.Snapshot(net);
-        try
+        return MemberTraining.Train(new MemberTraining.Job
         {
-            using var optimizer = new Sgd(space.TrainableTensors(), momentum.Value, wd.Value);
-            var history = new List<EpochReport>();
-            int startEpoch = 0;
-            if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out startEpoch, history))
-                log?.Invoke($"Resuming {s.Out} after epoch {startEpoch} of {s.Epochs}.");
-
-            var m = run.Manifest;
-            m["arguments"] = TrainingRecord.Arguments(s.CommandLine);
-            m["architecture"] = Manifests.Architecture(net.Spec);
-            m["data"] = Manifests.Data(session.Data);
-            m["space"] = new JsonObject { ["kind"] = "members", ["parameters"] = net.Layout.TotalElements, ["member_files"] = "member-<k>.safetensors" };
-            m["start"] = start.ToJson();
-            m["schedule"] = new JsonObject
+            Run = run ?? RunDirectory.Create(s.Out, "fge", s.Force, s.Resume),
+            Session = session, Architecture = start.Architecture, LoadStart = net => Checkpoint.Load(start.File, net),
+            Schedule = schedule, Train = train, Epochs = s.Epochs, Seed = s.Seed,
+            Momentum = momentum, WeightDecay = wd, BatchSize = batchSize, Method = "fge", BaseRate = s.Lr1, Val = start.Val, Subset = start.Subset,
+            Start = start.ToJson(),
+            ScheduleSettings = new JsonObject
             {
-                ["name"] = schedule.Name,
                 ["lr1"] = s.Lr1,
                 ["lr2"] = s.Lr2,
                 ["cycle_epochs_requested"] = s.Cycle,
-                ["cycle_iterations"] = c,
-                ["cycle_epochs"] = Json.Number((double)c / train.BatchesPerEpoch),
                 ["cycle_rounded_to_even"] = adjusted,
-                ["batches_per_epoch"] = train.BatchesPerEpoch,
-                ["iterations"] = iterations,
-                ["collection_iterations"] = new JsonArray(collections.Select(i => (JsonNode)JsonValue.Create(i)).ToArray()),
-            };
-            m["optimizer"] = new JsonObject { ["momentum"] = momentum.ToJson(), ["wd"] = wd.ToJson(), ["batch_size"] = batchSize.ToJson() };
-            m["hyperparameters"] = new SgdHyperparameters(s.Epochs, (int)batchSize.Value, s.Lr1, momentum.Value, wd.Value, schedule.Name, s.Seed, 0).ToManifest(start.Val, start.Subset);
-            m["platform"] = TrainingRecord.Platform(session);
-            m["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
-            run.SaveManifest();
-
-            return MemberTraining.RunToCompletion(new MemberTraining.Job
-            {
-                Run = run, Session = session, Network = net, Optimizer = optimizer, Schedule = schedule, Train = train,
-                Epochs = s.Epochs, Seed = s.Seed, WeightDecay = wd.Value, Start = w0, Method = "fge",
-                StartEpoch = startEpoch, History = history,
-            }, clock, progress, log, ct);
-        }
-        finally
-        {
-            foreach (var t in w0) t.Dispose();
-        }
-    }
-
-    /// <summary>The settings a resumed run continues with: its manifest's, with this invocation's output, thread, device and data-root choices.</summary>
-    private static FgeSettings SettingsFrom(RunDirectory run, FgeSettings given)
-    {
-        var saved = (run.Manifest["settings"] as JsonObject)?.Deserialize<FgeSettings>(Json.Options)
-                    ?? throw new IsthmusException($"{run.Path}/manifest.json records no settings to resume from; start the run again with --force.");
-        return saved with
-        {
-            Model = saved.Data is null ? null : Manifests.ReadArchitecture(run.Manifest["architecture"], run.Path),
-            Out = given.Out,
-            Threads = given.Threads,
-            Device = given.Device,
-            DataRoot = given.DataRoot,
-            CommandLine = given.CommandLine,
-            Force = false,
-            Resume = true,
-        };
+            },
+            Settings = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }))!,
+            CommandLine = s.CommandLine,
+            TrajectoryEvery = s.TrajectoryPoints == 0 ? 0 : Math.Max(1, c / s.TrajectoryPoints),
+        }, clock, progress, log, ct);
     }
 }

@@ -31,6 +31,11 @@ public sealed record FgeSettings
     public int? BatchSize { get; init; }
     /// <summary>Batch order and dropout of the FGE epochs.</summary>
     public long Seed { get; init; } = 1;
+    /// <summary>
+    /// Also keep the weights this many times per cycle (every ⌊c/N⌋ iterations) and score them after training, so that
+    /// trajectory.csv traces the test error and the distance from ŵ within each cycle (Figure 3 left); 0 = members only.
+    /// </summary>
+    public int TrajectoryPoints { get; init; }
     /// <summary>With a safetensors file: hold out the last N training examples as the evaluation set.</summary>
     public int Val { get; init; }
     /// <summary>With a safetensors file: train on only the first N training examples.</summary>

@@ -1,5 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Isthmus.Evaluation;
@@ -11,48 +12,20 @@ using static TorchSharp.torch;
 namespace Isthmus.Experiments;
 
 /// <summary>
-/// One collected ensemble member as the manifest's <c>members</c> list records it. The metrics and the distance are
-/// filled in once, after training (null until then).
-/// </summary>
-/// <param name="Index">k in <c>member-&lt;k&gt;.safetensors</c>, 1-based in collection order.</param>
-/// <param name="File">Its file name inside the run folder.</param>
-/// <param name="Iteration">1-based iteration of the run after whose step the weights were kept.</param>
-/// <param name="Epoch">Iteration / minibatches per epoch: where in the run the member sits, in epochs.</param>
-/// <param name="TestError">Test error (%) with batch norm recomputed for it.</param>
-/// <param name="TestNll">Test NLL, likewise.</param>
-/// <param name="DistanceFromStart">‖w − w_start‖ over all parameters (FGE: ŵ; SSE: the initialisation).</param>
-public sealed record Member(int Index, string File, long Iteration, double Epoch, double? TestError = null, double? TestNll = null, double? DistanceFromStart = null)
-{
-    public JsonObject ToJson() => new()
-    {
-        ["k"] = Index,
-        ["file"] = File,
-        ["iteration"] = Iteration,
-        ["epoch"] = Json.Number(Epoch),
-        ["test_error"] = TestError is { } e ? Json.Number(e) : null,
-        ["test_nll"] = TestNll is { } n ? Json.Number(n) : null,
-        ["distance_from_start"] = DistanceFromStart is { } d ? Json.Number(d) : null,
-    };
-
-    public static Member FromJson(JsonNode node) => new(
-        node["k"]!.GetValue<int>(), node["file"]!.GetValue<string>(), node["iteration"]!.GetValue<long>(), node["epoch"]!.GetValue<double>(),
-        node["test_error"]?.GetValue<double>(), node["test_nll"]?.GetValue<double>(), node["distance_from_start"]?.GetValue<double>());
-}
-
-/// <summary>The result of an <c>fge</c> or <c>sse</c> run: its members, the start point's metrics, every epoch.</summary>
-public sealed record MemberRunOutcome(string RunPath, IReadOnlyList<Member> Members, Metrics? Start, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
-
-/// <summary>
-/// The body <c>fge</c> and <c>sse</c> share: train with a collecting schedule through the one <see cref="Trainer"/>,
-/// save <c>member-&lt;k&gt;.safetensors</c> (a plain network checkpoint) after each collecting iteration, and once
-/// training is over evaluate every member exactly once (batch norm recomputed for it) and write
-/// <c>trajectory.csv</c> — per iteration the learning rate, and at the start point and each member the test error,
-/// test NLL and distance from the start (Figure 3, left). Nothing in the loop waits on an evaluation.
+/// The body <c>fge</c> and <c>sse</c> share: open a run for <c>--resume</c> (<see cref="Reopen{T}"/>), write the
+/// manifest, train with a collecting schedule through the one <see cref="Trainer"/>, save
+/// <c>member-&lt;k&gt;.safetensors</c> (a plain network checkpoint) after each collecting iteration, and once
+/// training is over score every member exactly once (batch norm recomputed for it; <see cref="MemberScoring"/>).
+/// Nothing in the loop waits on an evaluation. The recipes only say where the start point comes from and which
+/// schedule runs.
 /// </summary>
 public static class MemberTraining
 {
     public const string TrajectoryFile = "trajectory.csv";
     public const string MembersKey = "members";
+    public const string PointsKey = "trajectory_points";
+    /// <summary>Folder of the weights kept for trajectory points until they are scored (then deleted).</summary>
+    public const string PointsFolder = "trajectory-points";
 
     private static readonly Regex MemberName = new(@"^member-([1-9][0-9]*)\.safetensors$", RegexOptions.CultureInvariant);
 
@@ -62,107 +35,174 @@ public static class MemberTraining
     public static int? MemberIndex(string fileName) =>
         MemberName.Match(fileName) is { Success: true } m && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : null;
 
-    /// <summary>What one collecting run needs; the recipe builds the network, its start point and the optimiser.</summary>
+    internal static string PointFile(long iteration) =>
+        Path.Combine(PointsFolder, $"point-{iteration.ToString(CultureInfo.InvariantCulture)}.safetensors");
+
+    /// <summary>What one collecting run needs beyond what every such run does; the recipe fills it in.</summary>
     public sealed record Job
     {
         public required RunDirectory Run { get; init; }
         public required Session Session { get; init; }
-        public required Network Network { get; init; }
-        public required Sgd Optimizer { get; init; }
+        public required ArchitectureSpec Architecture { get; init; }
+        /// <summary>Writes the start point into the freshly built network; null keeps the initialisation of <see cref="Seed"/> (SSE).</summary>
+        public Action<Network>? LoadStart { get; init; }
         public required ICollectingSchedule Schedule { get; init; }
         public required IBatchSource Train { get; init; }
         public required int Epochs { get; init; }
         public required long Seed { get; init; }
-        public required double WeightDecay { get; init; }
-        /// <summary>The start weights (FGE: ŵ; SSE: the initialisation), one tensor per parameter; owned by the caller.</summary>
-        public required IReadOnlyList<Tensor> Start { get; init; }
-        /// <summary>Written into each member file's metadata as <c>isthmus.method</c>.</summary>
+        public required Sourced Momentum { get; init; }
+        public required Sourced WeightDecay { get; init; }
+        public required Sourced BatchSize { get; init; }
+        /// <summary>The command (fge, sse), also written into each member file's metadata as <c>isthmus.method</c>.</summary>
         public required string Method { get; init; }
-        public int StartEpoch { get; init; }
-        public List<EpochReport> History { get; init; } = [];
+        /// <summary>The rate the manifest's <c>hyperparameters.lr</c> records (α1 for FGE, α0 for SSE).</summary>
+        public required double BaseRate { get; init; }
+        public int Val { get; init; }
+        public int Subset { get; init; }
+        /// <summary>The manifest's <c>start</c> section: where w_start comes from.</summary>
+        public required JsonObject Start { get; init; }
+        /// <summary>The schedule's own settings, written into the manifest's <c>schedule</c> beside the keys every collecting schedule has.</summary>
+        public required JsonObject ScheduleSettings { get; init; }
+        /// <summary>The command's settings record as JSON, read back by <see cref="Reopen{T}"/>.</summary>
+        public required JsonNode Settings { get; init; }
+        public IReadOnlyList<string> CommandLine { get; init; } = [];
+        /// <summary>Also keep the weights every this many iterations as trajectory points (0 = members only).</summary>
+        public long TrajectoryEvery { get; init; }
     }
 
     /// <summary>
-    /// <see cref="Run"/>, then what every member-collecting command does once training is over: record the start
-    /// point's metrics and the timing in the manifest, mark the run complete and drop its resume state.
+    /// <c>--resume</c> of a member-collecting command: when <paramref name="outPath"/> holds a run of
+    /// <paramref name="command"/>, open it and replace <paramref name="settings"/> by the ones its manifest recorded,
+    /// placed by <paramref name="continueWith"/>(saved, given, run) where this invocation says (output, threads,
+    /// device, data root, command line). Null when there is nothing to resume.
     /// </summary>
-    public static MemberRunOutcome RunToCompletion(Job job, System.Diagnostics.Stopwatch clock, IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken ct)
+    public static RunDirectory? Reopen<T>(string outPath, bool resume, string command, ref T settings, Func<T, T, RunDirectory, T> continueWith) where T : class
     {
-        var members = Run(job, out var startMetrics, progress, log, ct);
-        var m = job.Run.Manifest;
-        m["start"]!["test_error"] = Json.Number(startMetrics.Error);
-        m["start"]!["test_nll"] = Json.Number(startMetrics.Nll);
-        m["timing"] = TrainingRecord.Timing(job.History);
-        job.Run.Complete();
-        ResumeState.Delete(job.Run);
-        return new MemberRunOutcome(job.Run.Path, members, startMetrics, job.History, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+        if (!resume || !Directory.Exists(outPath) || !Directory.EnumerateFileSystemEntries(outPath).Any()) return null;
+        var run = RunDirectory.Create(outPath, command, force: false, resume: true);
+        var saved = (run.Manifest["settings"] as JsonObject)?.Deserialize<T>(Json.Options)
+                    ?? throw new IsthmusException($"{run.Path}/manifest.json records no settings to resume from; start the run again with --force.");
+        settings = continueWith(saved, settings, run);
+        return run;
     }
 
-    public static IReadOnlyList<Member> Run(Job job, out Metrics startMetrics, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
+    /// <summary>
+    /// Builds the network at its start point, trains it with the collecting schedule (continuing a resumed run),
+    /// scores the start point and every member once, writes <c>trajectory.csv</c>, and marks the run complete.
+    /// </summary>
+    public static MemberRunOutcome Train(Job job, Stopwatch clock, IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken ct)
     {
         var run = job.Run;
-        var net = job.Network;
-        int batches = job.Train.BatchesPerEpoch;
-        // Members after the last finished epoch are collected again on resume (an exact resume writes the same files).
-        long done = (long)job.StartEpoch * batches;
+        using var net = job.Session.Build(job.Architecture, controlPoints: 1, job.Seed);
+        using var space = net.Space;
+        job.LoadStart?.Invoke(net);
+        var start = Snapshot(net);
+        try
+        {
+            using var optimizer = new Sgd(space.TrainableTensors(), job.Momentum.Value, job.WeightDecay.Value);
+            var history = new List<EpochReport>();
+            int startEpoch = 0;
+            if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out startEpoch, history))
+                log?.Invoke($"Resuming {run.Path} after epoch {startEpoch} of {job.Epochs}.");
+            Describe(job, net);
+
+            var members = TrainCollecting(job, net, optimizer, startEpoch, history, progress, ct);
+            var startMetrics = MemberScoring.ScoreAll(job, net, start, members, log, ct);
+            var m = run.Manifest;
+            m["start"]!["test_error"] = Json.Number(startMetrics.Error);
+            m["start"]!["test_nll"] = Json.Number(startMetrics.Nll);
+            m["timing"] = TrainingRecord.Timing(history);
+            run.Complete();
+            ResumeState.Delete(run);
+            return new MemberRunOutcome(run.Path, members, startMetrics, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+        }
+        finally
+        {
+            foreach (var t in start) t.Dispose();
+        }
+    }
+
+    private static List<Member> TrainCollecting(Job job, Network net, Sgd optimizer, int startEpoch, List<EpochReport> history,
+        IProgress<TrainingProgress>? progress, CancellationToken ct)
+    {
+        var run = job.Run;
+        // Members and points after the last finished epoch are collected again on resume (an exact resume writes the same files).
+        long done = (long)startEpoch * job.Train.BatchesPerEpoch;
         var members = Read(run).Where(m => m.Iteration <= done).ToList();
         Record(run, members);
+        if (job.TrajectoryEvery > 0) Directory.CreateDirectory(run.File(PointsFolder));
 
-        var afterEpoch = TrainingRecord.AfterEpoch(run, net, job.Optimizer, job.History, saveEvery: 0, (_, _) => { });
-        var trainer = new TrainingJob
+        var afterEpoch = TrainingRecord.AfterEpoch(run, net, optimizer, history, saveEvery: 0, (_, _) => { });
+        var collect = Collector(run, net, job.Schedule, job.Method, members);
+        Trainer.Run(new TrainingJob
         {
             Network = net,
             Train = job.Train,
             Eval = BatchSources.Evaluation(job.Session.Data),
             Schedule = job.Schedule,
-            Optimizer = job.Optimizer,
-            WeightDecay = job.WeightDecay,
+            Optimizer = optimizer,
+            WeightDecay = job.WeightDecay.Value,
             Epochs = job.Epochs,
             Seed = job.Seed,
-            StartEpoch = job.StartEpoch,
+            StartEpoch = startEpoch,
             // The manifest lists the epoch's members before the resume state says the epoch is done (one write per epoch, not per member).
             EpochFinished = report => { Record(run, members); afterEpoch(report); },
-            AfterStep = clock =>
+            AfterStep = stepClock =>
             {
-                long i = clock.Iteration + 1;
-                if (!job.Schedule.Collects(i)) return;
-                var member = new Member(members.Count + 1, MemberFile(members.Count + 1), i, (double)i / batches);
-                Checkpoint.Save(run.File(member.File), net, metadata: new Dictionary<string, string>
-                {
-                    ["isthmus.method"] = job.Method,
-                    ["isthmus.member"] = member.Index.ToString(CultureInfo.InvariantCulture),
-                    ["isthmus.iteration"] = i.ToString(CultureInfo.InvariantCulture),
-                });
-                members.Add(member);
+                collect(stepClock);
+                long i = stepClock.Iteration + 1;
+                if (job.TrajectoryEvery > 0 && i % job.TrajectoryEvery == 0 && !job.Schedule.Collects(i))
+                    Checkpoint.Save(run.File(PointFile(i)), net);
             },
-        };
-        Trainer.Run(trainer, progress, ct);
-
-        log?.Invoke($"Evaluating the start point and {members.Count} member{(members.Count == 1 ? "" : "s")}, each once{(net.HasBatchNorm ? " with batch norm recomputed" : "")}...");
-        var trainForEvaluation = BatchSources.TrainingForEvaluation(job.Session.Data);
-        var eval = BatchSources.Evaluation(job.Session.Data);
-        Metrics Score()
-        {
-            BatchNormCalibration.Recompute(net, trainForEvaluation, ct: ct);
-            var m = Evaluator.Evaluate(net, eval, ct);
-            Platform.NativeMemory.Trim();
-            return m;
-        }
-        for (int p = 0; p < net.Layout.Count; p++) net.Space.SetControl(0, p, job.Start[p]);
-        startMetrics = Score();
-        for (int j = 0; j < members.Count; j++)
-        {
-            if (members[j].TestError is not null) continue; // evaluated before an interruption
-            Checkpoint.Load(run.File(members[j].File), net);
-            var m = Score();
-            members[j] = members[j] with { TestError = m.Error, TestNll = m.Nll, DistanceFromStart = DistanceFromStart(net, job.Start) };
-            Record(run, members);
-        }
-        WriteTrajectory(run.File(TrajectoryFile), job.Schedule, (long)job.Epochs * batches, batches, startMetrics, members);
-        run.Manifest["trajectory_columns"] = "iteration (1-based; 0 = the start point), epoch (iteration / minibatches per epoch), lr (the rate of that " +
-                                             "iteration's step), member (k at collections, 0 at the start point), test_error (%), test_nll and distance_from_start " +
-                                             "(‖w − w_start‖ over all parameters), filled at the start point and at collections only";
+        }, progress, ct);
         return members;
+    }
+
+    /// <summary>
+    /// What Algorithm 1 adds to a plain SGD step, as the trainer's after-step hook: when the schedule collects at this
+    /// iteration, save the weights as the next <c>member-&lt;k&gt;.safetensors</c> and append it to
+    /// <paramref name="members"/>. A modulo per step and one checkpoint write per cycle (the benchmark times exactly this).
+    /// </summary>
+    public static Action<TrainingClock> Collector(RunDirectory run, Network net, ICollectingSchedule schedule, string method, List<Member> members) => clock =>
+    {
+        long i = clock.Iteration + 1;
+        if (!schedule.Collects(i)) return;
+        var member = new Member(members.Count + 1, MemberFile(members.Count + 1), i, (double)i / clock.BatchesPerEpoch);
+        Checkpoint.Save(run.File(member.File), net, metadata: new Dictionary<string, string>
+        {
+            ["isthmus.method"] = method,
+            ["isthmus.member"] = member.Index.ToString(CultureInfo.InvariantCulture),
+            ["isthmus.iteration"] = i.ToString(CultureInfo.InvariantCulture),
+        });
+        members.Add(member);
+    };
+
+    private static void Describe(Job job, Network net)
+    {
+        int batches = job.Train.BatchesPerEpoch;
+        long iterations = (long)job.Epochs * batches;
+        var schedule = new JsonObject { ["name"] = job.Schedule.Name };
+        foreach (var (key, value) in job.ScheduleSettings) schedule[key] = value?.DeepClone();
+        schedule["cycle_iterations"] = job.Schedule.CycleIterations;
+        schedule["cycle_epochs"] = Json.Number((double)job.Schedule.CycleIterations / batches);
+        schedule["batches_per_epoch"] = batches;
+        schedule["iterations"] = iterations;
+        schedule["collection_iterations"] = new JsonArray(job.Schedule.Collections(iterations).Select(i => (JsonNode)JsonValue.Create(i)).ToArray());
+        if (job.TrajectoryEvery > 0) schedule["trajectory_every"] = job.TrajectoryEvery;
+
+        var m = job.Run.Manifest;
+        m["arguments"] = TrainingRecord.Arguments(job.CommandLine);
+        m["architecture"] = Manifests.Architecture(net.Spec);
+        m["data"] = Manifests.Data(job.Session.Data);
+        m["space"] = new JsonObject { ["kind"] = "members", ["parameters"] = net.Layout.TotalElements, ["member_files"] = "member-<k>.safetensors" };
+        m["start"] = job.Start.DeepClone();
+        m["schedule"] = schedule;
+        m["optimizer"] = new JsonObject { ["momentum"] = job.Momentum.ToJson(), ["wd"] = job.WeightDecay.ToJson(), ["batch_size"] = job.BatchSize.ToJson() };
+        m["hyperparameters"] = new SgdHyperparameters(job.Epochs, (int)job.BatchSize.Value, job.BaseRate, job.Momentum.Value, job.WeightDecay.Value,
+            job.Schedule.Name, job.Seed, 0).ToManifest(job.Val, job.Subset);
+        m["platform"] = TrainingRecord.Platform(job.Session);
+        m["settings"] = job.Settings.DeepClone();
+        job.Run.SaveManifest();
     }
 
     /// <summary>The outcome of a finished fge or sse run, read back from its manifest (nothing is run again).</summary>
@@ -170,16 +210,21 @@ public static class MemberTraining
     {
         var start = run.Manifest["start"];
         Metrics? metrics = start?["test_error"] is { } e ? new Metrics(start["test_nll"]?.GetValue<double>() ?? double.NaN, e.GetValue<double>(), 0) : null;
-        return new MemberRunOutcome(run.Path, MemberTraining.Read(run), metrics, [], 0, AlreadyComplete: true);
+        return new MemberRunOutcome(run.Path, Read(run), metrics, [], 0, AlreadyComplete: true);
     }
 
     /// <summary>The members recorded in <paramref name="run"/>'s manifest.</summary>
     public static List<Member> Read(RunDirectory run) =>
         (run.Manifest[MembersKey] as JsonArray)?.Select(n => Member.FromJson(n!)).ToList() ?? [];
 
-    private static void Record(RunDirectory run, IReadOnlyList<Member> members)
+    /// <summary>The trajectory points scored so far in <paramref name="run"/>'s manifest.</summary>
+    public static List<TrajectoryPoint> ReadPoints(RunDirectory run) =>
+        (run.Manifest[PointsKey] as JsonArray)?.Select(n => TrajectoryPoint.FromJson(n!)).ToList() ?? [];
+
+    internal static void Record(RunDirectory run, IReadOnlyList<Member> members, IReadOnlyList<TrajectoryPoint>? points = null)
     {
         run.Manifest[MembersKey] = new JsonArray(members.Select(m => (JsonNode)m.ToJson()).ToArray());
+        if (points is not null) run.Manifest[PointsKey] = new JsonArray(points.Select(p => (JsonNode)p.ToJson()).ToArray());
         run.SaveManifest();
     }
 
@@ -199,21 +244,5 @@ public static class MemberTraining
     {
         using var _ = no_grad();
         return Enumerable.Range(0, net.Layout.Count).Select(p => net.Space.Control(0, p).detach().clone().DetachFromDisposeScope()).ToArray();
-    }
-
-    private static void WriteTrajectory(string path, ICollectingSchedule schedule, long iterations, int batches, Metrics start, IReadOnlyList<Member> members)
-    {
-        var byIteration = members.ToDictionary(m => m.Iteration);
-        var csv = new StringBuilder("iteration,epoch,lr,member,test_error,test_nll,distance_from_start\n");
-        string F(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
-        csv.Append(CultureInfo.InvariantCulture, $"0,0,,0,{F(start.Error)},{F(start.Nll)},0\n");
-        for (long i = 1; i <= iterations; i++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{i},{F((double)i / batches)},{F(schedule.Rate(i))}");
-            csv.Append(byIteration.TryGetValue(i, out var m)
-                ? string.Create(CultureInfo.InvariantCulture, $",{m.Index},{F(m.TestError)},{F(m.TestNll)},{F(m.DistanceFromStart)}\n")
-                : ",,,,\n");
-        }
-        AtomicFile.WriteAllText(path, csv.ToString());
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Isthmus.Storage;
 using Isthmus.Training;
@@ -20,13 +19,13 @@ public static class SseRecipe
     public static MemberRunOutcome Run(SseSettings s, Session? session, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        RunDirectory? run = null;
-        if (s.Resume && Directory.Exists(s.Out) && Directory.EnumerateFileSystemEntries(s.Out).Any())
+        var run = MemberTraining.Reopen(s.Out, s.Resume, "sse", ref s, (saved, given, r) => saved with
         {
-            run = RunDirectory.Create(s.Out, "sse", force: false, resume: true);
-            s = SettingsFrom(run, s);
-            if (run.Status == "complete") return MemberTraining.Finished(run);
-        }
+            Model = Manifests.ReadArchitecture(r.Manifest["architecture"], r.Path),
+            Out = given.Out, Threads = given.Threads, Device = given.Device, DataRoot = given.DataRoot, CommandLine = given.CommandLine,
+            Force = false, Resume = true,
+        });
+        if (run?.Status == "complete") return MemberTraining.Finished(run);
         var momentum = Sourced.Pick(s.Momentum, null, 0.9);
         var wd = Sourced.Pick(s.WeightDecay, null, 5e-4);
         new SgdHyperparameters(s.Budget, s.BatchSize, s.Lr0, momentum.Value, wd.Value, "constant", s.Seed, 0).Validate();
@@ -35,72 +34,18 @@ public static class SseRecipe
         using var opened = session is null ? Session.Open(s.Data, s.DataRoot, s.Val, s.Threads, s.Device, s.Subset, log) : null;
         session ??= opened!;
         var train = BatchSources.Training(session.Data, s.BatchSize, s.Seed);
-        long iterations = (long)s.Budget * train.BatchesPerEpoch;
-        var schedule = new SnapshotSchedule(s.Lr0, iterations, s.Snapshots);
+        var schedule = new SnapshotSchedule(s.Lr0, (long)s.Budget * train.BatchesPerEpoch, s.Snapshots);
 
-        run ??= RunDirectory.Create(s.Out, "sse", s.Force, s.Resume);
-        using var net = session.Build(s.Model, controlPoints: 1, s.Seed);
-        using var space = net.Space;
-        var w0 = MemberTraining.Snapshot(net);
-        try
+        return MemberTraining.Train(new MemberTraining.Job
         {
-            using var optimizer = new Sgd(space.TrainableTensors(), momentum.Value, wd.Value);
-            var history = new List<EpochReport>();
-            int startEpoch = 0;
-            if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out startEpoch, history))
-                log?.Invoke($"Resuming {s.Out} after epoch {startEpoch} of {s.Budget}.");
-
-            var m = run.Manifest;
-            m["arguments"] = TrainingRecord.Arguments(s.CommandLine);
-            m["architecture"] = Manifests.Architecture(net.Spec);
-            m["data"] = Manifests.Data(session.Data);
-            m["space"] = new JsonObject { ["kind"] = "members", ["parameters"] = net.Layout.TotalElements, ["member_files"] = "member-<k>.safetensors" };
-            m["start"] = new JsonObject { ["init"] = "random", ["seed"] = s.Seed };
-            m["schedule"] = new JsonObject
-            {
-                ["name"] = schedule.Name,
-                ["lr0"] = s.Lr0,
-                ["snapshots"] = s.Snapshots,
-                ["budget_epochs"] = s.Budget,
-                ["cycle_iterations"] = schedule.CycleIterations,
-                ["cycle_epochs"] = Json.Number((double)schedule.CycleIterations / train.BatchesPerEpoch),
-                ["batches_per_epoch"] = train.BatchesPerEpoch,
-                ["iterations"] = iterations,
-                ["collection_iterations"] = new JsonArray(schedule.Collections(iterations).Select(i => (JsonNode)JsonValue.Create(i)).ToArray()),
-            };
-            m["optimizer"] = new JsonObject { ["momentum"] = momentum.ToJson(), ["wd"] = wd.ToJson(), ["batch_size"] = new Sourced(s.BatchSize, Sourced.Cli).ToJson() };
-            m["hyperparameters"] = new SgdHyperparameters(s.Budget, s.BatchSize, s.Lr0, momentum.Value, wd.Value, schedule.Name, s.Seed, 0).ToManifest(s.Val, s.Subset);
-            m["platform"] = TrainingRecord.Platform(session);
-            m["settings"] = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }));
-            run.SaveManifest();
-
-            return MemberTraining.RunToCompletion(new MemberTraining.Job
-            {
-                Run = run, Session = session, Network = net, Optimizer = optimizer, Schedule = schedule, Train = train,
-                Epochs = s.Budget, Seed = s.Seed, WeightDecay = wd.Value, Start = w0, Method = "sse",
-                StartEpoch = startEpoch, History = history,
-            }, clock, progress, log, ct);
-        }
-        finally
-        {
-            foreach (var t in w0) t.Dispose();
-        }
-    }
-
-    private static SseSettings SettingsFrom(RunDirectory run, SseSettings given)
-    {
-        var saved = (run.Manifest["settings"] as JsonObject)?.Deserialize<SseSettings>(Json.Options)
-                    ?? throw new IsthmusException($"{run.Path}/manifest.json records no settings to resume from; start the run again with --force.");
-        return saved with
-        {
-            Model = Manifests.ReadArchitecture(run.Manifest["architecture"], run.Path),
-            Out = given.Out,
-            Threads = given.Threads,
-            Device = given.Device,
-            DataRoot = given.DataRoot,
-            CommandLine = given.CommandLine,
-            Force = false,
-            Resume = true,
-        };
+            Run = run ?? RunDirectory.Create(s.Out, "sse", s.Force, s.Resume),
+            Session = session, Architecture = s.Model, Schedule = schedule, Train = train, Epochs = s.Budget, Seed = s.Seed,
+            Momentum = momentum, WeightDecay = wd, BatchSize = new Sourced(s.BatchSize, Sourced.Cli), Method = "sse", BaseRate = s.Lr0,
+            Val = s.Val, Subset = s.Subset,
+            Start = new JsonObject { ["init"] = "random", ["seed"] = s.Seed },
+            ScheduleSettings = new JsonObject { ["lr0"] = s.Lr0, ["snapshots"] = s.Snapshots, ["budget_epochs"] = s.Budget },
+            Settings = JsonNode.Parse(Json.Serialize(s with { CommandLine = [] }))!,
+            CommandLine = s.CommandLine,
+        }, clock, progress, log, ct);
     }
 }

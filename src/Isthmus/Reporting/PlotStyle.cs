@@ -42,6 +42,14 @@ internal static class PlotStyle
         return values.Select(v => Math.Log10(Math.Max(v, floor))).ToArray();
     }
 
+    /// <summary>Sets a title that shrinks (down to 10 pt) instead of running past a panel <paramref name="width"/> pixels wide.</summary>
+    public static void FitTitle(Plot plot, string title, int width)
+    {
+        plot.Title(title);
+        int fits = width / 15; // about 15 pixels per character at 14 pt
+        if (title.Length > fits) plot.Axes.Title.Label.FontSize = Math.Max(10, 14f * fits / title.Length);
+    }
+
     public static void SavePng(string path, Func<Image> render)
     {
         using var image = render();

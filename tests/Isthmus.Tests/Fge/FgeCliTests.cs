@@ -42,4 +42,14 @@ public sealed class FgeCliTests
         using var dir = new TempFolder();
         AssertOneSentenceError(CliRunner.Run("eval-chain", "--members", dir.Path), "not an Isthmus run");
     }
+
+    [Fact]
+    public void Compare_without_data_and_model_or_with_a_bad_list_says_what_it_needs()
+    {
+        using var dir = new TempFolder();
+        AssertOneSentenceError(CliRunner.Run("compare", "--out", dir["cmp"]), "--data and --model");
+        AssertOneSentenceError(CliRunner.Run("compare", "--data", "mnist", "--model", "mlp", "--k", "1,x", "--out", dir["cmp"]), "--k: 'x' is not a whole number");
+        AssertOneSentenceError(CliRunner.Run("compare", "--data", "mnist", "--model", "mlp", "--seeds", "1,1001", "--out", dir["cmp"]), "same network twice");
+        Assert.False(Directory.Exists(dir["cmp"]));
+    }
 }

@@ -125,6 +125,43 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
     }
 
     [Fact]
+    public void Trajectory_points_are_scored_after_training_without_changing_the_members()
+    {
+        var plain = Fge(Settings("no-points"));
+        var traced = Fge(Settings("points") with { TrajectoryPoints = 4 }); // c = 8: every 2 iterations, members excepted
+        Assert.Equal(plain.Members.Select(m => (m.Iteration, m.TestError, m.DistanceFromStart)), traced.Members.Select(m => (m.Iteration, m.TestError, m.DistanceFromStart)));
+        var points = MemberTraining.ReadPoints(RunDirectory.Open(traced.RunPath));
+        Assert.Equal(new long[] { 2, 6, 8, 10, 14, 16, 18, 22, 24, 26, 30, 32 }, points.Select(p => p.Iteration));
+        Assert.All(points, p => Assert.True(p.DistanceFromStart > 0));
+        Assert.False(Directory.Exists(Path.Combine(traced.RunPath, MemberTraining.PointsFolder))); // scored, then dropped
+        var rows = File.ReadAllLines(Path.Combine(traced.RunPath, MemberTraining.TrajectoryFile)).Skip(2).Select(l => l.Split(',')).ToList();
+        Assert.Equal(points.Select(p => p.TestError.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), rows.Where(r => r[3] == "" && r[4] != "").Select(r => r[4]));
+        Assert.Equal(4, rows.Count(r => r[3] != ""));
+    }
+
+    [Fact]
+    public void Each_member_keeps_its_test_log_probabilities_so_that_its_ensemble_needs_no_second_pass()
+    {
+        var outcome = Fge(Settings("predictions"));
+        var stored = MemberPredictions.Read(outcome.RunPath);
+        try
+        {
+            Assert.Equal(new[] { 1, 2, 3, 4 }, stored.Keys.Order());
+            using var session = Session.ForData(problem.Data);
+            var direct = EnsembleRecipe.Evaluate(Members.Resolve([outcome.RunPath]), session);
+            using var ensemble = new Isthmus.Evaluation.EnsembleAccumulator(problem.Data.Eval!.Labels);
+            foreach (var k in stored.Keys.Order()) ensemble.Add(stored[k]);
+            var fromFile = ensemble.Score();
+            Assert.Equal(direct.Ensemble, fromFile); // bit for bit: the same pass, kept
+            Assert.Equal(direct.Members.Select(m => m.Score.Error), outcome.Members.Select(m => m.TestError!.Value));
+        }
+        finally
+        {
+            foreach (var t in stored.Values) t.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_resumed_fge_run_equals_an_uninterrupted_one_bit_for_bit()
     {
         var whole = Fge(Settings("whole"));

@@ -21,7 +21,8 @@ public sealed record BenchSettings
 }
 
 /// <summary>
-/// Ratios measured in one process on the same model, data and batch size (issue 7): curve step ÷ plain step, evaluation
+/// Ratios measured in one process on the same model, data and batch size (issue 7): curve step ÷ plain step, FGE step ÷
+/// plain step (issue 4), evaluation
 /// throughput ÷ plain inference, memory after many steps ÷ after few, and plain training against the machine's
 /// measured matrix-multiply peak. Whole phases are timed (hundreds of steps), and plain and curve phases alternate so
 /// that drift in the machine's speed hits both alike; the median phase is reported.
@@ -43,6 +44,12 @@ public static partial class Benchmark
             var (plain, curve) = StepTimes(session, spec, steps, repeats, ct);
             rows.Add(new BenchRow($"curve step / plain step ({spec})", curve / plain, plain * 1000, curve * 1000, "ms/step", "≤ 1.10", "Bezier, 1 bend; batch 128"));
         }
+
+        ct.ThrowIfCancellationRequested();
+        log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} × {steps} steps each)");
+        var (plainStep, fgeStep) = FgeStepTimes(session, mlp, steps, repeats, ct);
+        rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fgeStep / plainStep, plainStep * 1000, fgeStep * 1000, "ms/step", "≤ 1.05",
+            $"cyclic rate every step, one member saved per cycle of {steps} steps; batch 128"));
 
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, ct));
@@ -97,7 +104,7 @@ public static partial class Benchmark
 
     /// <summary>Seconds for one epoch of the shared training loop over <paramref name="data"/> (its tiny eval split excluded).</summary>
     private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct,
-        ScalarType? autocast = null)
+        ScalarType? autocast = null, ISchedule? schedule = null, Action<TrainingClock>? afterStep = null)
     {
         var evalClock = Stopwatch.StartNew();
         var eval = BatchSources.Evaluation(data);
@@ -105,8 +112,8 @@ public static partial class Benchmark
         double evalSeconds = evalClock.Elapsed.TotalSeconds;
         var job = new TrainingJob
         {
-            Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = new ConstantSchedule(0.01),
-            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, Autocast = autocast,
+            Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = schedule ?? new ConstantSchedule(0.01),
+            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, Autocast = autocast, AfterStep = afterStep,
         };
         var reports = Trainer.Run(job, ct: ct);
         return reports[^1].Seconds - evalSeconds;
