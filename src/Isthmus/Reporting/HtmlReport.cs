@@ -41,6 +41,7 @@ public static class HtmlReport
         json["curves"] = Curves(catalog, page);
         json["planes"] = Planes(catalog, page);
         json["ensembles"] = Ensembles(catalog, page, Path.Combine(folder, "report_ensembles.png"));
+        json["comparisons"] = Comparisons(catalog, page);
         json["subspaces"] = Subspaces(catalog, page);
         json["steps"] = Steps(catalog, page, steps);
 
@@ -182,6 +183,38 @@ public static class HtmlReport
         }
         foreach (var run in runs.Where(r => r.Has("ensemble.png")))
             page.Figure(run.File("ensemble.png"), $"{run.Name}: ensemble of the first k members");
+        return rows;
+    }
+
+    /// <summary><c>compare.json</c>: Ind, SSE and FGE at budgets kB laid out as the paper's Table 1 (mean ± std over seeds).</summary>
+    private static JsonArray Comparisons(RunCatalog catalog, Page page)
+    {
+        var rows = new JsonArray();
+        var runs = catalog.With("compare.json").ToList();
+        if (runs.Count == 0) return rows;
+        page.Section("compare", "Ind, SSE and FGE at equal budgets (Table 1)");
+        page.Paragraph("Each method at budgets kB (B training epochs each); test error of the ensemble in %, mean ± std over seeds where several ran.");
+        foreach (var run in runs)
+        {
+            var c = run.Read("compare.json");
+            var table = c["table"] as JsonArray ?? [];
+            var ks = table.Select(r => r?["k"]?.GetValue<int>() ?? 0).Distinct().Order().ToList();
+            var methods = table.Select(r => r?["method"]?.GetValue<string>() ?? "?").Distinct().ToList();
+            string Cell(string method, int k)
+            {
+                var row = table.FirstOrDefault(r => r?["method"]?.GetValue<string>() == method && r?["k"]?.GetValue<int>() == k);
+                var e = row?["error"];
+                if (e is null) return "–";
+                var text = F(e["mean"], 2);
+                if (e["std"] is { } sd) text += $" ± {F(sd, 2)}";
+                return $"{text} ({row!["members"]} members)";
+            }
+            page.Paragraph($"{run.Name}: {c["data"]?["name"]}, {Architecture(c)}, B = {c["budget_epochs"]} epochs, seeds {c["seeds"]?.ToJsonString()}.");
+            page.Table(["method", .. ks.Select(k => $"{k}B")], methods.Select(m => (string[])[m.ToUpperInvariant(), .. ks.Select(k => Cell(m, k))]).ToList());
+            rows.Add(new JsonObject { ["run"] = run.Name, ["table"] = table.DeepClone() });
+            foreach (var picture in Directory.EnumerateFiles(run.Path, "*.png").Order(StringComparer.Ordinal))
+                page.Figure(picture, $"{run.Name}: {Path.GetFileNameWithoutExtension(picture)}");
+        }
         return rows;
     }
 
