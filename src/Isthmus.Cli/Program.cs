@@ -9,9 +9,12 @@ var root = new RootCommand("""
     the loss surface through them, and Fast Geometric Ensembling.
 
     Quick start:
-      ./isthmus data fetch mnist
+      ./isthmus demo --quick --out runs/demo          (everything, in a few minutes; open runs/demo/report.html)
       ./isthmus train --data mnist --model mlp --epochs 10 --seed 1 --out runs/a
-      ./isthmus evaluate --run runs/a
+      ./isthmus train --data mnist --model mlp --epochs 10 --seed 2 --out runs/b
+      ./isthmus connect --from runs/a --to runs/b --curve bezier --out runs/bezier
+      ./isthmus eval-curve --run runs/bezier --with-segment
+      ./isthmus report --runs runs
     """);
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
 root.Subcommands.Add(DemoCommand.Create(root));
