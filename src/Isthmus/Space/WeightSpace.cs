@@ -171,15 +171,37 @@ public sealed class WeightSpace : IDisposable
             return;
         }
         using var _ = no_grad();
-        using var c = tensor(_coefficients.Select(x => (float)x).ToArray(), device: Device);
-        using var controlsT = _controlFlat!.t();
-        // W = Σ_k c_k θ_k in one pass; beta = 0 ignores the old point entirely.
-        _pointFlat!.addmv_(controlsT, c, 0, 1);
+        Combine(_pointFlat!, _coefficients);
+    }
+
+    /// <summary>
+    /// <paramref name="target"/> = Σ_k c_k·θ_k, in place: one scaled copy, then one fused multiply-add per further
+    /// non-zero coefficient. Measured on 2 cores for the MNIST MLP (K = 3): 0.31–0.39 ms against 0.52–0.90 ms for one
+    /// addmv with the transposed [N, K] control matrix. A coefficient of exactly 1 with all others 0 (an endpoint, a
+    /// polychain bend) is a plain copy, so such points are bitwise their control point.
+    /// </summary>
+    private void Combine(Tensor target, IReadOnlyList<double> c)
+    {
+        bool started = false;
+        for (int k = 0; k < ControlPointCount; k++)
+        {
+            double ck = c[k];
+            if (ck == 0.0) continue;
+            using var row = _controlFlat![k];
+            if (!started)
+            {
+                target.copy_(row);
+                if (ck != 1.0) target.mul_((float)ck);
+                started = true;
+            }
+            else target.add_(row, (float)ck);
+        }
+        if (!started) target.zero_();
     }
 
     /// <summary>
     /// Stacks the points Σ_k c_k·θ_k for every coefficient vector of <paramref name="points"/> (inference only): layers
-    /// that can evaluate them together read <see cref="StackedPoint"/>. Each row is formed by exactly the product
+    /// that can evaluate them together read <see cref="StackedPoint"/>. Each row is formed by exactly the combination
     /// <see cref="MoveTo"/> uses, so a stacked point's weights are bitwise those of the same point alone.
     /// <see cref="MoveTo"/> returns to one point.
     /// </summary>
@@ -211,15 +233,13 @@ public sealed class WeightSpace : IDisposable
                 offset += spec.Numel;
             }
         }
-        using var controlsT = _controlFlat!.t();
         for (int q = 0; q < p; q++)
         {
             if (points[q].Count != ControlPointCount)
                 throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {points[q].Count}.");
-            using var c = tensor(points[q].Select(x => (float)x).ToArray(), device: Device);
             using var padded = _stackFlat[q];
             using var row = padded.narrow(0, 0, Layout.TotalElements);
-            row.addmv_(controlsT, c, 0, 1);
+            Combine(row, points[q]);
         }
         Stacked = p;
     }
