@@ -25,8 +25,8 @@ public static class GridEvaluator
     /// <param name="observeEval">Optional: sees (grid index, batch index, logits, targets) on the evaluation split; within
     /// a batch, points come in the order of <paramref name="indices"/>.</param>
     /// <param name="done">Points already evaluated (an interrupted run's saved progress): kept, not evaluated again.</param>
-    /// <param name="save">Optional: given every point so far, at most every few seconds and at the end, so that an
-    /// interrupted grid can continue (<paramref name="done"/>).</param>
+    /// <param name="save">Optional: given every point so far, at most every few seconds while the grid runs, so that an
+    /// interrupted grid can continue (<paramref name="done"/>); a finished grid needs no saving.</param>
     public static IReadOnlyList<GridPoint> Evaluate(Network net, IReadOnlyList<IReadOnlyList<double>> coefficients, IReadOnlyList<int> indices,
         PointEvaluator evaluator, Func<int, string> describe, IProgress<GridProgress>? progress = null, CancellationToken ct = default,
         Action<int, int, Tensor, Tensor>? observeEval = null, IReadOnlyList<GridPoint>? done = null, Action<IReadOnlyList<GridPoint>>? save = null)
@@ -68,7 +68,6 @@ public static class GridEvaluator
                 lastSave = clock.Elapsed.TotalSeconds;
             }
         }
-        save?.Invoke(results);
         if (space.Stacked > 0 && indices.Count > 0) space.MoveTo(coefficients[indices[^1]]); // leave the space at one point, as callers expect
         return results.OrderBy(p => p.Index).ToList();
     }

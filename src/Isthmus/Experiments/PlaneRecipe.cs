@@ -118,9 +118,16 @@ public static class PlaneRecipe
         var (xs, ys) = Plane.Grid(markers.Select(m => (m.X, m.Y)), s.Grid, s.Margin);
         var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd, s.BatchNormBatches);
         var progressFile = folder.File(ProgressFile);
-        var key = ShardPart.JobOf(curve is not null ? [curve.Run.File(CurveRun.CurveFile)] : runs!.Select(r => r.ModelPath),
-            Manifests.Architecture(spec), Manifests.Data(session.Data),
-            new JsonObject { ["grid"] = s.Grid, ["margin"] = s.Margin, ["plane_points"] = new JsonArray(chosen.Select(c => (JsonNode)c).ToArray()), ["bn_batches"] = s.BatchNormBatches, ["shard"] = s.Shard.ToString() });
+        // What the grid is (weights by hash, data, settings): a shard's identity for merging, and with the shard
+        // the identity of saved progress for --resume.
+        string[] files = curve is not null ? [curve.Run.File(CurveRun.CurveFile)] : runs!.Select(r => r.ModelPath).ToArray();
+        var job = ShardPart.JobOf(files, Manifests.Architecture(spec), Manifests.Data(session.Data), new JsonObject
+        {
+            ["plane_points"] = new JsonArray(chosen.Select(k => (JsonNode)k).ToArray()),
+            ["grid"] = s.Grid, ["margin"] = s.Margin, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all",
+        });
+        var key = (JsonObject)job.DeepClone();
+        key["shard"] = s.Shard.ToString();
         var done = s.Resume ? SavedProgress(progressFile, key) : null;
         var cells = PlaneSurface.EvaluateCells(net, plane, xs, ys, evaluator, s.Shard, progress, ct, done,
             points => Json.Write(progressFile, new JsonObject { ["job"] = key.DeepClone(), ["points"] = new JsonArray(points.Select(p => (JsonNode)ShardPart.ToJson(p)).ToArray()) }));
@@ -139,17 +146,12 @@ public static class PlaneRecipe
             return new PlaneOutcome(folder.Path, surface, plane.UNorm, plane.VNorm, markers, s.Shard, cells);
         }
 
-        var files = curve is not null ? [curve.Run.File(CurveRun.CurveFile)] : runs!.Select(r => r.ModelPath).ToArray();
-        var job = ShardPart.JobOf(files, context.Architecture, context.Data, new JsonObject
-        {
-            ["plane_points"] = new JsonArray(chosen.Select(k => (JsonNode)k).ToArray()),
-            ["grid"] = s.Grid, ["margin"] = s.Margin, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all",
-        });
         new ShardPart
         {
             Folder = folder.Path, Command = Command, Shard = s.Shard, Points = xs.Length * ys.Length, Job = job, Context = ShardPart.ToJson(context),
             Results = cells.Select(c => new JsonObject { ["index"] = c.Index, ["point"] = ShardPart.ToJson(c) }).ToArray(),
         }.Write(folder);
+        File.Delete(progressFile);
         return new PlaneOutcome(folder.Path, null, plane.UNorm, plane.VNorm, markers, s.Shard, cells);
     }
 
