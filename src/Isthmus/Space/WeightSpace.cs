@@ -28,9 +28,11 @@ public sealed class WeightSpace : IDisposable
     // bends' gradients ONE outer product, instead of a handful of passes per parameter (issue 7: curve step ≈ plain).
     private readonly Tensor? _controlFlat;      // [K, N]
     private readonly Tensor? _pointFlat;        // [N]
-    private readonly Tensor? _pointGradFlat;    // [N], the .grad of every point view
     private readonly Tensor? _controlGradFlat;  // [K, N], the .grad of every trainable control view
     private readonly Tensor[][]? _controlGrads; // [k][p] views of _controlGradFlat
+    private readonly Tensor[]? _controlRows;    // [k] rows of _controlFlat
+    private readonly Tensor[]? _controlGradRows; // [k] rows of _controlGradFlat
+    private readonly bool _fused;               // CPU float32: the passes are fused kernels (Platform.FusedKernels)
 
     // Stacked points (inference only): P points side by side as the rows of one [P, N] buffer, with per-parameter
     // [P, *shape] views for layers that evaluate all P at once (issue 7: several grid points per pass over the data).
@@ -76,19 +78,22 @@ public sealed class WeightSpace : IDisposable
         long n = layout.TotalElements;
         _controlFlat = zeros([controlPoints, n], ScalarType.Float32, device).DetachFromDisposeScope();
         _pointFlat = zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
-        _pointGradFlat = zeros([n], ScalarType.Float32, device).DetachFromDisposeScope();
         _controlGradFlat = zeros([controlPoints, n], ScalarType.Float32, device).DetachFromDisposeScope();
         _controlGrads = new Tensor[controlPoints][];
+        _controlRows = new Tensor[controlPoints];
+        _controlGradRows = new Tensor[controlPoints];
         for (int k = 0; k < controlPoints; k++)
         {
-            _controls[k] = Views(_controlFlat[k], requiresGrad: true);
-            _controlGrads[k] = Views(_controlGradFlat[k], requiresGrad: false);
+            _controlRows[k] = _controlFlat[k].DetachFromDisposeScope();
+            _controlGradRows[k] = _controlGradFlat[k].DetachFromDisposeScope();
+            _controls[k] = Views(_controlRows[k], requiresGrad: true);
+            _controlGrads[k] = Views(_controlGradRows[k], requiresGrad: false);
             for (int p = 0; p < layout.Count; p++) _controls[k][p].grad = _controlGrads[k][p];
         }
+        _fused = Platform.FusedKernels.Supports(_pointFlat);
         _point = Views(_pointFlat, requiresGrad: true);
-        var pointGrads = Views(_pointGradFlat, requiresGrad: false);
-        // Autograd accumulates into an existing .grad in place, so every backward pass lands in _pointGradFlat.
-        for (int p = 0; p < layout.Count; p++) _point[p].grad = pointGrads[p];
+        // The point tensors keep no gradient buffer between steps: autograd then hands each its freshly computed
+        // gradient (no accumulate pass into an old buffer, no zeroing pass), and PushGradientsToControls releases it.
     }
 
     /// <summary>Per-parameter views, in layout order, of one flat row.</summary>
@@ -175,19 +180,24 @@ public sealed class WeightSpace : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="target"/> = Σ_k c_k·θ_k, in place: one scaled copy, then one fused multiply-add per further
-    /// non-zero coefficient. Measured on 2 cores for the MNIST MLP (K = 3): 0.31–0.39 ms against 0.52–0.90 ms for one
-    /// addmv with the transposed [N, K] control matrix. A coefficient of exactly 1 with all others 0 (an endpoint, a
-    /// polychain bend) is a plain copy, so such points are bitwise their control point.
+    /// <paramref name="target"/> = Σ_k c_k·θ_k, in place, over the control points whose coefficient is not zero: the
+    /// first term scaled (a plain copy when its coefficient is 1, so an endpoint or a polychain bend is bitwise its
+    /// control point), then one multiply-add per further term. On the CPU this is ONE fused pass over the buffers
+    /// (<see cref="Platform.FusedKernels"/>); elsewhere one torch operation per term.
     /// </summary>
     private void Combine(Tensor target, IReadOnlyList<double> c)
     {
+        if (_fused)
+        {
+            Platform.FusedKernels.Combine(target, _controlRows!, c);
+            return;
+        }
         bool started = false;
         for (int k = 0; k < ControlPointCount; k++)
         {
             double ck = c[k];
             if (ck == 0.0) continue;
-            using var row = _controlFlat![k];
+            var row = _controlRows![k];
             if (!started)
             {
                 target.copy_(row);
@@ -269,28 +279,45 @@ public sealed class WeightSpace : IDisposable
 
     /// <summary>
     /// After a backward pass on the point, sets each trainable control tensor's gradient to
-    /// c_k·(∂L/∂W + wd·W): weight decay acts on the point φ(t), not on the control points (SCIENCE §1).
-    /// For K = 1 nothing is needed (the point is the control tensor; use the optimiser's weight decay).
+    /// c_k·(∂L/∂W + wd·W): weight decay acts on the point φ(t), not on the control points (SCIENCE §1). The point's
+    /// own gradients are released (the next backward pass computes them afresh). A parameter the loss did not reach
+    /// gives its control tensors a zero gradient. For K = 1 nothing is needed (the point is the control tensor; use
+    /// the optimiser's weight decay).
     /// </summary>
     public void PushGradientsToControls(double weightDecay)
     {
         if (ControlPointCount == 1) return;
         using var _ = no_grad();
-        var g = _pointGradFlat!;
-        if (weightDecay != 0.0) g.add_(_pointFlat!, alpha: weightDecay);
-        // Rows first..last of the gradient buffer = c_k · g, as one outer product over the trainable range
-        // (fixed rows inside the range are written too but never read: they are not the optimiser's).
-        int first = Array.IndexOf(_trainable, true), last = Array.LastIndexOf(_trainable, true);
-        if (first >= 0)
+        int trainable = _trainable.Count(t => t);
+        var grads = new Tensor[trainable];
+        var scales = new double[trainable];
+        for (int p = 0; p < Layout.Count; p++)
         {
-            using var c = tensor(_coefficients[first..(last + 1)].Select(x => (float)x).ToArray(), device: Device);
-            using var rows = _controlGradFlat!.narrow(0, first, last - first + 1);
-            rows.addr_(c, g, 0, 1);
+            for (int k = 0, j = 0; k < ControlPointCount; k++)
+                if (_trainable[k])
+                {
+                    grads[j] = _controlGrads![k][p];
+                    scales[j++] = _coefficients[k];
+                }
+            var point = _point[p];
+            using var g = point.grad;
+            if (g is null)
+            {
+                foreach (var gk in grads) gk.zero_();
+                continue;
+            }
+            point.grad = null;
+            if (Platform.FusedKernels.Supports(g) && Platform.FusedKernels.Supports(point))
+            {
+                Platform.FusedKernels.DistributeGradient(g, point, weightDecay, grads, scales); // one pass
+                continue;
+            }
+            if (weightDecay != 0.0) g.add_(point, alpha: weightDecay);
+            for (int j = 0; j < grads.Length; j++) grads[j].copy_(g).mul_(scales[j]);
         }
-        g.zero_();
     }
 
-    /// <summary>Zeroes the gradients of the point and of all control tensors.</summary>
+    /// <summary>Clears the gradients of the point and zeroes those of all control tensors.</summary>
     public void ZeroGradients()
     {
         if (ControlPointCount == 1)
@@ -299,7 +326,7 @@ public sealed class WeightSpace : IDisposable
             return;
         }
         using var _ = no_grad();
-        _pointGradFlat!.zero_();
+        foreach (var t in _point) t.grad = null;
         _controlGradFlat!.zero_();
     }
 
@@ -359,9 +386,10 @@ public sealed class WeightSpace : IDisposable
         if (ControlPointCount == 1) return;
         foreach (var t in _point) t.Dispose();
         foreach (var row in _controlGrads!) foreach (var t in row) t.Dispose();
+        foreach (var t in _controlRows!) t.Dispose();
+        foreach (var t in _controlGradRows!) t.Dispose();
         _controlFlat!.Dispose();
         _pointFlat!.Dispose();
-        _pointGradFlat!.Dispose();
         _controlGradFlat!.Dispose();
     }
 }

@@ -11,6 +11,7 @@ public sealed class Sgd : IDisposable
 {
     private readonly Tensor[] _parameters;
     private readonly Tensor?[] _buffers;
+    private readonly bool[] _fused;
 
     public double Momentum { get; }
     public double WeightDecay { get; }
@@ -19,32 +20,53 @@ public sealed class Sgd : IDisposable
     {
         _parameters = parameters.ToArray();
         _buffers = new Tensor?[_parameters.Length];
+        _fused = _parameters.Select(Platform.FusedKernels.Supports).ToArray();
         Momentum = momentum;
         WeightDecay = weightDecay;
     }
 
     public IReadOnlyList<Tensor> Parameters => _parameters;
 
-    public void Step(double rate)
+    /// <summary>
+    /// One step at <paramref name="rate"/> on every parameter that has a gradient. With
+    /// <paramref name="releaseGradients"/> the gradients are dropped afterwards (PyTorch's <c>zero_grad(set_to_none=True)</c>):
+    /// the next backward pass then hands each parameter its new gradient as it is, instead of adding it into a zeroed
+    /// buffer — two passes over the weights fewer per step. Dense float32 CPU tensors take one fused pass each
+    /// (<see cref="Platform.FusedKernels.SgdStep"/>); others the torch operations.
+    /// </summary>
+    public void Step(double rate, bool releaseGradients = false)
     {
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Length; i++)
         {
             var w = _parameters[i];
-            var g = w.grad;
+            using var g = w.grad;
             if (g is null) continue;
-            if (WeightDecay != 0) g.add_(w, alpha: WeightDecay);
-            if (Momentum != 0)
-            {
-                var b = _buffers[i];
-                if (b is null) _buffers[i] = b = g.clone().DetachFromDisposeScope();
-                else b.mul_(Momentum).add_(g);
-                w.add_(b, alpha: -rate);
-            }
-            else
-            {
-                w.add_(g, alpha: -rate);
-            }
+            Update(i, w, g, rate);
+            if (releaseGradients) w.grad = null;
+        }
+    }
+
+    private void Update(int i, Tensor w, Tensor g, double rate)
+    {
+        if (_fused[i] && Platform.FusedKernels.Supports(g) && (_buffers[i] is not { } held || Platform.FusedKernels.Supports(held)))
+        {
+            bool first = Momentum != 0 && _buffers[i] is null;
+            if (first) _buffers[i] = empty_like(w).DetachFromDisposeScope();
+            Platform.FusedKernels.SgdStep(w, g, _buffers[i], rate, Momentum, WeightDecay, first);
+            return;
+        }
+        if (WeightDecay != 0) g.add_(w, alpha: WeightDecay);
+        if (Momentum != 0)
+        {
+            var b = _buffers[i];
+            if (b is null) _buffers[i] = b = g.clone().DetachFromDisposeScope();
+            else b.mul_(Momentum).add_(g);
+            w.add_(b, alpha: -rate);
+        }
+        else
+        {
+            w.add_(g, alpha: -rate);
         }
     }
 

@@ -88,10 +88,10 @@ public static class Trainer
                     nll.backward();
                     space.PushGradientsToControls(job.WeightDecay);
                     job.Sampler.FinishGradients(space);
-                    job.Optimizer.Step(rate);
-                    // With K > 1 control points PushGradientsToControls overwrites the controls' gradients and
-                    // zeroes the point's, so zeroing them again would be one more wasted pass over the weights.
-                    if (space.ControlPointCount == 1) job.Optimizer.ZeroGrad();
+                    // K = 1: the gradients are released, so the next backward pass writes fresh ones instead of adding
+                    // into zeroed buffers. K > 1: PushGradientsToControls already released the point's gradients and
+                    // overwrites the controls' preallocated ones (which cuts and the volume term write into) every step.
+                    job.Optimizer.Step(rate, releaseGradients: space.ControlPointCount == 1);
                     using (no_grad())
                     {
                         nllSum.add_(nll.detach().to_type(ScalarType.Float64) * y.shape[0]);
