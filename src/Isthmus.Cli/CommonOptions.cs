@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Isthmus.Experiments;
 using Isthmus.Nn;
 
 namespace Isthmus.Cli;
@@ -62,7 +63,7 @@ internal static class CommonOptions
     public static Option<bool> Resume() => new("--resume") { Description = "Continue the unfinished run in --out from its last finished epoch." };
 }
 
-/// <summary>The SGD options of every training command (train, connect, ...), with train's defaults; --wd is per command.</summary>
+/// <summary>The SGD options of every training command (train, connect, ...), with train's defaults, and --resume; --wd is per command.</summary>
 internal sealed class SgdOptions
 {
     public readonly Option<int> Epochs = new("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => 10 };
@@ -73,6 +74,8 @@ internal sealed class SgdOptions
     public readonly Option<long> Seed = new("--seed") { Description = "Random seed (initialisation, order, dropout).", DefaultValueFactory = _ => 1 };
     public readonly Option<int> SaveEvery = new("--save-every") { Description = "Keep checkpoint-<epoch>.safetensors every K epochs (0 = only the final model).", DefaultValueFactory = _ => 0 };
 
+    public readonly Option<bool> Resume = CommonOptions.Resume();
+
     public SgdOptions(string? seedDescription = null, string? saveEveryDescription = null)
     {
         Schedule.AcceptOnlyFromAmong("standard", "constant", "cosine");
@@ -80,8 +83,40 @@ internal sealed class SgdOptions
         if (saveEveryDescription is not null) SaveEvery.Description = saveEveryDescription;
     }
 
-    /// <summary>In the order --help lists them, without --wd.</summary>
-    public IEnumerable<Option> All => [Epochs, BatchSize, Lr, Momentum, Schedule, Seed, SaveEvery];
+    /// <summary>The parsed knobs and --resume, into <paramref name="settings"/> (whose --out and --wd are the command's own).</summary>
+    public T Read<T>(ParseResult parse, T settings) where T : SgdSettings => (T)((SgdSettings)settings with
+    {
+        Epochs = parse.GetValue(Epochs),
+        BatchSize = parse.GetValue(BatchSize),
+        Lr = parse.GetValue(Lr),
+        Momentum = parse.GetValue(Momentum),
+        Schedule = parse.GetValue(Schedule)!,
+        Seed = parse.GetValue(Seed),
+        SaveEvery = parse.GetValue(SaveEvery),
+        Resume = parse.GetValue(Resume),
+    });
+}
+
+/// <summary>
+/// --data-root, --threads, --device and --force: how a command runs, the same for every command that writes a folder
+/// (<see cref="InvocationSettings"/>). Each command lists them where its --help puts them.
+/// </summary>
+internal sealed class InvocationOptions
+{
+    public readonly Option<string?> DataRoot = CommonOptions.DataRoot();
+    public readonly Option<int?> Threads = CommonOptions.Threads();
+    public readonly Option<string> Device = CommonOptions.Device();
+    public readonly Option<bool> Force = CommonOptions.Force();
+
+    /// <summary>The parsed options and the command line as typed, into <paramref name="settings"/>.</summary>
+    public T Read<T>(ParseResult parse, T settings) where T : InvocationSettings => (T)((InvocationSettings)settings with
+    {
+        DataRoot = parse.GetValue(DataRoot),
+        Threads = parse.GetValue(Threads),
+        Device = parse.GetValue(Device)!,
+        Force = parse.GetValue(Force),
+        CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
+    });
 }
 
 /// <summary>--model and the options that shape an architecture, turned into an <see cref="ArchitectureSpec"/>.</summary>

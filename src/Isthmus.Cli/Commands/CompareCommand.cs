@@ -33,11 +33,8 @@ internal static class CompareCommand
         var trajectory = new Option<int>("--trajectory-points") { Description = "Points per cycle at which the first FGE run is scored for Figure 3 left (0 = members only).", DefaultValueFactory = _ => 8 };
         var reuseFrom = new Option<string?>("--reuse-from") { Description = "Another comparison's folder: copy its finished runs that are exactly what this one would train (e.g. to try other FGE rates without retraining Ind and SSE)." };
         var subset = CommonOptions.Subset();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
         var resume = CommonOptions.Resume();
         resume.Description = "Continue the comparison in --out: finished runs are skipped, an interrupted one continues from its last epoch.";
 
@@ -58,24 +55,22 @@ internal static class CompareCommand
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
         foreach (var o in new Option[] { budget, ks, seeds, protocol, lr, momentum, wd, batchSize, fgeStart, fgeCycle, fgeLr1, fgeLr2, sseSnapshots, sseLr0, trajectory,
-                     reuseFrom, subset, dataRoot, threads, device, output, force, resume })
+                     reuseFrom, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool resuming = parse.GetValue(resume);
             var (dataName, spec) = model.ReadForNewRun(parse, data, resuming, "compare");
-            var settings = new CompareSettings
+            var settings = invocation.Read(parse, new CompareSettings
             {
                 Data = dataName, Model = spec, Out = parse.GetValue(output)!,
                 Budget = parse.GetValue(budget), Ks = List("--k", parse.GetValue(ks)!, int.Parse), Seeds = List("--seeds", parse.GetValue(seeds)!, long.Parse),
                 Protocol = parse.GetValue(protocol)!, Lr = parse.GetValue(lr), Momentum = parse.GetValue(momentum), WeightDecay = parse.GetValue(wd),
                 BatchSize = parse.GetValue(batchSize), FgeStart = parse.GetValue(fgeStart), FgeCycle = parse.GetValue(fgeCycle),
                 FgeLr1 = parse.GetValue(fgeLr1), FgeLr2 = parse.GetValue(fgeLr2), SseSnapshots = parse.GetValue(sseSnapshots), SseLr0 = parse.GetValue(sseLr0),
-                TrajectoryPoints = parse.GetValue(trajectory), ReuseFrom = parse.GetValue(reuseFrom), Subset = parse.GetValue(subset), DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads), Device = parse.GetValue(device)!, Force = parse.GetValue(force), Resume = resuming,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+                TrajectoryPoints = parse.GetValue(trajectory), ReuseFrom = parse.GetValue(reuseFrom), Subset = parse.GetValue(subset), Resume = resuming,
+            });
             var outcome = TrainingProgressBar.Run(io, "compare", progress => CompareRecipe.Run(settings, null, progress, io.Info, ct));
             var json = (JsonObject)outcome.Result.DeepClone();
             json["folder"] = outcome.Folder;

@@ -22,13 +22,9 @@ internal static class ConnectCommand
             seedDescription: "Random seed (the t drawn per minibatch, batch order, dropout, --init random).",
             saveEveryDescription: "Keep checkpoint-<epoch>.safetensors (every control point) every K epochs (0 = only the final curve).");
         var wd = new Option<double?>("--wd") { Description = "Weight decay on the point φ(t) (default: the start run's --wd)." };
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var precision = CommonOptions.Precision();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
-        var resume = CommonOptions.Resume();
 
         var command = new Command("connect", """
             Train a curve between two trained networks along which the loss stays low (Garipov et al. 2018, eq. 2: one
@@ -45,12 +41,12 @@ internal static class ConnectCommand
             """);
         foreach (var o in new Option[] { from, to, curve, bends, init, freeStart, freeEnd })
             command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, threads, device, precision, output, force, resume })
+        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new ConnectSettings
+            var settings = invocation.Read(parse, sgd.Read(parse, new ConnectSettings
             {
                 From = parse.GetValue(from) ?? "",
                 To = parse.GetValue(to) ?? "",
@@ -60,22 +56,9 @@ internal static class ConnectCommand
                 Init = parse.GetValue(init)!,
                 FreeStart = parse.GetValue(freeStart),
                 FreeEnd = parse.GetValue(freeEnd),
-                Epochs = parse.GetValue(sgd.Epochs),
-                BatchSize = parse.GetValue(sgd.BatchSize),
-                Lr = parse.GetValue(sgd.Lr),
-                Momentum = parse.GetValue(sgd.Momentum),
                 WeightDecay = parse.GetValue(wd),
-                Schedule = parse.GetValue(sgd.Schedule)!,
-                Seed = parse.GetValue(sgd.Seed),
-                SaveEvery = parse.GetValue(sgd.SaveEvery),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
                 Precision = parse.GetValue(precision)!,
-                Device = parse.GetValue(device)!,
-                Force = parse.GetValue(force),
-                Resume = parse.GetValue(resume),
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            }));
             if ((settings.From == "") != (settings.To == ""))
                 throw new IsthmusException("connect needs both --from and --to; see `isthmus connect --help`.");
             var outcome = TrainingProgressBar.Run(io, "connect", progress => ConnectRecipe.Run(settings, progress, io.Info, ct));

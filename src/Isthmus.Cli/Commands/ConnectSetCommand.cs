@@ -22,12 +22,8 @@ internal static class ConnectSetCommand
             seedDescription: "Random seed (the simplex and barycentric weights drawn per minibatch, batch order, dropout).",
             saveEveryDescription: "Keep checkpoint-<epoch>.safetensors (every control point) every K epochs (0 = only the final set).");
         var wd = new Option<double?>("--wd") { Description = "Weight decay on the sampled point (default: the first mode's --wd)." };
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
-        var resume = CommonOptions.Resume();
 
         var command = new Command("connect-set", """
             Join a set of trained networks (modes) by a low-loss subspace (Fort & Jastrzebski 2019; SCIENCE §5): the modes
@@ -47,12 +43,12 @@ internal static class ConnectSetCommand
             """);
         foreach (var o in new Option[] { modes, shape, connectors, sampleBy, volumeWeight })
             command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new ConnectSetSettings
+            var settings = invocation.Read(parse, sgd.Read(parse, new ConnectSetSettings
             {
                 Modes = parse.GetValue(modes) ?? [],
                 Out = parse.GetValue(output)!,
@@ -60,21 +56,8 @@ internal static class ConnectSetCommand
                 Connectors = parse.GetValue(connectors),
                 SampleBy = parse.GetValue(sampleBy)!,
                 VolumeWeight = parse.GetValue(volumeWeight),
-                Epochs = parse.GetValue(sgd.Epochs),
-                BatchSize = parse.GetValue(sgd.BatchSize),
-                Lr = parse.GetValue(sgd.Lr),
-                Momentum = parse.GetValue(sgd.Momentum),
                 WeightDecay = parse.GetValue(wd),
-                Schedule = parse.GetValue(sgd.Schedule)!,
-                Seed = parse.GetValue(sgd.Seed),
-                SaveEvery = parse.GetValue(sgd.SaveEvery),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                Force = parse.GetValue(force),
-                Resume = parse.GetValue(resume),
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            }));
             var outcome = TrainingProgressBar.Run(io, "connect-set", progress => ConnectSetRecipe.Run(settings, progress, io.Info, ct));
             var json = new JsonObject
             {

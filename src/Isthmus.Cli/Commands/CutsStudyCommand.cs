@@ -33,12 +33,8 @@ internal static class CutsStudyCommand
             DefaultValueFactory = _ => RandomCut.DefaultMaxDenseBytes >> 20,
         };
         var subset = CommonOptions.Subset();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
-        var resume = CommonOptions.Resume();
         var command = new Command("cuts", """
             Low-dimensional cuts (SCIENCE §5): train only the d coordinates z of W = W0 + Pᵀz, where P holds d fixed,
             orthonormal random directions and W0 is the random initialisation, as drawn or rescaled to norm r (--radii). Writes
@@ -51,11 +47,11 @@ internal static class CutsStudyCommand
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { dims, radii, sgd.Epochs, sgd.BatchSize, rates, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, maxDense, subset, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { dims, radii, sgd.Epochs, sgd.BatchSize, rates, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, maxDense, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume })
             command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new CutsSettings
+            var settings = invocation.Read(parse, new CutsSettings
             {
                 Data = parse.GetValue(data)!,
                 Model = model.Read(parse) ?? throw new IsthmusException("study cuts needs --model (e.g. --model mlp --widths 100,100); see `isthmus study cuts --help`."),
@@ -65,10 +61,8 @@ internal static class CutsStudyCommand
                 Epochs = parse.GetValue(sgd.Epochs), BatchSize = parse.GetValue(sgd.BatchSize), Rates = NumberLists.Doubles(parse.GetValue(rates), "--lr", "1,4,16"),
                 Momentum = parse.GetValue(sgd.Momentum), WeightDecay = parse.GetValue(wd), Schedule = parse.GetValue(sgd.Schedule)!,
                 Seed = parse.GetValue(sgd.Seed), MaxDenseBytes = parse.GetValue(maxDense) << 20, Subset = parse.GetValue(subset),
-                DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
-                Out = parse.GetValue(output)!, Force = parse.GetValue(force), Resume = parse.GetValue(resume),
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+                Out = parse.GetValue(output)!, Resume = parse.GetValue(sgd.Resume),
+            });
             var outcome = TrainingProgressBar.Run(io, "cut", progress => CutsStudy.Run(settings, io.Info, progress, ct));
             var json = new JsonObject
             {

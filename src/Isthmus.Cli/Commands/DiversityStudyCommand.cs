@@ -21,10 +21,7 @@ internal static class DiversityStudyCommand
         var (data, model) = EnsembleCommand.MemberKindOptions();
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var command = new Command("diversity", """
             Diversity of ensemble families (SCIENCE §5): independent runs, FGE members, SSE snapshots and curve points, each
             member scored once on the test set (batch norm recomputed). Writes diversity.json (pairwise disagreement,
@@ -42,7 +39,7 @@ internal static class DiversityStudyCommand
         command.Options.Add(reference);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { bn, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var sources = (parse.GetValue(members) ?? []).Select(p => new FamilySource(p)).ToList();
@@ -53,13 +50,12 @@ internal static class DiversityStudyCommand
                 sources.Add(new FamilySource(f[(at + 1)..], f[..at]));
             }
             if (sources.Count == 0) throw new IsthmusException("study diversity needs members: --members RUN_OR_FILE... and/or --family LABEL=PATH; see `isthmus study diversity --help`.");
-            var settings = new DiversitySettings
+            var settings = invocation.Read(parse, new DiversitySettings
             {
                 Members = sources, CurvePoints = parse.GetValue(curvePoints), Reference = parse.GetValue(reference),
                 Model = model.Read(parse), Data = parse.GetValue(data), BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
-                Out = parse.GetValue(output)!, Force = parse.GetValue(force), DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!, CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+                Out = parse.GetValue(output)!,
+            });
             var outcome = MemberProgressBar.Run(io, "members", progress => DiversityStudy.Run(settings, null, progress, io.Info, ct));
             var json = new JsonObject
             {

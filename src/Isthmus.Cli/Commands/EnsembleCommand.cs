@@ -23,10 +23,7 @@ internal static class EnsembleCommand
         var (data, model) = MemberKindOptions();
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var command = new Command("ensemble", """
             Ensemble networks by averaging their softmax outputs (SCIENCE §4, §6). Each member's batch norm is recomputed
             and it is scored once on the test set. Writes ensemble.json (members, ensemble error/NLL/ECE/Brier,
@@ -45,10 +42,10 @@ internal static class EnsembleCommand
         command.Options.Add(temperature);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { bn, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new EnsembleSettings
+            var settings = invocation.Read(parse, new EnsembleSettings
             {
                 Members = parse.GetValue(members) is { Length: > 0 } m ? m : null,
                 Curve = parse.GetValue(curve),
@@ -58,12 +55,7 @@ internal static class EnsembleCommand
                 TemperatureScale = parse.GetValue(temperature),
                 BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
                 Out = parse.GetValue(output)!,
-                Force = parse.GetValue(force),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            });
             var outcome = MemberProgressBar.Run(io, "ensemble", progress => EnsembleRecipe.Run(settings, null, progress, io.Info, ct));
             var e = outcome.Evaluation;
             var result = (JsonObject)outcome.Result.DeepClone();

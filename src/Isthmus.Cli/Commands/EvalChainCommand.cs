@@ -14,10 +14,7 @@ internal static class EvalChainCommand
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default: the --members folder itself; re-evaluating replaces its chain.* files).";
-        var force = CommonOptions.Force();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var command = new Command("eval-chain", """
             Evaluate the polygonal chain through consecutive FGE (or SSE) members like a curve (Garipov et al. 2018, A.10,
             Fig. 8): train loss and error, test NLL and error along w1 → w2 → … → wn, with batch norm recomputed at every
@@ -27,21 +24,16 @@ internal static class EvalChainCommand
               ./isthmus eval-chain --members runs/a-fge
               ./isthmus eval-chain --members runs/a-fge --points-per-segment 4 --out runs/a-fge-chain
             """);
-        foreach (var o in new Option[] { members, perSegment, bn, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { members, perSegment, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new EvalChainSettings
+            var settings = invocation.Read(parse, new EvalChainSettings
             {
                 Members = parse.GetValue(members)!,
                 PointsPerSegment = parse.GetValue(perSegment),
                 BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
                 Out = parse.GetValue(output),
-                Force = parse.GetValue(force),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            });
             var outcome = GridProgressBar.Run(io, "eval-chain", progress => EvalChainRecipe.Run(settings, progress, io.Info, ct));
             var c = outcome.Chain;
             var loss = c.Stats(c.Arrays.First(a => a.Name == "train_loss").Values);

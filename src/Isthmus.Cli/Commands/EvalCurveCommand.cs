@@ -20,10 +20,7 @@ internal static class EvalCurveCommand
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; re-evaluating replaces its curve.* files).";
         var shard = CommonOptions.Shard();
-        var force = CommonOptions.Force();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var command = new Command("eval-curve", """
             Evaluate a curve between two networks on a grid of t (SCIENCE §2, Table 2): train loss, NLL and error, test NLL
             and error, the error of the ensemble of φ(0) and φ(t), their min/max/mean/int, the length ratio and three
@@ -37,13 +34,13 @@ internal static class EvalCurveCommand
               ./isthmus eval-curve --run runs/bezier --shard 0/2 --out runs/parts/0   # and 1/2 elsewhere, then:
               ./isthmus merge runs/parts/0 runs/parts/1                                  # curve.* into runs/bezier
             """);
-        foreach (var o in new Option[] { run, segment, curve, from, points, bn, withSegment, output, shard, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, segment, curve, from, points, bn, withSegment, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool trivial = parse.GetValue(curve) == "trivial";
             if (trivial != (parse.GetValue(from) is not null))
                 throw new IsthmusException("--curve trivial and --from RUN go together; see `isthmus eval-curve --help`.");
-            var settings = new EvalCurveSettings
+            var settings = invocation.Read(parse, new EvalCurveSettings
             {
                 Run = parse.GetValue(run),
                 Segment = parse.GetValue(segment) is { Length: > 0 } pair ? pair : null,
@@ -53,12 +50,7 @@ internal static class EvalCurveCommand
                 BatchNormBatches = ReadBatchNorm(parse.GetValue(bn)!),
                 WithSegment = parse.GetValue(withSegment),
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
-                Force = parse.GetValue(force),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            });
             var outcome = GridProgressBar.Run(io, "eval-curve", progress => EvalCurveRecipe.Run(settings, progress, io.Info, ct));
             if (!outcome.Shard.IsAll)
             {

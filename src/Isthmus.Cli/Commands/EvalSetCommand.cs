@@ -18,10 +18,7 @@ internal static class EvalSetCommand
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default: the set run itself; re-evaluating replaces its subspace.* and slice-* files).";
-        var force = CommonOptions.Force();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var command = new Command("eval-set", """
             Measure the subspace of a connect-set run (SCIENCE §5): every vertex, points drawn uniformly in its simplices,
             and for comparison the straight segment between every pair of modes, with batch norm recomputed at every point;
@@ -34,10 +31,10 @@ internal static class EvalSetCommand
               ./isthmus eval-set --run runs/star5 --samples 60 --slices 2 --grid 9
               ./isthmus eval-set --run runs/star --grid 0 --out runs/star-eval --json
             """);
-        foreach (var o in new Option[] { run, samples, seed, segmentPoints, grid, slices, bn, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, samples, seed, segmentPoints, grid, slices, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new EvalSetSettings
+            var settings = invocation.Read(parse, new EvalSetSettings
             {
                 Run = parse.GetValue(run)!,
                 Samples = parse.GetValue(samples),
@@ -47,12 +44,7 @@ internal static class EvalSetCommand
                 Slices = parse.GetValue(slices),
                 BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
                 Out = parse.GetValue(output),
-                Force = parse.GetValue(force),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            });
             var outcome = GridProgressBar.Run(io, "eval-set", progress => EvalSetRecipe.Run(settings, progress, io.Info, ct));
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;

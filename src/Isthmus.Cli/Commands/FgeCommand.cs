@@ -30,11 +30,8 @@ internal static class FgeCommand
         val.Description = "With --from FILE.safetensors: hold out the last N training examples as the evaluation set (as the network was trained).";
         var subset = CommonOptions.Subset();
         subset.Description = "With --from FILE.safetensors: train on only the first N training examples (0 = all).";
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
         var resume = CommonOptions.Resume();
 
         var command = new Command("fge", """
@@ -53,12 +50,12 @@ internal static class FgeCommand
             """);
         foreach (var o in new Option[] { from, startEpoch, data }) command.Options.Add(o);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { epochs, cycle, lr1, lr2, momentum, wd, batchSize, seed, trajectoryPoints, val, subset, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { epochs, cycle, lr1, lr2, momentum, wd, batchSize, seed, trajectoryPoints, val, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new FgeSettings
+            var settings = invocation.Read(parse, new FgeSettings
             {
                 From = parse.GetValue(from) ?? "",
                 StartEpoch = parse.GetValue(startEpoch),
@@ -76,13 +73,8 @@ internal static class FgeCommand
                 TrajectoryPoints = parse.GetValue(trajectoryPoints),
                 Val = parse.GetValue(val),
                 Subset = parse.GetValue(subset),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                Force = parse.GetValue(force),
                 Resume = parse.GetValue(resume),
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            });
             var outcome = TrainingProgressBar.Run(io, "fge", progress => FgeRecipe.Run(settings, progress, io.Info, ct));
             MemberSummary.Print(io, "fge", settings.Out, outcome);
             return 0;

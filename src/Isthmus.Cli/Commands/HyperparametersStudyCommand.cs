@@ -33,12 +33,8 @@ internal static class HyperparametersStudyCommand
         hvp.AcceptOnlyFromAmong("autograd", "finite-difference");
         var measure = new Option<int>("--measure-examples") { Description = "The first N training examples on which losses, gradients and Hessian products are computed.", DefaultValueFactory = _ => 5000 };
         var subset = CommonOptions.Subset();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
-        var resume = CommonOptions.Resume();
         var command = new Command("hyperparameters", """
             Do larger learning rate, smaller width and stronger L2 act alike (SCIENCE §5)? For each --vary setting (the other
             knobs at their base values), train a network, then measure on training examples: the distance along K random
@@ -52,11 +48,11 @@ internal static class HyperparametersStudyCommand
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { vary, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, directions, filter, delta, bisections, maxDistance, power, hvp, measure, subset, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { vary, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, directions, filter, delta, bisections, maxDistance, power, hvp, measure, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume })
             command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new HyperparameterSettings
+            var settings = invocation.Read(parse, new HyperparameterSettings
             {
                 Data = parse.GetValue(data)!,
                 Model = model.Read(parse) ?? throw new IsthmusException("study hyperparameters needs --model (e.g. --model mlp --widths 200,200); see `isthmus study hyperparameters --help`."),
@@ -70,10 +66,8 @@ internal static class HyperparametersStudyCommand
                     Bisections = parse.GetValue(bisections), MaxDistance = parse.GetValue(maxDistance), PowerIterations = parse.GetValue(power),
                     FiniteDifferences = parse.GetValue(hvp) == "finite-difference", Seed = parse.GetValue(sgd.Seed),
                 },
-                DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
-                Out = parse.GetValue(output)!, Force = parse.GetValue(force), Resume = parse.GetValue(resume),
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+                Out = parse.GetValue(output)!, Resume = parse.GetValue(sgd.Resume),
+            });
             var outcome = TrainingProgressBar.Run(io, "train", progress => HyperparameterStudy.Run(settings, io.Info, progress, ct));
             var json = new JsonObject
             {

@@ -18,11 +18,8 @@ internal static class PlaneCommand
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; a re-run replaces its plane.* files).";
         var shard = CommonOptions.Shard();
-        var force = CommonOptions.Force();
+        var invocation = new InvocationOptions();
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted grid: points already evaluated (saved every few seconds) are kept." };
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
         var command = new Command("plane", """
             Draw the loss surface on the plane through three weight vectors (SCIENCE §3, Fig. 1): train loss and test
             error on a grid with batch norm recomputed at every point. Writes plane.json, plane_train_loss.png and
@@ -36,10 +33,10 @@ internal static class PlaneCommand
               ./isthmus plane --run runs/bezier --shard 3/8 --out runs/plane-parts/3      # one of 8 shards, then:
               ./isthmus merge runs/plane-parts/*                                          # plane.* into runs/bezier
             """);
-        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, shard, force, resume, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, shard, invocation.Force, resume, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var settings = new PlaneSettings
+            var settings = invocation.Read(parse, new PlaneSettings
             {
                 Run = parse.GetValue(run),
                 Points = parse.GetValue(points) is { Length: > 0 } three ? three : null,
@@ -49,13 +46,8 @@ internal static class PlaneCommand
                 BatchNormBatches = EvalCurveCommand.ReadBatchNorm(parse.GetValue(bn)!),
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
                 Out = parse.GetValue(output),
-                Force = parse.GetValue(force),
                 Resume = parse.GetValue(resume),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            });
             var outcome = GridProgressBar.Run(io, "plane", progress => PlaneRecipe.Run(settings, progress, ct));
             if (outcome.Surface is not { } s)
             {

@@ -18,11 +18,8 @@ internal static class SseCommand
         var seed = new Option<long>("--seed") { Description = "Random seed (initialisation, batch order, dropout).", DefaultValueFactory = _ => 1 };
         var val = CommonOptions.Val();
         var subset = CommonOptions.Subset();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
         var resume = CommonOptions.Resume();
 
         var command = new Command("sse", """
@@ -38,14 +35,14 @@ internal static class SseCommand
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { budget, snapshots, lr0, momentum, wd, batchSize, seed, val, subset, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { budget, snapshots, lr0, momentum, wd, batchSize, seed, val, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool resuming = parse.GetValue(resume);
             var (dataName, spec) = model.ReadForNewRun(parse, data, resuming, "sse");
-            var settings = new SseSettings
+            var settings = invocation.Read(parse, new SseSettings
             {
                 Data = dataName,
                 Model = spec,
@@ -59,13 +56,8 @@ internal static class SseCommand
                 Seed = parse.GetValue(seed),
                 Val = parse.GetValue(val),
                 Subset = parse.GetValue(subset),
-                DataRoot = parse.GetValue(dataRoot),
-                Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!,
-                Force = parse.GetValue(force),
                 Resume = resuming,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            });
             var outcome = TrainingProgressBar.Run(io, "sse", progress => SseRecipe.Run(settings, progress, io.Info, ct));
             MemberSummary.Print(io, "sse", settings.Out, outcome);
             return 0;

@@ -30,11 +30,8 @@ internal static class StudyCommand
         var wd = new Option<double>("--wd") { Description = "Weight decay.", DefaultValueFactory = _ => 5e-4 };
         var seed = new Option<long>("--seed") { Description = "Seed of the first endpoint (the second uses seed + 1).", DefaultValueFactory = _ => 1 };
         var subset = CommonOptions.Subset();
-        var dataRoot = CommonOptions.DataRoot();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
+        var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
         var resume = CommonOptions.Resume();
         var command = new Command("parametrization", """
             Over-parametrisation (Garipov et al. 2018, A.7): for each width factor K, train two networks K times as wide,
@@ -45,22 +42,20 @@ internal static class StudyCommand
               ./isthmus study parametrization --data fashion-mnist --width-factors 0.3,0.5,0.8,1 --epochs 10 --out runs/width
               ./isthmus study parametrization --data mnist --width-factors 0.25,1 --epochs 2 --curve-epochs 2 --subset 5000 --out runs/width-quick
             """);
-        foreach (var o in new Option[] { data, model, widths, bn, epochs, curveEpochs, points, lr, wd, seed, subset, dataRoot, threads, device, output, force, resume })
+        foreach (var o in new Option[] { data, model, widths, bn, epochs, curveEpochs, points, lr, wd, seed, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
             command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var factors = parse.GetValue(widths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
                     : throw new IsthmusException($"--width-factors: '{x}' is not a number; write e.g. 0.3,0.5,0.8,1.")).ToArray();
-            var settings = new ParametrizationSettings
+            var settings = invocation.Read(parse, new ParametrizationSettings
             {
                 Data = parse.GetValue(data)!, Model = parse.GetValue(model)!, WidthFactors = factors, BatchNorm = parse.GetValue(bn),
                 Epochs = parse.GetValue(epochs), CurveEpochs = parse.GetValue(curveEpochs), Points = parse.GetValue(points),
                 Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(wd), Seed = parse.GetValue(seed), Subset = parse.GetValue(subset),
-                DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
-                Out = parse.GetValue(output)!, Force = parse.GetValue(force), Resume = parse.GetValue(resume),
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+                Out = parse.GetValue(output)!, Resume = parse.GetValue(resume),
+            });
             var rows = TrainingProgressBar.Run(io, "study", progress => ParametrizationStudy.Run(settings, io.Info, progress, ct));
             var json = new JsonObject
             {

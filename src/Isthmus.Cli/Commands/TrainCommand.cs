@@ -12,15 +12,11 @@ internal static class TrainCommand
         var model = new ModelOptions();
         var sgd = new SgdOptions();
         var wd = new Option<double>("--wd") { Description = "Weight decay (L2 coefficient).", DefaultValueFactory = _ => 5e-4 };
-        var dataRoot = CommonOptions.DataRoot();
+        var invocation = new InvocationOptions();
         var val = CommonOptions.Val();
         var subset = CommonOptions.Subset();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
         var precision = CommonOptions.Precision();
         var output = CommonOptions.Out();
-        var force = CommonOptions.Force();
-        var resume = CommonOptions.Resume();
 
         var command = new Command("train", """
             Train one network with the reference schedule; writes model.safetensors, metrics.csv and manifest.json to --out.
@@ -32,36 +28,22 @@ internal static class TrainCommand
             """);
         command.Options.Add(data);
         foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, dataRoot, val, subset, threads, device, precision, output, force, resume })
+        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, val, subset, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            bool resuming = parse.GetValue(resume);
-            var (dataName, spec) = model.ReadForNewRun(parse, data, resuming, "train");
-            var settings = new TrainSettings
+            var (dataName, spec) = model.ReadForNewRun(parse, data, parse.GetValue(sgd.Resume), "train");
+            var settings = invocation.Read(parse, sgd.Read(parse, new TrainSettings
             {
                 Data = dataName,
                 Model = spec,
                 Out = parse.GetValue(output)!,
-                Epochs = parse.GetValue(sgd.Epochs),
-                BatchSize = parse.GetValue(sgd.BatchSize),
-                Lr = parse.GetValue(sgd.Lr),
-                Momentum = parse.GetValue(sgd.Momentum),
                 WeightDecay = parse.GetValue(wd),
-                Schedule = parse.GetValue(sgd.Schedule)!,
-                Seed = parse.GetValue(sgd.Seed),
-                SaveEvery = parse.GetValue(sgd.SaveEvery),
-                DataRoot = parse.GetValue(dataRoot),
                 Val = parse.GetValue(val),
                 Subset = parse.GetValue(subset),
-                Threads = parse.GetValue(threads),
                 Precision = parse.GetValue(precision)!,
-                Device = parse.GetValue(device)!,
-                Force = parse.GetValue(force),
-                Resume = resuming,
-                CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
-            };
+            }));
             var outcome = TrainingProgressBar.Run(io, "train", progress => TrainRecipe.Run(settings, progress, io.Info, ct));
             var json = new JsonObject
             {

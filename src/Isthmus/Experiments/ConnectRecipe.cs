@@ -66,7 +66,7 @@ public static class ConnectRecipe
         var sampler = new CurveSampler(family);
         sampler.MoveToReportedPoint(space);
         bool trains = space.TrainableTensors().Any();
-        var h = new SgdHyperparameters(trains ? s.Epochs : 0, s.BatchSize, s.Lr, s.Momentum, wd, s.Schedule, s.Seed, s.SaveEvery);
+        var h = s.Hyperparameters(wd, epochs: trains ? s.Epochs : 0);
         Describe(run, s, family, a, b, session, net, h);
         var history = SpaceTraining.Run(run, net, session, h, sampler, progress, log, ct, Platform.Precision.AutocastType(s.Precision));
 
@@ -87,7 +87,7 @@ public static class ConnectRecipe
 
     private static void Validate(ConnectSettings s)
     {
-        new SgdHyperparameters(s.Epochs, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay ?? 0, s.Schedule, s.Seed, s.SaveEvery).Validate();
+        s.Hyperparameters(s.WeightDecay ?? 0).Validate();
         if (s.Curve == "segment" && s.BendsOrDefault != 0)
             throw new IsthmusException($"A segment has no bends; drop --bends {s.BendsOrDefault} or choose --curve bezier or polychain.");
         CurveFamily.Create(s.Curve, s.BendsOrDefault);

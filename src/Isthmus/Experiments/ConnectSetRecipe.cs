@@ -64,7 +64,7 @@ public static class ConnectSetRecipe
         var complex = Arrange(space, s.Shape, modes.Count, s.Connectors);
         var sampler = new SimplexSampler(complex, s.SampleBy, s.VolumeWeight);
         sampler.MoveToReportedPoint(space);
-        var h = new SgdHyperparameters(s.Epochs, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay.Value, s.Schedule, s.Seed, s.SaveEvery);
+        var h = s.Hyperparameters(s.WeightDecay.Value);
         Describe(run, s, complex, modes, session, net, h, sampler);
         var history = SpaceTraining.Run(run, net, session, h, sampler, progress, log, ct);
 
@@ -113,7 +113,7 @@ public static class ConnectSetRecipe
 
     private static void Validate(ConnectSetSettings s)
     {
-        new SgdHyperparameters(s.Epochs, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay ?? 0, s.Schedule, s.Seed, s.SaveEvery).Validate();
+        s.Hyperparameters(s.WeightDecay ?? 0).Validate();
         if (s.Modes.Count > 0) SetShape.Check(s.Shape, s.Modes.Count, s.Connectors);
         SimplexSampler.Check(s.SampleBy, s.VolumeWeight);
     }

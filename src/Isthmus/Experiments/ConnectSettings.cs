@@ -6,13 +6,12 @@ namespace Isthmus.Experiments;
 /// default to <c>train</c>'s; the paper used one bend for both Bezier curves and polygonal chains (the reference
 /// code's <c>--num_bends=3</c> counts the two endpoints).
 /// </summary>
-public sealed record ConnectSettings
+public sealed record ConnectSettings : SgdSettings
 {
     /// <summary>The start endpoint ŵ1: a finished <c>train</c> run folder.</summary>
     public string From { get; init; } = "";
     /// <summary>The end endpoint ŵ2: a finished <c>train</c> run folder.</summary>
     public string To { get; init; } = "";
-    public required string Out { get; init; }
     /// <summary>bezier, polychain or segment.</summary>
     public string Curve { get; init; } = "bezier";
     /// <summary>Number of bends n; null = 1 (0 for a segment).</summary>
@@ -23,25 +22,10 @@ public sealed record ConnectSettings
     public bool FreeStart { get; init; }
     /// <summary>Train the end endpoint too (fixed by default).</summary>
     public bool FreeEnd { get; init; }
-    public int Epochs { get; init; } = 10;
-    public int BatchSize { get; init; } = 128;
-    public double Lr { get; init; } = 0.05;
-    public double Momentum { get; init; } = 0.9;
     /// <summary>Weight decay on the point φ(t); null = the start run's.</summary>
     public double? WeightDecay { get; init; }
-    public string Schedule { get; init; } = "standard";
-    public long Seed { get; init; } = 1;
-    /// <summary>Keep checkpoint-&lt;epoch&gt;.safetensors (every control point) every this many epochs (0 = none).</summary>
-    public int SaveEvery { get; init; }
-    public int? Threads { get; init; }
     /// <summary>fp32, or bf16 autocast for the training steps (<see cref="Platform.Precision"/>).</summary>
     public string Precision { get; init; } = Platform.Precision.Fp32;
-    public string Device { get; init; } = "auto";
-    public string? DataRoot { get; init; }
-    public bool Force { get; init; }
-    public bool Resume { get; init; }
-    /// <summary>The command line as typed, for the manifest.</summary>
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 
     /// <summary>n as used: <see cref="Bends"/>, or the paper's one bend (none for a segment).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

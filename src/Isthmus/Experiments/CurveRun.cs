@@ -11,45 +11,32 @@ namespace Isthmus.Experiments;
 /// <c>space.control_points[k]</c> = {name, fixed, source?}; <c>hyperparameters.wd</c>; <c>data.name</c>;
 /// <c>hyperparameters.val</c>.
 /// </summary>
-public sealed class CurveRun
+public sealed class CurveRun : SpaceRun
 {
     public const string CurveFile = "curve.safetensors";
 
-    public required RunDirectory Run { get; init; }
-    public required ArchitectureSpec Architecture { get; init; }
     public required CurveFamily Family { get; init; }
-    public required string Data { get; init; }
-    public required int Val { get; init; }
-    public required double WeightDecay { get; init; }
+    public ArchitectureSpec Architecture => Origin.Architecture;
+    public string Data => Origin.Data;
+    public int Val => Origin.Val;
+    public double WeightDecay => Origin.WeightDecay;
     /// <summary>The endpoints' <c>--subset</c> (0 = the whole training split); evaluate on the same data.</summary>
-    public int Subset { get; init; }
+    public int Subset => Origin.Subset;
+
+    protected override string SpaceFileName => CurveFile;
+    /// <summary>n + 2: the endpoints and the bends.</summary>
+    protected override int ControlPoints => Family.ControlPoints;
 
     public static CurveRun Open(string path)
     {
-        var run = RunDirectory.Open(path);
-        var space = run.Manifest["space"];
-        if (space?["kind"]?.GetValue<string>() != "curve")
-            throw new IsthmusException($"{path} is not a curve run (made by `isthmus connect`); pass a connect --out folder, or use --segment RUN_A RUN_B.");
-        if (run.Status != "complete" || !File.Exists(run.File(CurveFile)))
-            throw new IsthmusException($"{path} has not finished training its curve (status '{run.Status}'); finish it with `isthmus connect ... --out {path} --resume`.");
-        var origin = RunOrigin.Read(run);
+        var (run, space) = OpenFinished(path, "curve", CurveFile,
+            $"{path} is not a curve run (made by `isthmus connect`); pass a connect --out folder, or use --segment RUN_A RUN_B.",
+            status => $"{path} has not finished training its curve (status '{status}'); finish it with `isthmus connect ... --out {path} --resume`.");
         return new CurveRun
         {
             Run = run,
-            Architecture = origin.Architecture,
+            Origin = RunOrigin.Read(run),
             Family = CurveFamily.Create(space["family"]!.GetValue<string>(), space["bends"]!.GetValue<int>()),
-            Data = origin.Data,
-            Val = origin.Val,
-            WeightDecay = origin.WeightDecay,
-            Subset = origin.Subset,
         };
-    }
-
-    /// <summary>A network with the curve's n + 2 control points loaded, bound to <paramref name="session"/>'s device.</summary>
-    public Network Load(Session session)
-    {
-        var net = session.Build(Architecture, Family.ControlPoints, seed: 0);
-        SpaceFile.Load(Run.File(CurveFile), net);
-        return net;
     }
 }

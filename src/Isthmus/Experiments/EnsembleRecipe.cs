@@ -8,7 +8,7 @@ using Isthmus.Storage;
 namespace Isthmus.Experiments;
 
 /// <summary>Settings of <c>isthmus ensemble</c>: exactly one of <see cref="Members"/> and <see cref="Curve"/>.</summary>
-public sealed record EnsembleSettings
+public sealed record EnsembleSettings : InvocationSettings
 {
     /// <summary>Run folders, folders of member-&lt;k&gt;.safetensors, or .safetensors files.</summary>
     public IReadOnlyList<string>? Members { get; init; }
@@ -23,11 +23,6 @@ public sealed record EnsembleSettings
     public bool TemperatureScale { get; init; }
     public int? BatchNormBatches { get; init; }
     public required string Out { get; init; }
-    public bool Force { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 public sealed record EnsembleOutcome(string Folder, EnsembleEvaluation Evaluation, JsonObject Result);

@@ -9,7 +9,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments;
 
 /// <summary>Settings of <c>isthmus eval-chain</c>.</summary>
-public sealed record EvalChainSettings
+public sealed record EvalChainSettings : InvocationSettings
 {
     /// <summary>A finished <c>fge</c> or <c>sse</c> folder holding <c>member-&lt;k&gt;.safetensors</c>.</summary>
     public required string Members { get; init; }
@@ -19,11 +19,6 @@ public sealed record EvalChainSettings
     public string? Out { get; init; }
     /// <summary>Batches for batch-norm recomputation; null = the whole training split.</summary>
     public int? BatchNormBatches { get; init; }
-    public bool Force { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 public sealed record EvalChainOutcome(string Folder, int Members, CurveEvaluation Chain, JsonObject Result);

@@ -11,7 +11,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments;
 
 /// <summary>Settings of <c>isthmus eval-curve</c>: exactly one of <see cref="Run"/>, <see cref="Segment"/>, <see cref="TrivialFrom"/>.</summary>
-public sealed record EvalCurveSettings
+public sealed record EvalCurveSettings : InvocationSettings
 {
     /// <summary>A finished <c>connect</c> folder.</summary>
     public string? Run { get; init; }
@@ -28,11 +28,6 @@ public sealed record EvalCurveSettings
     public bool WithSegment { get; init; }
     /// <summary>Evaluate only this shard's points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
     public Shard Shard { get; init; } = Shard.All;
-    public bool Force { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 /// <summary>What eval-curve wrote. For a shard, <see cref="Curve"/> holds only its own points and <see cref="Result"/> describes the part.</summary>

@@ -8,7 +8,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments;
 
 /// <summary>Settings of <c>isthmus eval-set</c>.</summary>
-public sealed record EvalSetSettings
+public sealed record EvalSetSettings : InvocationSettings
 {
     /// <summary>A finished <c>connect-set</c> folder.</summary>
     public required string Run { get; init; }
@@ -25,11 +25,6 @@ public sealed record EvalSetSettings
     public int? BatchNormBatches { get; init; }
     /// <summary>Output folder; null = the set run itself.</summary>
     public string? Out { get; init; }
-    public bool Force { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 public sealed record EvalSetOutcome(string Folder, SetEvaluation Evaluation, JsonObject Result);

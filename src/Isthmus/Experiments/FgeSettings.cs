@@ -8,7 +8,7 @@ namespace Isthmus.Experiments;
 /// and its ResNet/WRN rates α1 = 5e-2, α2 = 5e-4. Momentum, weight decay and batch size are taken from the command
 /// line, else from the run being continued, else train's defaults — and the manifest says which.
 /// </summary>
-public sealed record FgeSettings
+public sealed record FgeSettings : InvocationSettings
 {
     /// <summary>A <c>train</c> run folder, or a safetensors file of a network trained elsewhere (then <see cref="Data"/> and <see cref="Model"/> are needed).</summary>
     public string From { get; init; } = "";
@@ -40,10 +40,5 @@ public sealed record FgeSettings
     public int Val { get; init; }
     /// <summary>With a safetensors file: train on only the first N training examples.</summary>
     public int Subset { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public string? DataRoot { get; init; }
-    public bool Force { get; init; }
     public bool Resume { get; init; }
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }

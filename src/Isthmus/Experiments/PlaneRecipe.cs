@@ -10,7 +10,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments;
 
 /// <summary>Settings of <c>isthmus plane</c>: a curve run (<see cref="Run"/>) or three train runs (<see cref="Points"/>).</summary>
-public sealed record PlaneSettings
+public sealed record PlaneSettings : InvocationSettings
 {
     public string? Run { get; init; }
     public IReadOnlyList<string>? Points { get; init; }
@@ -28,13 +28,8 @@ public sealed record PlaneSettings
     public string? Out { get; init; }
     /// <summary>Evaluate only this shard's grid points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
     public Shard Shard { get; init; } = Shard.All;
-    public bool Force { get; init; }
     /// <summary>Continue an interrupted grid from its saved progress (<see cref="PlaneRecipe.ProgressFile"/>).</summary>
     public bool Resume { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 /// <summary>What plane wrote; a shard has no <see cref="Surface"/>, only its <see cref="Cells"/>.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Isthmus.Nn;
 using Isthmus.Space;
 using Isthmus.Storage;
 
@@ -13,27 +12,25 @@ namespace Isthmus.Experiments;
 /// <c>space.control_points[k]</c> = {name, fixed, source?}, <c>space.sample_by</c>, <c>space.volume_weight</c>;
 /// <c>hyperparameters.wd|val|subset</c>; <c>data.name</c>.
 /// </summary>
-public sealed class SetRun
+public sealed class SetRun : SpaceRun
 {
     public const string SetFile = "set.safetensors";
 
-    public required RunDirectory Run { get; init; }
-    /// <summary>The modes' architecture, data set, hold-out, subset; the weight decay the set was trained with.</summary>
-    public required RunOrigin Origin { get; init; }
     public required SimplicialComplex Complex { get; init; }
     /// <summary>edges or volume (how training drew simplices; evaluation draws the same way).</summary>
     public required string SampleBy { get; init; }
     /// <summary>The train run each mode came from, in vertex order.</summary>
     public required IReadOnlyList<string> ModeSources { get; init; }
 
+    protected override string SpaceFileName => SetFile;
+    /// <summary>N + M: the modes, then the connectors.</summary>
+    protected override int ControlPoints => Complex.Vertices;
+
     public static SetRun Open(string path)
     {
-        var run = RunDirectory.Open(path);
-        var space = run.Manifest["space"];
-        if (space?["kind"]?.GetValue<string>() != "set")
-            throw new IsthmusException($"{path} is not a set run (made by `isthmus connect-set`); pass a connect-set --out folder.");
-        if (run.Status != "complete" || !File.Exists(run.File(SetFile)))
-            throw new IsthmusException($"{path} has not finished training its connectors (status '{run.Status}'); finish it with `isthmus connect-set --out {path} --resume`.");
+        var (run, space) = OpenFinished(path, "set", SetFile,
+            $"{path} is not a set run (made by `isthmus connect-set`); pass a connect-set --out folder.",
+            status => $"{path} has not finished training its connectors (status '{status}'); finish it with `isthmus connect-set --out {path} --resume`.");
         var complex = ReadComplex(space, path);
         var points = space["control_points"] as JsonArray;
         return new SetRun
@@ -44,14 +41,6 @@ public sealed class SetRun
             SampleBy = space["sample_by"]?.GetValue<string>() ?? "edges",
             ModeSources = Enumerable.Range(0, complex.Modes).Select(k => points?[k]?["source"]?.GetValue<string>() ?? "").ToArray(),
         };
-    }
-
-    /// <summary>A network with every control point of the set loaded, bound to <paramref name="session"/>'s device.</summary>
-    public Network Load(Session session)
-    {
-        var net = session.Build(Origin.Architecture, Complex.Vertices, seed: 0);
-        SpaceFile.Load(Run.File(SetFile), net);
-        return net;
     }
 
     /// <summary>The manifest's description of <paramref name="complex"/> (the keys <see cref="Open"/> reads back).</summary>

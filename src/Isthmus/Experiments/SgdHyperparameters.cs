@@ -9,8 +9,7 @@ namespace Isthmus.Experiments;
 /// </summary>
 public sealed record SgdHyperparameters(int Epochs, int BatchSize, double Lr, double Momentum, double WeightDecay, string Schedule, long Seed, int SaveEvery)
 {
-    public static SgdHyperparameters Of(TrainSettings s) =>
-        new(s.Epochs, s.BatchSize, s.Lr, s.Momentum, s.WeightDecay, s.Schedule, s.Seed, s.SaveEvery);
+    public static SgdHyperparameters Of(TrainSettings s) => s.Hyperparameters(s.WeightDecay);
 
     /// <summary>Throws one sentence per bad value, naming its command-line flag.</summary>
     public void Validate(int minimumEpochs = 1)

@@ -8,7 +8,7 @@ namespace Isthmus.Experiments;
 /// from a random initialisation. α0 = 0.1 is Huang et al.'s rate for DenseNets (0.2 for ResNets); momentum and
 /// weight decay default to train's (0.9, 5e-4), and the manifest says which values came from the command line.
 /// </summary>
-public sealed record SseSettings
+public sealed record SseSettings : InvocationSettings
 {
     public required string Data { get; init; }
     /// <summary>The architecture (not serialised: the manifest's <c>architecture</c> keeps it).</summary>
@@ -26,10 +26,5 @@ public sealed record SseSettings
     public long Seed { get; init; } = 1;
     public int Val { get; init; }
     public int Subset { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public string? DataRoot { get; init; }
-    public bool Force { get; init; }
     public bool Resume { get; init; }
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }

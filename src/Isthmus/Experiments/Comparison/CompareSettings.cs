@@ -8,7 +8,7 @@ namespace Isthmus.Experiments.Comparison;
 /// Defaults: Ind as <c>train</c> (rate 0.05, the standard schedule), FGE from 80 % of B with the paper's ResNet rates
 /// α1 = 5e-2, α2 = 5e-4, SSE as <c>sse</c> (α0 = 0.1, M = 5); momentum, weight decay and batch size shared by all three.
 /// </summary>
-public sealed record CompareSettings
+public sealed record CompareSettings : InvocationSettings
 {
     public required string Data { get; init; }
     /// <summary>The architecture (not serialised: the manifest's <c>architecture</c> keeps it).</summary>
@@ -43,10 +43,5 @@ public sealed record CompareSettings
     public int Subset { get; init; }
     /// <summary>Another comparison's folder: its finished runs that are exactly what this one would train are copied, not retrained.</summary>
     public string? ReuseFrom { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public string? DataRoot { get; init; }
-    public bool Force { get; init; }
     public bool Resume { get; init; }
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }

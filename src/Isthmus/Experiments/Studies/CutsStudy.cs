@@ -10,7 +10,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments.Studies;
 
 /// <summary>Settings of <c>isthmus study cuts</c> (SCIENCE §5, "low-dimensional cuts").</summary>
-public sealed record CutsSettings
+public sealed record CutsSettings : InvocationSettings
 {
     public required string Data { get; init; }
     public required ArchitectureSpec Model { get; init; }
@@ -40,12 +40,7 @@ public sealed record CutsSettings
     /// <summary>Above this many bytes of directions, they are drawn again at every step instead of kept.</summary>
     public long MaxDenseBytes { get; init; } = RandomCut.DefaultMaxDenseBytes;
     public int Subset { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public bool Force { get; init; }
     public bool Resume { get; init; }
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 /// <summary>

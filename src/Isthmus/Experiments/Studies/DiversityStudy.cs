@@ -11,7 +11,7 @@ namespace Isthmus.Experiments.Studies;
 public sealed record FamilySource(string Path, string? Label = null);
 
 /// <summary>Settings of <c>isthmus study diversity</c> (SCIENCE §5, "ensembles in light of the model").</summary>
-public sealed record DiversitySettings
+public sealed record DiversitySettings : InvocationSettings
 {
     /// <summary>Run folders, member folders (fge, sse), .safetensors files, or connect runs (their curve's points).</summary>
     public required IReadOnlyList<FamilySource> Members { get; init; }
@@ -25,11 +25,6 @@ public sealed record DiversitySettings
     public string? Data { get; init; }
     public int? BatchNormBatches { get; init; }
     public required string Out { get; init; }
-    public bool Force { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 /// <summary>

@@ -19,7 +19,7 @@ public sealed record HyperparameterSweep(string Knob, IReadOnlyList<double> Valu
 }
 
 /// <summary>Settings of <c>isthmus study hyperparameters</c> (SCIENCE §5, "hyperparameters").</summary>
-public sealed record HyperparameterSettings
+public sealed record HyperparameterSettings : InvocationSettings
 {
     public required string Data { get; init; }
     /// <summary>The base architecture; a width sweep changes it.</summary>
@@ -37,12 +37,7 @@ public sealed record HyperparameterSettings
     /// <summary>The first N training examples, on which every landscape quantity is computed.</summary>
     public int MeasureExamples { get; init; } = 5000;
     public GeometryOptions Geometry { get; init; } = new();
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public bool Force { get; init; }
     public bool Resume { get; init; }
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 /// <summary>One setting of one knob: the run it trained, how it scores, and the shape of the loss around it.</summary>

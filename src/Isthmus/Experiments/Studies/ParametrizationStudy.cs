@@ -9,7 +9,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments.Studies;
 
 /// <summary>Settings of <c>isthmus study parametrization</c> (SCIENCE §2, A.7).</summary>
-public sealed record ParametrizationSettings
+public sealed record ParametrizationSettings : InvocationSettings
 {
     public required string Data { get; init; }
     public required string Out { get; init; }
@@ -25,12 +25,7 @@ public sealed record ParametrizationSettings
     public double WeightDecay { get; init; } = 5e-4;
     public long Seed { get; init; } = 1;
     public int Subset { get; init; }
-    public string? DataRoot { get; init; }
-    public int? Threads { get; init; }
-    public string Device { get; init; } = "auto";
-    public bool Force { get; init; }
     public bool Resume { get; init; }
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }
 
 /// <summary>One width's row of the over-parametrisation table.</summary>
