@@ -28,6 +28,8 @@ public sealed class CutSampler(RandomCut cut) : IPointSampler
     /// <summary>The point the last step produced: W0 + Pᵀz for the current z.</summary>
     public void MoveToReportedPoint(WeightSpace space) => MoveTo(space);
 
+    public bool FinishesGradients => true;
+
     /// <summary>z's gradient: P·(the point's gradient, which θ1 received).</summary>
     public void FinishGradients(WeightSpace space)
     {

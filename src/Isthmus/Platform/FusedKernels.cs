@@ -49,11 +49,13 @@ internal static unsafe class FusedKernels
             for (long s = 0; s < n; s += Chunk) body(s, Math.Min(n, s + Chunk));
             return;
         }
-        long chunks = (n + Chunk - 1) / Chunk;
-        Parallel.For(0L, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        // One contiguous share per thread (each walked in chunks): every thread streams its own range of memory.
+        long share = (n + threads - 1) / threads;
+        share = (share + Chunk - 1) / Chunk * Chunk;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
-            long s = c * Chunk;
-            body(s, Math.Min(n, s + Chunk));
+            long end = Math.Min(n, (t + 1) * share);
+            for (long s = t * share; s < end; s += Chunk) body(s, Math.Min(end, s + Chunk));
         });
     }
 
@@ -140,63 +142,90 @@ internal static unsafe class FusedKernels
     }
 
     /// <summary>
-    /// One SGD step on one tensor, as <c>torch.optim.SGD</c> (dampening 0, no Nesterov): d = g + wd·w;
-    /// b = μ·b + d (b = d when <paramref name="firstStep"/>); w = w − lr·b (w = w − lr·d without momentum);
+    /// One SGD step on one tensor, as <c>torch.optim.SGD</c> (dampening 0, no Nesterov): d = s·ĝ + wd·w;
+    /// b = μ·b + d (b = d when <paramref name="firstStep"/>); w = w − lr·b (w = w − lr·d without momentum).
+    /// ĝ is <paramref name="grad"/>, or, for a control point stepped straight from its space's point, g + pd·x with
+    /// x the <paramref name="point"/> and pd its weight decay (the chain rule of W = Σ c_k·θ_k, s = c_k).
     /// <paramref name="buffer"/> may be null only when μ = 0.
     /// </summary>
-    public static void SgdStep(Tensor weight, Tensor grad, Tensor? buffer, double rate, double momentum, double weightDecay, bool firstStep)
+    public static void SgdStep(Tensor weight, Tensor grad, Tensor? buffer, double rate, double momentum, double weightDecay, bool firstStep,
+        double gradScale = 1.0, Tensor? point = null, double pointDecay = 0.0)
     {
         long n = weight.numel();
-        nint w = (nint)Data(weight), g = (nint)Data(grad), b = buffer is null ? 0 : (nint)Data(buffer);
-        float lr = (float)-rate, mu = (float)momentum, wd = (float)weightDecay;
-        Chunks(n, (s, e) => SgdChunk((float*)w, (float*)g, (float*)b, lr, mu, wd, firstStep, s, e));
+        nint w = (nint)Data(weight), g = (nint)Data(grad), b = buffer is null ? 0 : (nint)Data(buffer), x = point is null ? 0 : (nint)Data(point);
+        var k = new SgdConstants((float)-rate, (float)momentum, (float)weightDecay, (float)gradScale, (float)pointDecay);
+        Chunks(n, (s, e) => SgdChunk((float*)w, (float*)g, (float*)b, (float*)x, k, firstStep, s, e));
     }
 
-    private static void SgdChunk(float* w, float* g, float* b, float negRate, float mu, float wd, bool first, long s, long e)
+    /// <summary>One trainable control tensor of a space's parameter and its SGD momentum buffer (null without momentum).</summary>
+    public readonly record struct ControlStep(Tensor Weight, Tensor? Buffer, bool FirstStep, double Coefficient);
+
+    /// <summary>
+    /// One parameter of a space with several control points, in one pass: every trainable control tensor takes its SGD
+    /// step from the point's gradient g (as <see cref="SgdStep"/> with s = c_k, x = the point), and then, when
+    /// <paramref name="next"/> is given, the point is moved to Σ_k c'_k·θ_k with the updated control tensors (as
+    /// <see cref="Combine"/>), while every stream is still in cache.
+    /// </summary>
+    public static void StepControls(Tensor pointGrad, Tensor point, double pointDecay, IReadOnlyList<ControlStep> steps, double rate, double momentum,
+        double weightDecay, IReadOnlyList<Tensor>? controls = null, IReadOnlyList<double>? next = null)
+    {
+        long n = point.numel();
+        nint g = (nint)Data(pointGrad), x = (nint)Data(point);
+        var weights = steps.Select(c => (nint)Data(c.Weight)).ToArray();
+        var buffers = steps.Select(c => c.Buffer is null ? 0 : (nint)Data(c.Buffer)).ToArray();
+        var first = steps.Select(c => c.FirstStep).ToArray();
+        var constants = steps.Select(c => new SgdConstants((float)-rate, (float)momentum, (float)weightDecay, (float)c.Coefficient, (float)pointDecay)).ToArray();
+        var rows = new List<nint>();
+        var scales = new List<float>();
+        if (next is not null)
+            for (int k = 0; k < next.Count; k++)
+            {
+                if (next[k] == 0.0) continue;
+                rows.Add((nint)Data(controls![k]));
+                scales.Add((float)next[k]);
+            }
+        var ps = rows.ToArray();
+        var cs = scales.ToArray();
+        bool move = next is not null;
+        Chunks(n, (s, e) =>
+        {
+            for (int j = 0; j < weights.Length; j++) SgdChunk((float*)weights[j], (float*)g, (float*)buffers[j], (float*)x, constants[j], first[j], s, e);
+            if (move) CombineChunk((float*)x, ps, cs, s, e);
+        });
+    }
+
+    private readonly record struct SgdConstants(float NegRate, float Momentum, float Decay, float Scale, float PointDecay);
+
+    private static void SgdChunk(float* w, float* g, float* b, float* x, SgdConstants k, bool first, long s, long e)
     {
         int width = Vector<float>.Count;
-        Vector<float> vlr = new(negRate), vmu = new(mu), vwd = new(wd);
+        Vector<float> vlr = new(k.NegRate), vmu = new(k.Momentum), vwd = new(k.Decay), vs = new(k.Scale), vpd = new(k.PointDecay);
+        bool plain = x == null && k.Scale == 1f;
         long i = s;
-        if (b == null)
+        for (; i + width <= e; i += width)
         {
-            for (; i + width <= e; i += width)
+            var gi = Vector.Load(g + i);
+            if (!plain) gi = (x == null ? gi : Vector.FusedMultiplyAdd(Vector.Load(x + i), vpd, gi)) * vs;
+            var wi = Vector.Load(w + i);
+            var d = Vector.FusedMultiplyAdd(wi, vwd, gi);
+            if (b != null)
             {
-                var d = Vector.FusedMultiplyAdd(Vector.Load(w + i), vwd, Vector.Load(g + i));
-                Vector.Store(Vector.FusedMultiplyAdd(d, vlr, Vector.Load(w + i)), w + i);
-            }
-            for (; i < e; i++) w[i] = MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(w[i], wd, g[i]), negRate, w[i]);
-        }
-        else if (first)
-        {
-            for (; i + width <= e; i += width)
-            {
-                var d = Vector.FusedMultiplyAdd(Vector.Load(w + i), vwd, Vector.Load(g + i));
+                if (!first) d = Vector.FusedMultiplyAdd(Vector.Load(b + i), vmu, d);
                 Vector.Store(d, b + i);
-                Vector.Store(Vector.FusedMultiplyAdd(d, vlr, Vector.Load(w + i)), w + i);
             }
-            for (; i < e; i++)
-            {
-                float d = MathF.FusedMultiplyAdd(w[i], wd, g[i]);
-                b[i] = d;
-                w[i] = MathF.FusedMultiplyAdd(d, negRate, w[i]);
-            }
+            Vector.Store(Vector.FusedMultiplyAdd(d, vlr, wi), w + i);
         }
-        else
+        for (; i < e; i++)
         {
-            for (; i + width <= e; i += width)
+            float gi = g[i];
+            if (!plain) gi = (x == null ? gi : MathF.FusedMultiplyAdd(x[i], k.PointDecay, gi)) * k.Scale;
+            float d = MathF.FusedMultiplyAdd(w[i], k.Decay, gi);
+            if (b != null)
             {
-                var d = Vector.FusedMultiplyAdd(Vector.Load(w + i), vwd, Vector.Load(g + i));
-                var m = Vector.FusedMultiplyAdd(Vector.Load(b + i), vmu, d);
-                Vector.Store(m, b + i);
-                Vector.Store(Vector.FusedMultiplyAdd(m, vlr, Vector.Load(w + i)), w + i);
+                if (!first) d = MathF.FusedMultiplyAdd(b[i], k.Momentum, d);
+                b[i] = d;
             }
-            for (; i < e; i++)
-            {
-                float d = MathF.FusedMultiplyAdd(w[i], wd, g[i]);
-                float m = MathF.FusedMultiplyAdd(b[i], mu, d);
-                b[i] = m;
-                w[i] = MathF.FusedMultiplyAdd(m, negRate, w[i]);
-            }
+            w[i] = MathF.FusedMultiplyAdd(d, k.NegRate, w[i]);
         }
     }
 }

@@ -317,6 +317,48 @@ public sealed class WeightSpace : IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="PushGradientsToControls"/> and an SGD step of every trainable control tensor in one pass per
+    /// parameter: each is stepped straight from the point's gradient, c_k·(∂L/∂W + wd·W) formed inside the update, and,
+    /// when <paramref name="moveTo"/> is given, the point is then moved there (as <see cref="MoveTo"/>) in the same pass.
+    /// CPU float32 only. Returns false, having changed nothing, when that is not possible (one control point, another
+    /// device, or a trainable control tensor the optimiser does not hold); the caller then takes the general path.
+    /// </summary>
+    public bool StepControls(Training.Sgd optimizer, double rate, double weightDecay, IReadOnlyList<double>? moveTo = null)
+    {
+        if (ControlPointCount == 1 || !_fused) return false;
+        for (int k = 0; k < ControlPointCount; k++)
+            if (_trainable[k] && !_controls[k].All(optimizer.CanStepFromPoint)) return false;
+        if (moveTo is not null && moveTo.Count != ControlPointCount)
+            throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {moveTo.Count}.");
+        using var _ = no_grad();
+        var steps = new List<Platform.FusedKernels.ControlStep>(ControlPointCount);
+        var column = new Tensor[ControlPointCount];
+        for (int p = 0; p < Layout.Count; p++)
+        {
+            var point = _point[p];
+            using var raw = point.grad;
+            point.grad = null;
+            // A parameter the loss did not reach has a zero gradient; a strided one is made dense first.
+            using var g = raw is null ? zeros_like(point) : raw.contiguous();
+            steps.Clear();
+            for (int k = 0; k < ControlPointCount; k++)
+            {
+                column[k] = _controls[k][p];
+                if (!_trainable[k]) continue;
+                var buffer = optimizer.BufferForFusedStep(_controls[k][p], out bool first);
+                steps.Add(new(_controls[k][p], buffer, first, _coefficients[k]));
+            }
+            Platform.FusedKernels.StepControls(g, point, weightDecay, steps, rate, optimizer.Momentum, optimizer.WeightDecay, column, moveTo);
+        }
+        if (moveTo is not null)
+        {
+            for (int k = 0; k < ControlPointCount; k++) _coefficients[k] = moveTo[k];
+            Stacked = 0;
+        }
+        return true;
+    }
+
     /// <summary>Clears the gradients of the point and zeroes those of all control tensors.</summary>
     public void ZeroGradients()
     {

@@ -20,17 +20,21 @@ public sealed class CurveSampler : IPointSampler
 
     public CurveFamily Family { get; }
 
-    /// <summary>The t of the last point moved to.</summary>
+    /// <summary>The t of the last point drawn or moved to.</summary>
     public double LastT { get; private set; } = double.NaN;
 
     public string Name => "uniform-t";
 
-    public void Next(WeightSpace space, Generator generator)
+    public void Next(WeightSpace space, Generator generator) => space.MoveTo(DrawNext(space, generator));
+
+    /// <summary>Eq. (2): one t ~ U(0,1) per minibatch, from the trainer's per-epoch generator (exact resume).</summary>
+    public IReadOnlyList<double> DrawNext(WeightSpace space, Generator generator)
     {
-        // Eq. (2): one t ~ U(0,1) per minibatch, from the trainer's per-epoch generator (exact resume).
         double t;
         using (var u = rand(1, ScalarType.Float64, generator: generator)) t = u.item<double>();
-        MoveTo(space, t);
+        Family.Coefficients(t, _coefficients);
+        LastT = t;
+        return _coefficients;
     }
 
     /// <summary>Per-epoch metrics of a curve are those of its midpoint φ(½).</summary>

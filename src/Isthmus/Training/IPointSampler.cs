@@ -13,6 +13,14 @@ public interface IPointSampler
     /// <summary>Moves <paramref name="space"/> to the next training point.</summary>
     void Next(WeightSpace space, Generator generator);
 
+    /// <summary>
+    /// Draws the next training point as <see cref="Next"/> would (the same draws from <paramref name="generator"/>) and
+    /// returns its coefficients without moving <paramref name="space"/>, so that the trainer can fold the move into the
+    /// previous step's update (<see cref="WeightSpace.StepControls"/>). Null when this sampler moves the space itself
+    /// (the default); the trainer then calls <see cref="Next"/>.
+    /// </summary>
+    IReadOnlyList<double>? DrawNext(WeightSpace space, Generator generator) => null;
+
     /// <summary>Name for manifests.</summary>
     string Name { get; }
 
@@ -32,6 +40,13 @@ public interface IPointSampler
     /// default.
     /// </summary>
     void FinishGradients(WeightSpace space) { }
+
+    /// <summary>
+    /// Whether <see cref="FinishGradients"/> reads or changes the control points' gradients. When it does not, the
+    /// trainer may skip forming them and step the control points straight from the point's gradient
+    /// (<see cref="WeightSpace.StepControls"/>).
+    /// </summary>
+    bool FinishesGradients => false;
 }
 
 /// <summary>The only point of a one-control-point space.</summary>

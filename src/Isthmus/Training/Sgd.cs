@@ -12,6 +12,7 @@ public sealed class Sgd : IDisposable
     private readonly Tensor[] _parameters;
     private readonly Tensor?[] _buffers;
     private readonly bool[] _fused;
+    private readonly Dictionary<Tensor, int> _index;
 
     public double Momentum { get; }
     public double WeightDecay { get; }
@@ -21,6 +22,8 @@ public sealed class Sgd : IDisposable
         _parameters = parameters.ToArray();
         _buffers = new Tensor?[_parameters.Length];
         _fused = _parameters.Select(Platform.FusedKernels.Supports).ToArray();
+        _index = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _parameters.Length; i++) _index[_parameters[i]] = i;
         Momentum = momentum;
         WeightDecay = weightDecay;
     }
@@ -45,6 +48,24 @@ public sealed class Sgd : IDisposable
             Update(i, w, g, rate);
             if (releaseGradients) w.grad = null;
         }
+    }
+
+    /// <summary>Whether <paramref name="parameter"/> is one of this optimiser's and can take a fused step from its space's point.</summary>
+    public bool CanStepFromPoint(Tensor parameter) =>
+        _index.TryGetValue(parameter, out int i) && _fused[i] && (_buffers[i] is not { } held || Platform.FusedKernels.Supports(held));
+
+    /// <summary>
+    /// The momentum buffer of <paramref name="parameter"/> for a fused step outside <see cref="Step"/>
+    /// (<see cref="Platform.FusedKernels.StepControls"/>): null without momentum; created, uninitialised, on the first
+    /// step, which <paramref name="first"/> reports (the kernel then writes b = d). Only for parameters with
+    /// <see cref="CanStepFromPoint"/>.
+    /// </summary>
+    internal Tensor? BufferForFusedStep(Tensor parameter, out bool first)
+    {
+        int i = _index[parameter];
+        first = Momentum != 0 && _buffers[i] is null;
+        if (first) _buffers[i] = empty_like(parameter).DetachFromDisposeScope();
+        return _buffers[i];
     }
 
     private void Update(int i, Tensor w, Tensor g, double rate)

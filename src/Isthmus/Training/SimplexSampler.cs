@@ -47,7 +47,7 @@ public sealed class SimplexSampler : IPointSampler
     /// <summary>The probability of drawing each simplex.</summary>
     public IReadOnlyList<double> Probabilities => _probabilities;
 
-    /// <summary>The simplex of the last point moved to by <see cref="Next"/>.</summary>
+    /// <summary>The simplex of the last point drawn (<see cref="DrawNext"/>) or moved to (<see cref="Next"/>).</summary>
     public int LastSimplex { get; private set; } = -1;
 
     /// <summary>With volume weighting: the probabilities follow the volumes as they are at the start of each epoch.</summary>
@@ -63,12 +63,14 @@ public sealed class SimplexSampler : IPointSampler
         if (volumes.Sum() > 0) _probabilities = Normalise(volumes);
     }
 
-    public void Next(WeightSpace space, Generator generator)
+    public void Next(WeightSpace space, Generator generator) => space.MoveTo(DrawNext(space, generator));
+
+    public IReadOnlyList<double> DrawNext(WeightSpace space, Generator generator)
     {
         var (simplex, weights) = Draw(generator);
         Complex.Coefficients(simplex, weights, _coefficients);
-        space.MoveTo(_coefficients);
         LastSimplex = simplex;
+        return _coefficients;
     }
 
     /// <summary>One simplex and uniform barycentric weights in it, from one batch of uniforms of <paramref name="generator"/>.</summary>
@@ -84,6 +86,8 @@ public sealed class SimplexSampler : IPointSampler
 
     /// <summary>Per-epoch metrics of a set are those of its first connector, the point the modes are joined through.</summary>
     public void MoveToReportedPoint(WeightSpace space) => space.MoveTo(Complex.Vertex(Math.Min(Complex.Modes, Complex.Vertices - 1)));
+
+    public bool FinishesGradients => VolumeWeight > 0;
 
     public void FinishGradients(WeightSpace space)
     {

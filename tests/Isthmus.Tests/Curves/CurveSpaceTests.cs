@@ -165,4 +165,38 @@ public sealed class CurveSpaceTests
         Assert.InRange(first.Average(), 0.4, 0.6);
         Assert.Equal(family.Coefficients(sampler.LastT), net.Space.Coefficients);
     }
+
+    [Theory]
+    [InlineData("bezier", 1, 0.9, 5e-2)]
+    [InlineData("bezier", 2, 0.9, 0.0)]
+    [InlineData("polychain", 2, 0.0, 5e-2)]
+    public void Stepping_controls_straight_from_the_point_equals_pushing_gradients_then_stepping(string name, int bends, double momentum, double wd)
+    {
+        var family = CurveFamily.Create(name, bends);
+        using var general = Curve(family.ControlPoints, seed: 7);
+        using var fused = Curve(family.ControlPoints, seed: 7);
+        foreach (var net in new[] { general, fused })
+        {
+            net.Space.SetTrainable(0, false);
+            net.Space.SetTrainable(family.ControlPoints - 1, false);
+        }
+        using var generalOpt = new Sgd(general.Space.TrainableTensors(), momentum, 0);
+        using var fusedOpt = new Sgd(fused.Space.TrainableTensors(), momentum, 0);
+        for (int step = 0; step < 4; step++)
+        {
+            var c = family.Coefficients(0.15 + 0.2 * step);
+            var (x, y) = Batch((ulong)(40 + step));
+            general.Space.MoveTo(c);
+            nn.functional.cross_entropy(general.Forward(x), y).backward();
+            general.Space.PushGradientsToControls(wd);
+            generalOpt.Step(0.1);
+
+            fused.Space.MoveTo(c);
+            nn.functional.cross_entropy(fused.Forward(x), y).backward();
+            Assert.True(fused.Space.StepControls(fusedOpt, 0.1, wd));
+        }
+        for (int k = 0; k < family.ControlPoints; k++)
+            for (int p = 0; p < general.Layout.Count; p++)
+                Assert.True(general.Space.Control(k, p).allclose(fused.Space.Control(k, p), rtol: 1e-5, atol: 1e-6), $"control {k}, parameter {p}");
+    }
 }
