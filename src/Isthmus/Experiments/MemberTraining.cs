@@ -133,7 +133,10 @@ public static class MemberTraining
         if (job.TrajectoryEvery > 0) Directory.CreateDirectory(run.File(PointsFolder));
 
         var afterEpoch = TrainingRecord.AfterEpoch(run, net, optimizer, history, saveEvery: 0, (_, _) => { });
-        var collect = Collector(run, net, job.Schedule, job.Method, members);
+        // Members and trajectory points are copied out in the step and written by a background thread; each epoch's
+        // files are on disk before the manifest lists them and the resume state counts the epoch as done.
+        using var writer = new BackgroundWriter();
+        var collect = Collector(run, net, job.Schedule, job.Method, members, writer);
         Trainer.Run(new TrainingJob
         {
             Network = net,
@@ -146,34 +149,43 @@ public static class MemberTraining
             Seed = job.Seed,
             StartEpoch = startEpoch,
             // The manifest lists the epoch's members before the resume state says the epoch is done (one write per epoch, not per member).
-            EpochFinished = report => { Record(run, members); afterEpoch(report); },
+            EpochFinished = report => { writer.Flush(); Record(run, members); afterEpoch(report); },
             AfterStep = stepClock =>
             {
                 collect(stepClock);
                 long i = stepClock.Iteration + 1;
                 if (job.TrajectoryEvery > 0 && i % job.TrajectoryEvery == 0 && !job.Schedule.Collects(i))
-                    Checkpoint.Save(run.File(PointFile(i)), net);
+                {
+                    var point = Checkpoint.Snapshot(net);
+                    var file = run.File(PointFile(i));
+                    writer.Enqueue(() => point.Write(file));
+                }
             },
         }, progress, ct);
+        writer.Flush();
         return members;
     }
 
     /// <summary>
     /// What Algorithm 1 adds to a plain SGD step, as the trainer's after-step hook: when the schedule collects at this
-    /// iteration, save the weights as the next <c>member-&lt;k&gt;.safetensors</c> and append it to
-    /// <paramref name="members"/>. A modulo per step and one checkpoint write per cycle (the benchmark times exactly this).
+    /// iteration, copy the weights out as the next <c>member-&lt;k&gt;.safetensors</c>, hand the file to
+    /// <paramref name="writer"/> and append the member to <paramref name="members"/>. A modulo per step and one copy of
+    /// the weights per cycle; the disk write overlaps the following steps (the benchmark times exactly this).
     /// </summary>
-    public static Action<TrainingClock> Collector(RunDirectory run, Network net, ICollectingSchedule schedule, string method, List<Member> members) => clock =>
+    public static Action<TrainingClock> Collector(RunDirectory run, Network net, ICollectingSchedule schedule, string method, List<Member> members,
+        BackgroundWriter writer) => clock =>
     {
         long i = clock.Iteration + 1;
         if (!schedule.Collects(i)) return;
         var member = new Member(members.Count + 1, MemberFile(members.Count + 1), i, (double)i / clock.BatchesPerEpoch);
-        Checkpoint.Save(run.File(member.File), net, metadata: new Dictionary<string, string>
+        var snapshot = Checkpoint.Snapshot(net, metadata: new Dictionary<string, string>
         {
             ["isthmus.method"] = method,
             ["isthmus.member"] = member.Index.ToString(CultureInfo.InvariantCulture),
             ["isthmus.iteration"] = i.ToString(CultureInfo.InvariantCulture),
         });
+        var file = run.File(member.File);
+        writer.Enqueue(() => snapshot.Write(file));
         members.Add(member);
     };
 

@@ -11,7 +11,11 @@ public static class Checkpoint
 {
     /// <summary>Saves control point <paramref name="controlPoint"/> (for a plain network: the network) and the buffers.</summary>
     public static void Save(string path, Network net, int controlPoint = 0, IReadOnlyDictionary<string, string>? metadata = null) =>
-        Safetensors.Save(path, Entries(net, net.Space.ControlTensors(controlPoint)), WithFormat(net, metadata));
+        Snapshot(net, controlPoint, metadata).Write(path);
+
+    /// <summary>What <see cref="Save"/> writes, copied out now, to be written later (<see cref="BackgroundWriter"/>).</summary>
+    public static Safetensors.Prepared Snapshot(Network net, int controlPoint = 0, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Safetensors.Snapshot(Entries(net, net.Space.ControlTensors(controlPoint)), WithFormat(net, metadata));
 
     /// <summary>Saves the current point W = Σ c_k θ_k and the buffers, as a plain network checkpoint.</summary>
     public static void SavePoint(string path, Network net, IReadOnlyDictionary<string, string>? metadata = null) =>

@@ -17,7 +17,14 @@ public static class Safetensors
     private const long MaxHeader = 100L << 20;
 
     /// <summary>Writes tensors (in the given order) and optional string metadata atomically.</summary>
-    public static void Save(string path, IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Snapshot(tensors, metadata).Write(path);
+
+    /// <summary>
+    /// The bytes of a safetensors file, copied out of the tensors now, to be written later (possibly on another thread,
+    /// <see cref="BackgroundWriter"/>): the tensors may change as soon as this returns.
+    /// </summary>
+    public static Prepared Snapshot(IEnumerable<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var items = new List<(string Name, byte[] Bytes, string Dtype, long[] Shape)>();
         foreach (var (name, tensor) in tensors)
@@ -43,18 +50,26 @@ public static class Safetensors
             };
             offset += bytes.Length;
         }
-        var json = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
-        // Pad the header with spaces to a multiple of 8 so the data is aligned, as the reference writer does.
-        int padded = (json.Length + 7) / 8 * 8;
-        AtomicFile.Write(path, s =>
+        return new Prepared(System.Text.Encoding.UTF8.GetBytes(header.ToJsonString()), items.Select(i => i.Bytes).ToArray());
+    }
+
+    /// <summary>A safetensors file in memory (<see cref="Snapshot"/>), written atomically by <see cref="Write"/>.</summary>
+    public sealed class Prepared(byte[] header, byte[][] data)
+    {
+        public void Write(string path)
         {
-            Span<byte> len = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-            s.Write(len);
-            s.Write(json);
-            for (int i = json.Length; i < padded; i++) s.WriteByte((byte)' ');
-            foreach (var item in items) s.Write(item.Bytes);
-        });
+            // Pad the header with spaces to a multiple of 8 so the data is aligned, as the reference writer does.
+            int padded = (header.Length + 7) / 8 * 8;
+            AtomicFile.Write(path, s =>
+            {
+                Span<byte> len = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
+                s.Write(len);
+                s.Write(header);
+                for (int i = header.Length; i < padded; i++) s.WriteByte((byte)' ');
+                foreach (var bytes in data) s.Write(bytes);
+            });
+        }
     }
 
     /// <summary>A loaded file: tensors by name (in file order) and metadata.</summary>

@@ -33,28 +33,29 @@ public static partial class Benchmark
     {
         using var session = Session.Open("mnist", s.DataRoot, 0, s.Threads, s.Device, log: log);
         var rows = new List<BenchRow>();
-        int steps = s.Quick ? 60 : 200, repeats = s.Quick ? 3 : 5;
+        // Blocks of steps, timed in pairs (A B, then B A, ...): the ratio is the median of the pairs' ratios.
+        int steps = s.Quick ? 50 : 100, repeats = s.Quick ? 8 : 20;
 
         var mlp = new ArchitectureSpec("mlp");
         var convBn = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
         foreach (var spec in new[] { mlp, convBn })
         {
             ct.ThrowIfCancellationRequested();
-            log?.Invoke($"{spec}: timing plain and curve steps ({repeats} × {steps} steps each)");
-            var (plain, curve) = StepTimes(session, spec, steps, repeats, ct);
-            rows.Add(new BenchRow($"curve step / plain step ({spec})", curve / plain, plain * 1000, curve * 1000, "ms/step", "≤ 1.10", "Bezier, 1 bend; batch 128"));
+            log?.Invoke($"{spec}: timing plain and curve steps ({repeats} pairs of {steps}-step blocks)");
+            var t = StepTimes(session, spec, steps, repeats, ct);
+            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", "≤ 1.10", $"Bezier, 1 bend; batch 128; {t.Spread}"));
         }
 
         ct.ThrowIfCancellationRequested();
-        log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} × {steps} steps each)");
-        var (plainStep, fgeStep) = FgeStepTimes(session, mlp, steps, repeats, ct);
-        rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fgeStep / plainStep, plainStep * 1000, fgeStep * 1000, "ms/step", "≤ 1.05",
-            $"cyclic rate every step, one member saved per cycle of {steps} steps; batch 128"));
+        log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} pairs of {steps}-step blocks)");
+        var fge = FgeStepTimes(session, mlp, steps, repeats, ct);
+        rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio, fge.A * 1000, fge.B * 1000, "ms/step", "≤ 1.03",
+            $"cyclic rate every step, a member collected every {steps} steps and written in the background (the wait for the last write counted); batch 128; {fge.Spread}"));
 
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, ct));
         log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({repeats} phases each)");
-        rows.Add(StackedEvaluation(session, mlp, repeats, ct));
+        rows.Add(StackedEvaluation(session, mlp, s.Quick ? 3 : 5, ct));
 
         log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
         foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
@@ -68,8 +69,8 @@ public static partial class Benchmark
         return rows;
     }
 
-    /// <summary>Median seconds per step of plain training and of curve training, phases alternating.</summary>
-    private static (double Plain, double Curve) StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
+    /// <summary>Seconds per step of plain training (A) and of curve training (B), blocks paired.</summary>
+    private static Paired StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
     {
         using var data = Slice(session.Data, steps * 128, 1000);
         using var plainNet = session.Build(spec, 1, seed: 1);
@@ -79,44 +80,66 @@ public static partial class Benchmark
         curveNet.Space.SetTrainable(2, false);
         using var curveOpt = new Sgd(curveNet.Space.TrainableTensors(), 0.9, 0);
         var sampler = new CurveSampler(new Bezier(1));
-        var (plain, curve) = Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct),
+        return Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct),
             r => Phase(curveNet, curveOpt, sampler, data, 5e-4, r, ct), repeats);
-        return (plain / steps, curve / steps);
     }
 
     /// <summary>
-    /// Medians of <paramref name="repeats"/> timings of two phases run alternately (after one warm-up of each), so that
-    /// drift in the machine's speed hits both alike. Each phase gets its repetition number (0 = warm-up).
+    /// Two timings measured in pairs: medians of A and of B, and the median over pairs of B ÷ A with its range. Pairing
+    /// cancels slow drift in the machine's speed (another process, frequency changes) that medians of separate phases
+    /// keep; noise within a pair shows as the spread of the pairs' ratios.
     /// </summary>
-    private static (double A, double B) Alternate(Func<int, double> a, Func<int, double> b, int repeats)
+    internal readonly record struct Paired(double A, double B, double Ratio, double Low, double High, int Pairs)
+    {
+        public string Spread => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"median of {Pairs} paired ratios, range {Low:0.000}–{High:0.000}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="a"/> and <paramref name="b"/> <paramref name="repeats"/> times each in pairs, alternating which
+    /// goes first (A B, B A, ...), after one warm-up of each. Each call gets its repetition number (0 = warm-up).
+    /// </summary>
+    private static Paired Alternate(Func<int, double> a, Func<int, double> b, int repeats)
     {
         var ta = new List<double>();
         var tb = new List<double>();
+        var ratios = new List<double>();
         for (int r = 0; r <= repeats; r++)
         {
-            double x = a(r), y = b(r);
+            double x, y;
+            if (r % 2 == 0) { x = a(r); y = b(r); }
+            else { y = b(r); x = a(r); }
             if (r == 0) continue;
             ta.Add(x);
             tb.Add(y);
+            ratios.Add(y / x);
         }
-        return (Median(ta), Median(tb));
+        return new Paired(Median(ta), Median(tb), Median(ratios), ratios.Min(), ratios.Max(), ratios.Count);
     }
 
-    /// <summary>Seconds for one epoch of the shared training loop over <paramref name="data"/> (its tiny eval split excluded).</summary>
+    /// <summary>
+    /// Seconds per step of one epoch of the shared training loop over <paramref name="data"/>: the clock runs from the end
+    /// of the first step to the end of the last, so the epoch's set-up and its evaluation are not counted.
+    /// </summary>
     private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct,
         ScalarType? autocast = null, ISchedule? schedule = null, Action<TrainingClock>? afterStep = null)
     {
-        var evalClock = Stopwatch.StartNew();
-        var eval = BatchSources.Evaluation(data);
-        Evaluator.Evaluate(net, eval, ct);
-        double evalSeconds = evalClock.Elapsed.TotalSeconds;
+        var clock = new Stopwatch();
+        var train = BatchSources.Training(data, 128, 1);
+        int last = train.BatchesPerEpoch - 1;
         var job = new TrainingJob
         {
-            Network = net, Train = BatchSources.Training(data, 128, 1), Eval = eval, Schedule = schedule ?? new ConstantSchedule(0.01),
-            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, Autocast = autocast, AfterStep = afterStep,
+            Network = net, Train = train, Eval = BatchSources.Evaluation(data), Schedule = schedule ?? new ConstantSchedule(0.01),
+            Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, Autocast = autocast,
+            AfterStep = step =>
+            {
+                afterStep?.Invoke(step);
+                if (step.Batch == 0) clock.Restart();
+                else if (step.Batch == last) clock.Stop();
+            },
         };
-        var reports = Trainer.Run(job, ct: ct);
-        return reports[^1].Seconds - evalSeconds;
+        Trainer.Run(job, ct: ct);
+        return clock.Elapsed.TotalSeconds / last;
     }
 
     private static IEnumerable<BenchRow> EvaluationThroughput(Session session, ArchitectureSpec spec, CancellationToken ct)
@@ -174,9 +197,9 @@ public static partial class Benchmark
         using var net = session.Build(spec, 1, seed: 1);
         using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
         Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 0, ct);
-        double seconds = Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 1, ct);
+        double perStep = Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 1, ct);
         // A dense layer costs 2·params FLOPs per example forward and 4·params backward.
-        double flops = 6.0 * net.Layout.TotalElements * steps * 128 / seconds;
+        double flops = 6.0 * net.Layout.TotalElements * 128 / perStep;
         return new BenchRow($"plain training / matmul peak ({spec})", flops / peak, peak / 1e9, flops / 1e9, "GFLOP/s", "as high as possible",
             "peak: fp32 2048² matmul on all threads");
     }
