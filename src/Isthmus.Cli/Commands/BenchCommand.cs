@@ -11,7 +11,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "Fewer and shorter phases (about a minute)." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer and shorter phases (a few minutes on 2 cores)." };
         var output = new Option<string?>("--out") { Description = "Also write bench.json to this file." };
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();

@@ -37,6 +37,8 @@ public sealed class WeightSpace : IDisposable
     // Stacked points (inference only): P points side by side as the rows of one [P, N] buffer, with per-parameter
     // [P, *shape] views for layers that evaluate all P at once (issue 7: several grid points per pass over the data).
     private Tensor? _stackFlat;   // [capacity, N]
+    private Tensor? _stackCoefficients; // [P, K], the coefficients of the stacked points
+    private Tensor[]? _controlStacks;   // [p] views [K, *shape] of every control point's tensor of parameter p
     private Tensor[]? _stack;     // [p] views [P, *shape] of the first P rows
 
     public ParameterLayout Layout { get; }
@@ -251,7 +253,40 @@ public sealed class WeightSpace : IDisposable
             using var row = padded.narrow(0, 0, Layout.TotalElements);
             Combine(row, points[q]);
         }
+        _stackCoefficients?.Dispose();
+        _stackCoefficients = tensor(points.SelectMany(c => c.Select(x => (float)x)).ToArray(), [p, ControlPointCount], device: Device).DetachFromDisposeScope();
+        StackedCoefficientRows = points.Select(c => c.ToArray()).ToArray();
         Stacked = p;
+    }
+
+    /// <summary>The coefficients of the stacked points, one array of K per point (see <see cref="MoveToStack"/>).</summary>
+    public IReadOnlyList<double[]> StackedCoefficientRows { get; private set; } = [];
+
+    /// <summary>The coefficients of the stacked points, [P, K] (see <see cref="MoveToStack"/>).</summary>
+    public Tensor StackedCoefficients =>
+        Stacked > 0 ? _stackCoefficients! : throw new InvalidOperationException("No points are stacked; call MoveToStack first.");
+
+    /// <summary>
+    /// Parameter <paramref name="index"/> of every control point, [K, *shape] (a view; K &gt; 1 only). A layer whose output
+    /// is linear in this parameter and whose input all stacked points share (the network's first layer) can compute it
+    /// once per control point and combine the K results with <see cref="StackedCoefficients"/>: K products instead of P.
+    /// </summary>
+    public Tensor ControlStack(int index)
+    {
+        if (ControlPointCount == 1) throw new InvalidOperationException("A one-control-point space has no control stack.");
+        if (_controlStacks is null)
+        {
+            _controlStacks = new Tensor[Layout.Count];
+            long offset = 0;
+            for (int i = 0; i < Layout.Count; i++)
+            {
+                var spec = Layout.Specs[i];
+                using var block = _controlFlat!.narrow(1, offset, spec.Numel);
+                _controlStacks[i] = block.view([ControlPointCount, .. spec.Shape]).DetachFromDisposeScope();
+                offset += spec.Numel;
+            }
+        }
+        return _controlStacks[index];
     }
 
     /// <summary>Parameter <paramref name="index"/> at every stacked point: [P, *shape] (see <see cref="MoveToStack"/>).</summary>
@@ -274,6 +309,8 @@ public sealed class WeightSpace : IDisposable
         _stack = null;
         _stackFlat?.Dispose();
         _stackFlat = null;
+        _stackCoefficients?.Dispose();
+        _stackCoefficients = null;
         Stacked = 0;
     }
 
@@ -424,6 +461,7 @@ public sealed class WeightSpace : IDisposable
     public void Dispose()
     {
         DisposeStack();
+        if (_controlStacks is not null) foreach (var t in _controlStacks) t.Dispose();
         foreach (var row in _controls) foreach (var t in row) t.Dispose();
         if (ControlPointCount == 1) return;
         foreach (var t in _point) t.Dispose();
