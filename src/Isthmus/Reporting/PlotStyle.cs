@@ -45,9 +45,32 @@ internal static class PlotStyle
     /// <summary>Sets a title that shrinks (down to 10 pt) instead of running past a panel <paramref name="width"/> pixels wide.</summary>
     public static void FitTitle(Plot plot, string title, int width)
     {
+        const float Largest = 14f, Smallest = 10f;
+        // About 15 pixels per character at 14 pt, less in proportion at smaller sizes.
+        int Fits(float size) => (int)(width / (15.0 * size / Largest));
+        if (title.Length > Fits(Largest)) title = Wrap(title, Fits(Largest));
         plot.Title(title);
-        int fits = width / 15; // about 15 pixels per character at 14 pt
-        if (title.Length > fits) plot.Axes.Title.Label.FontSize = Math.Max(10, 14f * fits / title.Length);
+        int longest = title.Split('\n').Max(line => line.Length);
+        if (longest > Fits(Largest)) plot.Axes.Title.Label.FontSize = Math.Max(Smallest, Largest * Fits(Largest) / longest);
+    }
+
+    /// <summary>Breaks <paramref name="text"/> at spaces into lines of at most <paramref name="columns"/> characters where it can.</summary>
+    private static string Wrap(string text, int columns)
+    {
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > columns)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) lines.Add(line.ToString());
+        return string.Join('\n', lines);
     }
 
     public static void SavePng(string path, Func<Image> render)
