@@ -3,6 +3,7 @@ using Isthmus.Cli;
 using Isthmus.Cli.Commands;
 
 Isthmus.Platform.OpenMpPolicy.PreferShortSpinning();
+Isthmus.Platform.NativeMemory.KeepLargeBlocksInHeap();
 
 var root = new RootCommand("""
     Isthmus: the geometry of neural-network loss surfaces — curves and subspaces that connect trained networks,

@@ -17,13 +17,13 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
 {
     /// <summary>
     /// Points a grid evaluator stacks into one pass over the data when the network can (<see cref="CanStack"/>). An MLP's
-    /// first layer then runs once per control point instead of once per point (Layers.Linear), and the passes over the
-    /// data, with their synchronisations, are cut eight-fold. Eight rather than more: a stacked activation of 8 points ×
-    /// 1000 examples × 800 units is 26 MB, and glibc serves blocks over 32 MB with fresh pages that the kernel zeroes at
-    /// every batch (16 points per pass measured slower than 8). Measured in docs/performance.md; 1 evaluates one point at
-    /// a time.
+    /// first layer then runs once per control point instead of once per point (Layers.Linear), so more points per pass
+    /// save more, and the passes over the data, with their synchronisations, are cut sixteen-fold. The stacked
+    /// activations (16 points × 1000 examples × 800 units, 51 MB) need the heap the CLI keeps
+    /// (<see cref="Platform.NativeMemory.KeepLargeBlocksInHeap"/>). Measured in docs/performance.md; 1 evaluates one
+    /// point at a time.
     /// </summary>
-    public const int DefaultPointsPerPass = 8;
+    public const int DefaultPointsPerPass = 16;
 
     /// <summary>The evaluation split this evaluator scores (for callers that align per-example outputs with it).</summary>
     public IBatchSource Eval => eval;
