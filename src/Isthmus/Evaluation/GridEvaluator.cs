@@ -10,7 +10,7 @@ public sealed record GridPoint(int Index, PointMetrics Metrics, double Seconds);
 /// <summary>
 /// The loop every grid shares (a curve's t values, a plane's cells): move the network to each requested point and score
 /// it with a <see cref="PointEvaluator"/>. Where the network allows (<see cref="PointEvaluator.CanStack"/>), up to
-/// <see cref="PointEvaluator.PointsPerPass"/> points are stacked and scored in one pass over the data; the numbers are
+/// <see cref="PointEvaluator.PointsPerPassFor"/> points are stacked and scored in one pass over the data; the numbers are
 /// those of one point at a time.
 /// </summary>
 public static class GridEvaluator
@@ -32,7 +32,7 @@ public static class GridEvaluator
         Action<int, int, Tensor, Tensor>? observeEval = null, IReadOnlyList<GridPoint>? done = null, Action<IReadOnlyList<GridPoint>>? save = null)
     {
         var space = net.Space;
-        int pass = evaluator.CanStack(net) ? evaluator.PointsPerPass : 1;
+        int pass = evaluator.CanStack(net) ? evaluator.PointsPerPassFor(net) : 1;
         var wanted = indices.ToHashSet();
         var results = (done ?? []).Where(p => wanted.Contains(p.Index)).ToList();
         var finished = results.Select(p => p.Index).ToHashSet();

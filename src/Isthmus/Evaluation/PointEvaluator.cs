@@ -18,12 +18,19 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// <summary>
     /// Points a grid evaluator stacks into one pass over the data when the network can (<see cref="CanStack"/>). An MLP's
     /// first layer then runs once per control point instead of once per point (Layers.Linear), so more points per pass
-    /// save more, and the passes over the data, with their synchronisations, are cut sixteen-fold. The stacked
-    /// activations (16 points × 1000 examples × 800 units, 51 MB) need the heap the CLI keeps
-    /// (<see cref="Platform.NativeMemory.KeepLargeBlocksInHeap"/>). Measured in docs/performance.md; 1 evaluates one
-    /// point at a time.
+    /// save more: for the MNIST MLP and a 1-bend Bezier curve, 16 per pass measured 1.49–1.57× one at a time and 32 per
+    /// pass 1.58–1.72×. The stacked activations (32 points × 1000 examples × 800 units, 102 MB) need the heap the CLI
+    /// keeps (<see cref="Platform.NativeMemory.KeepLargeBlocksInHeap"/>), and the stacked weights are capped at
+    /// <see cref="StackBytes"/> (<see cref="PointsPerPassFor"/>). 1 evaluates one point at a time.
     /// </summary>
-    public const int DefaultPointsPerPass = 16;
+    public const int DefaultPointsPerPass = 32;
+
+    /// <summary>The most memory the stacked weights of one pass may take: 256 MB.</summary>
+    public const long StackBytes = 256L << 20;
+
+    /// <summary>Points per pass for <paramref name="net"/>: <see cref="PointsPerPass"/>, fewer if their weights would pass <see cref="StackBytes"/>.</summary>
+    public int PointsPerPassFor(Network net) =>
+        (int)Math.Clamp(StackBytes / (4 * net.Layout.TotalElements), 1, PointsPerPass);
 
     /// <summary>The evaluation split this evaluator scores (for callers that align per-example outputs with it).</summary>
     public IBatchSource Eval => eval;

@@ -69,7 +69,7 @@ public sealed class RobustnessTests(MnistFixture mnist)
             return dir;
         }).ToArray();
         string[] Plane(string outDir, params string[] extra) =>
-            ["plane", "--points", .. runs, "--grid", "16", "--data-root", mnist.Root, "--threads", "1", "--out", outDir, .. extra];
+            ["plane", "--points", .. runs, "--grid", "40", "--data-root", mnist.Root, "--threads", "1", "--out", outDir, .. extra];
 
         var whole = temp["whole"];
         var full = CliRunner.Run(Plane(whole));
@@ -92,7 +92,7 @@ public sealed class RobustnessTests(MnistFixture mnist)
         }
         Assert.False(File.Exists(Path.Combine(cut, "plane.json")), "an interrupted grid must not leave plane.json");
         int savedPoints = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cut, "plane.progress.json")))!["points"]!.AsArray().Count;
-        Assert.InRange(savedPoints, 1, 16 * 16 - 1);
+        Assert.InRange(savedPoints, 1, 40 * 40 - 1);
 
         var resumed = CliRunner.Run(Plane(cut, "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
