@@ -34,7 +34,7 @@ public static partial class Benchmark
         using var session = Session.Open("mnist", s.DataRoot, 0, s.Threads, s.Device, log: log);
         var rows = new List<BenchRow>();
         // Blocks of steps, timed in pairs (A B, then B A, ...): the ratio is the median of the pairs' ratios.
-        int steps = s.Quick ? 40 : 50, repeats = s.Quick ? 8 : 40;
+        int steps = s.Quick ? 40 : 50, repeats = s.Quick ? 16 : 40;
 
         var mlp = new ArchitectureSpec("mlp");
         var convBn = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
