@@ -11,7 +11,7 @@ public sealed record GridPoint(int Index, PointMetrics Metrics, double Seconds);
 /// The loop every grid shares (a curve's t values, a plane's cells): move the network to each requested point and score
 /// it with a <see cref="PointEvaluator"/>. Where the network allows (<see cref="PointEvaluator.CanStack"/>), up to
 /// <see cref="PointEvaluator.PointsPerPassFor"/> points are stacked and scored in one pass over the data; the numbers are
-/// those of one point at a time.
+/// those of one point at a time up to rounding, and do not depend on which points share a pass.
 /// </summary>
 public static class GridEvaluator
 {

@@ -62,7 +62,7 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// <summary>
     /// Scores the points stacked in the network's space (<see cref="Space.WeightSpace.MoveToStack"/>) with one pass over
     /// each split for all of them (<see cref="CanStack"/> must hold). Each point's metrics equal those
-    /// <see cref="Evaluate"/> gives for it alone.
+    /// <see cref="Evaluate"/> gives for it alone, up to rounding (the first layer is combined from per-control products).
     /// </summary>
     /// <param name="observeEval">Optional: sees (stacked point q, batch index, the point's logits, targets) on the evaluation split.</param>
     public PointMetrics[] EvaluateStacked(Network net, CancellationToken ct = default, Action<int, int, Tensor, Tensor>? observeEval = null)

@@ -65,7 +65,14 @@ internal static unsafe class FusedKernels
     /// </summary>
     public static void Combine(Tensor target, IReadOnlyList<Tensor> rows, IReadOnlyList<double> coefficients)
     {
-        long n = target.numel();
+        nint t = (nint)Data(target);
+        var (ps, cs) = Terms(rows, coefficients);
+        Chunks(target.numel(), (s, e) => CombineChunk((float*)t, ps, cs, s, e));
+    }
+
+    /// <summary>The rows of a combination whose coefficient is not zero, as data pointers, with their coefficients in float32.</summary>
+    private static (nint[] Rows, float[] Coefficients) Terms(IReadOnlyList<Tensor> rows, IReadOnlyList<double> coefficients)
+    {
         var pointers = new List<nint>(rows.Count);
         var scales = new List<float>(rows.Count);
         for (int k = 0; k < rows.Count; k++)
@@ -74,10 +81,7 @@ internal static unsafe class FusedKernels
             pointers.Add((nint)Data(rows[k]));
             scales.Add((float)coefficients[k]);
         }
-        nint t = (nint)Data(target);
-        var ps = pointers.ToArray();
-        var cs = scales.ToArray();
-        Chunks(n, (s, e) => CombineChunk((float*)t, ps, cs, s, e));
+        return (pointers.ToArray(), scales.ToArray());
     }
 
     private static void CombineChunk(float* t, nint[] rows, float[] c, long s, long e)
@@ -175,17 +179,7 @@ internal static unsafe class FusedKernels
         var buffers = steps.Select(c => c.Buffer is null ? 0 : (nint)Data(c.Buffer)).ToArray();
         var first = steps.Select(c => c.FirstStep).ToArray();
         var constants = steps.Select(c => new SgdConstants((float)-rate, (float)momentum, (float)weightDecay, (float)c.Coefficient, (float)pointDecay)).ToArray();
-        var rows = new List<nint>();
-        var scales = new List<float>();
-        if (next is not null)
-            for (int k = 0; k < next.Count; k++)
-            {
-                if (next[k] == 0.0) continue;
-                rows.Add((nint)Data(controls![k]));
-                scales.Add((float)next[k]);
-            }
-        var ps = rows.ToArray();
-        var cs = scales.ToArray();
+        var (ps, cs) = next is null ? ([], []) : Terms(controls!, next);
         bool move = next is not null;
         Chunks(n, (s, e) =>
         {

@@ -31,13 +31,11 @@ public sealed class WeightSpace : IDisposable
     private readonly Tensor? _controlGradFlat;  // [K, N], the .grad of every trainable control view
     private readonly Tensor[][]? _controlGrads; // [k][p] views of _controlGradFlat
     private readonly Tensor[]? _controlRows;    // [k] rows of _controlFlat
-    private readonly Tensor[]? _controlGradRows; // [k] rows of _controlGradFlat
     private readonly bool _fused;               // CPU float32: the passes are fused kernels (Platform.FusedKernels)
 
     // Stacked points (inference only): P points side by side as the rows of one [P, N] buffer, with per-parameter
     // [P, *shape] views for layers that evaluate all P at once (issue 7: several grid points per pass over the data).
     private Tensor? _stackFlat;   // [capacity, N]
-    private Tensor? _stackCoefficients; // [P, K], the coefficients of the stacked points
     private Tensor[]? _controlStacks;   // [p] views [K, *shape] of every control point's tensor of parameter p
     private Tensor[]? _stack;     // [p] views [P, *shape] of the first P rows
 
@@ -83,13 +81,11 @@ public sealed class WeightSpace : IDisposable
         _controlGradFlat = zeros([controlPoints, n], ScalarType.Float32, device).DetachFromDisposeScope();
         _controlGrads = new Tensor[controlPoints][];
         _controlRows = new Tensor[controlPoints];
-        _controlGradRows = new Tensor[controlPoints];
         for (int k = 0; k < controlPoints; k++)
         {
             _controlRows[k] = _controlFlat[k].DetachFromDisposeScope();
-            _controlGradRows[k] = _controlGradFlat[k].DetachFromDisposeScope();
             _controls[k] = Views(_controlRows[k], requiresGrad: true);
-            _controlGrads[k] = Views(_controlGradRows[k], requiresGrad: false);
+            using (var gradRow = _controlGradFlat[k]) _controlGrads[k] = Views(gradRow, requiresGrad: false);
             for (int p = 0; p < layout.Count; p++) _controls[k][p].grad = _controlGrads[k][p];
         }
         _fused = Platform.FusedKernels.Supports(_pointFlat);
@@ -167,10 +163,8 @@ public sealed class WeightSpace : IDisposable
     /// <summary>Moves the point to Σ_k c_k·θ_k, in place into the preallocated point tensors.</summary>
     public void MoveTo(IReadOnlyList<double> coefficients)
     {
-        if (coefficients.Count != ControlPointCount)
-            throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {coefficients.Count}.");
-        for (int k = 0; k < ControlPointCount; k++) _coefficients[k] = coefficients[k];
-        Stacked = 0;
+        CheckCount(coefficients);
+        SetCoefficients(coefficients);
         if (ControlPointCount == 1)
         {
             if (coefficients[0] != 1.0)
@@ -179,6 +173,19 @@ public sealed class WeightSpace : IDisposable
         }
         using var _ = no_grad();
         Combine(_pointFlat!, _coefficients);
+    }
+
+    private void CheckCount(IReadOnlyList<double> coefficients)
+    {
+        if (coefficients.Count != ControlPointCount)
+            throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {coefficients.Count}.");
+    }
+
+    /// <summary>Records <paramref name="coefficients"/> as the one current point (the weights are written by the caller).</summary>
+    private void SetCoefficients(IReadOnlyList<double> coefficients)
+    {
+        for (int k = 0; k < ControlPointCount; k++) _coefficients[k] = coefficients[k];
+        Stacked = 0;
     }
 
     /// <summary>
@@ -247,14 +254,11 @@ public sealed class WeightSpace : IDisposable
         }
         for (int q = 0; q < p; q++)
         {
-            if (points[q].Count != ControlPointCount)
-                throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {points[q].Count}.");
+            CheckCount(points[q]);
             using var padded = _stackFlat[q];
             using var row = padded.narrow(0, 0, Layout.TotalElements);
             Combine(row, points[q]);
         }
-        _stackCoefficients?.Dispose();
-        _stackCoefficients = tensor(points.SelectMany(c => c.Select(x => (float)x)).ToArray(), [p, ControlPointCount], device: Device).DetachFromDisposeScope();
         StackedCoefficientRows = points.Select(c => c.ToArray()).ToArray();
         Stacked = p;
     }
@@ -262,14 +266,10 @@ public sealed class WeightSpace : IDisposable
     /// <summary>The coefficients of the stacked points, one array of K per point (see <see cref="MoveToStack"/>).</summary>
     public IReadOnlyList<double[]> StackedCoefficientRows { get; private set; } = [];
 
-    /// <summary>The coefficients of the stacked points, [P, K] (see <see cref="MoveToStack"/>).</summary>
-    public Tensor StackedCoefficients =>
-        Stacked > 0 ? _stackCoefficients! : throw new InvalidOperationException("No points are stacked; call MoveToStack first.");
-
     /// <summary>
     /// Parameter <paramref name="index"/> of every control point, [K, *shape] (a view; K &gt; 1 only). A layer whose output
     /// is linear in this parameter and whose input all stacked points share (the network's first layer) can compute it
-    /// once per control point and combine the K results with <see cref="StackedCoefficients"/>: K products instead of P.
+    /// once per control point and combine the K results with <see cref="StackedCoefficientRows"/>: K products instead of P.
     /// </summary>
     public Tensor ControlStack(int index)
     {
@@ -309,8 +309,6 @@ public sealed class WeightSpace : IDisposable
         _stack = null;
         _stackFlat?.Dispose();
         _stackFlat = null;
-        _stackCoefficients?.Dispose();
-        _stackCoefficients = null;
         Stacked = 0;
     }
 
@@ -366,8 +364,7 @@ public sealed class WeightSpace : IDisposable
         if (ControlPointCount == 1 || !_fused) return false;
         for (int k = 0; k < ControlPointCount; k++)
             if (_trainable[k] && !_controls[k].All(optimizer.CanStepFromPoint)) return false;
-        if (moveTo is not null && moveTo.Count != ControlPointCount)
-            throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {moveTo.Count}.");
+        if (moveTo is not null) CheckCount(moveTo);
         using var _ = no_grad();
         var steps = new List<Platform.FusedKernels.ControlStep>(ControlPointCount);
         var column = new Tensor[ControlPointCount];
@@ -388,11 +385,7 @@ public sealed class WeightSpace : IDisposable
             }
             Platform.FusedKernels.StepControls(g, point, weightDecay, steps, rate, optimizer.Momentum, optimizer.WeightDecay, column, moveTo);
         }
-        if (moveTo is not null)
-        {
-            for (int k = 0; k < ControlPointCount; k++) _coefficients[k] = moveTo[k];
-            Stacked = 0;
-        }
+        if (moveTo is not null) SetCoefficients(moveTo);
         return true;
     }
 
@@ -467,7 +460,6 @@ public sealed class WeightSpace : IDisposable
         foreach (var t in _point) t.Dispose();
         foreach (var row in _controlGrads!) foreach (var t in row) t.Dispose();
         foreach (var t in _controlRows!) t.Dispose();
-        foreach (var t in _controlGradRows!) t.Dispose();
         _controlFlat!.Dispose();
         _pointFlat!.Dispose();
         _controlGradFlat!.Dispose();

@@ -51,8 +51,18 @@ public sealed class Sgd : IDisposable
     }
 
     /// <summary>Whether <paramref name="parameter"/> is one of this optimiser's and can take a fused step from its space's point.</summary>
-    public bool CanStepFromPoint(Tensor parameter) =>
-        _index.TryGetValue(parameter, out int i) && _fused[i] && (_buffers[i] is not { } held || Platform.FusedKernels.Supports(held));
+    public bool CanStepFromPoint(Tensor parameter) => _index.TryGetValue(parameter, out int i) && Fusable(i);
+
+    /// <summary>Whether parameter <paramref name="i"/> and its momentum buffer (if any yet) suit the fused kernels.</summary>
+    private bool Fusable(int i) => _fused[i] && (_buffers[i] is not { } held || Platform.FusedKernels.Supports(held));
+
+    /// <summary>Parameter <paramref name="i"/>'s momentum buffer for a fused step, created uninitialised on the first one (the kernel then writes b = d).</summary>
+    private Tensor? FusedBuffer(int i, out bool first)
+    {
+        first = Momentum != 0 && _buffers[i] is null;
+        if (first) _buffers[i] = empty_like(_parameters[i]).DetachFromDisposeScope();
+        return _buffers[i];
+    }
 
     /// <summary>
     /// The momentum buffer of <paramref name="parameter"/> for a fused step outside <see cref="Step"/>
@@ -60,21 +70,14 @@ public sealed class Sgd : IDisposable
     /// step, which <paramref name="first"/> reports (the kernel then writes b = d). Only for parameters with
     /// <see cref="CanStepFromPoint"/>.
     /// </summary>
-    internal Tensor? BufferForFusedStep(Tensor parameter, out bool first)
-    {
-        int i = _index[parameter];
-        first = Momentum != 0 && _buffers[i] is null;
-        if (first) _buffers[i] = empty_like(parameter).DetachFromDisposeScope();
-        return _buffers[i];
-    }
+    internal Tensor? BufferForFusedStep(Tensor parameter, out bool first) => FusedBuffer(_index[parameter], out first);
 
     private void Update(int i, Tensor w, Tensor g, double rate)
     {
-        if (_fused[i] && Platform.FusedKernels.Supports(g) && (_buffers[i] is not { } held || Platform.FusedKernels.Supports(held)))
+        if (Fusable(i) && Platform.FusedKernels.Supports(g))
         {
-            bool first = Momentum != 0 && _buffers[i] is null;
-            if (first) _buffers[i] = empty_like(w).DetachFromDisposeScope();
-            Platform.FusedKernels.SgdStep(w, g, _buffers[i], rate, Momentum, WeightDecay, first);
+            var buffer = FusedBuffer(i, out bool first);
+            Platform.FusedKernels.SgdStep(w, g, buffer, rate, Momentum, WeightDecay, first);
             return;
         }
         if (WeightDecay != 0) g.add_(w, alpha: WeightDecay);

@@ -65,7 +65,11 @@ public sealed class Linear
                     Platform.FusedKernels.Combine(row, rows, coefficients[q]);
             foreach (var r in rows) r.Dispose();
         }
-        else y = space.StackedCoefficients.matmul(z.view(k, batch * outFeatures)).view(p, batch, outFeatures);
+        else
+        {
+            using var c = tensor(coefficients.SelectMany(row => row.Select(v => (float)v)).ToArray(), [p, k], device: z.device);
+            y = c.matmul(z.view(k, batch * outFeatures)).view(p, batch, outFeatures);
+        }
         return _bias >= 0 && !affine ? y.add_(space.StackedPoint(_bias).unsqueeze(1)) : y;
     }
 }
