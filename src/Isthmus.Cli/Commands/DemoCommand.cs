@@ -172,27 +172,13 @@ internal static class DemoCommand
     private static State OpenState(string outDir, string shown, bool force, bool resume, Plan plan)
     {
         var path = Path.Combine(outDir, StateFile);
-        bool exists = Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any();
         var planJson = JsonSerializerPlan(plan);
-        if (exists && resume)
+        if (RunDirectory.Claim(outDir, shown, StateFile, force, resume))
         {
-            if (!File.Exists(path))
-                throw new IsthmusException($"{shown} holds no {StateFile}, so it is not a demo to resume; choose another --out or pass --force to replace it.");
             var root = Json.ReadObject(path);
             if (root["plan"]?.ToJsonString() != planJson.ToJsonString())
                 throw new IsthmusException($"{shown} holds a demo with other budgets (--quick differs); resume it with the same options, or pass --force to start over.");
             return new State(path, root);
-        }
-        if (exists && !force)
-            throw new IsthmusException($"{shown} already exists; pass --resume to finish that demo, --force to replace it, or choose another --out.");
-        try
-        {
-            if (exists) Directory.Delete(outDir, recursive: true);
-            Directory.CreateDirectory(outDir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw AtomicFile.Explain(e, outDir);
         }
         var state = new State(path, new JsonObject { ["tool"] = "isthmus", ["command"] = "demo", ["status"] = "running", ["created_utc"] = DateTime.UtcNow.ToString("O"), ["plan"] = planJson, ["steps"] = new JsonObject() });
         state.Save();

@@ -35,28 +35,13 @@ public sealed class RunDirectory
     public static RunDirectory Create(string path, string command, bool force, bool resume)
     {
         var full = System.IO.Path.GetFullPath(path);
-        bool exists = Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any();
-        if (exists && resume)
+        if (Claim(full, path, ManifestFile, force, resume))
         {
-            var manifestPath = System.IO.Path.Combine(full, ManifestFile);
-            if (!System.IO.File.Exists(manifestPath))
-                throw new IsthmusException($"{path} has no {ManifestFile}, so there is nothing to resume; choose another --out or pass --force to replace it.");
-            var manifest = Json.ReadObject(manifestPath);
+            var manifest = Json.ReadObject(System.IO.Path.Combine(full, ManifestFile));
             var was = manifest["command"]?.GetValue<string>();
             if (was != command)
                 throw new IsthmusException($"{path} holds a '{was}' run, not '{command}'; --resume continues the same command.");
             return new RunDirectory(full, manifest, resumed: true);
-        }
-        if (exists && !force)
-            throw new IsthmusException($"{path} already exists; pass --force to replace it, --resume to continue it, or choose another --out.");
-        try
-        {
-            if (exists) Directory.Delete(full, recursive: true);
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw AtomicFile.Explain(e, full);
         }
         var fresh = new JsonObject
         {
@@ -69,6 +54,35 @@ public sealed class RunDirectory
         var run = new RunDirectory(full, fresh, resumed: false);
         run.SaveManifest();
         return run;
+    }
+
+    /// <summary>
+    /// The folder policy of every command that writes a folder: an existing, non-empty <paramref name="full"/> is
+    /// continued with <paramref name="resume"/> (true is returned; it must hold <paramref name="marker"/>), replaced
+    /// with <paramref name="force"/>, and refused otherwise; a new or replaced folder is created empty (false).
+    /// <paramref name="shown"/> is the path as the user typed it, for messages.
+    /// </summary>
+    public static bool Claim(string full, string shown, string marker, bool force, bool resume)
+    {
+        bool exists = Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any();
+        if (exists && resume)
+        {
+            if (!System.IO.File.Exists(System.IO.Path.Combine(full, marker)))
+                throw new IsthmusException($"{shown} has no {marker}, so there is nothing to resume; choose another --out or pass --force to replace it.");
+            return true;
+        }
+        if (exists && !force)
+            throw new IsthmusException($"{shown} already exists; pass --force to replace it, --resume to continue it, or choose another --out.");
+        try
+        {
+            if (exists) Directory.Delete(full, recursive: true);
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AtomicFile.Explain(e, full);
+        }
+        return false;
     }
 
     /// <summary>Opens a finished (or unfinished) run for reading.</summary>
