@@ -7,7 +7,7 @@ namespace Isthmus.Cli;
 /// <summary>
 /// Keeps command lists short and help pages teaching: a command's description may end with an "Examples:" block;
 /// the block is cut from the description (so `isthmus --help` lists one paragraph per command) and printed after
-/// that command's own help.
+/// that command's own help. The usage lines name the command as users type it (`isthmus`), not after the assembly.
 /// </summary>
 internal static class ExamplesHelp
 {
@@ -40,10 +40,16 @@ internal static class ExamplesHelp
 
         public override int Invoke(ParseResult parseResult)
         {
-            int code = inner.Invoke(parseResult);
+            var configuration = parseResult.InvocationConfiguration;
+            var output = configuration.Output;
+            var page = new StringWriter();
+            int code;
+            configuration.Output = page;
+            try { code = inner.Invoke(parseResult); }
+            finally { configuration.Output = output; }
+            output.Write(page.ToString().Replace($"  {RootCommand.ExecutableName} ", "  isthmus ", StringComparison.Ordinal));
             if (examples.TryGetValue(parseResult.CommandResult.Command, out var text))
             {
-                var output = parseResult.InvocationConfiguration.Output;
                 output.WriteLine(text);
                 output.WriteLine();
             }

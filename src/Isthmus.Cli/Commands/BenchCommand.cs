@@ -16,12 +16,14 @@ internal static class BenchCommand
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
-        var command = new Command("bench", """
-            Measure, in one process on the same data and batch size, the ratios that say what Isthmus costs: curve step ÷ plain
-            step (MLP; convfc with batch norm), FGE step ÷ plain step, curve-point evaluation ÷ plain inference, grid points scored 8 per pass ÷ one
-            at a time, bf16 step ÷ fp32 step (and the test error of both after a short run), memory after many steps ÷ after
-            100, and plain training against this machine's matrix-multiply peak. Prints each ratio with the absolute
-            numbers beside it. Run it on a quiet machine: other processes on the same cores distort every timing.
+        var command = new Command("bench", $"""
+            Measure, in one process on the same data and batch size, the ratios that say what Isthmus costs: curve step ÷
+            plain step (MLP; convfc with batch norm), FGE step ÷ plain step, curve-point evaluation ÷ plain inference, grid
+            points scored {Isthmus.Evaluation.PointEvaluator.DefaultPointsPerPass} per pass ÷ one at a time, bf16 step ÷ fp32 step (and the test error of both
+            after a short run), memory after many steps ÷ after 100, and plain training against this machine's
+            matrix-multiply peak. Prints each ratio with the absolute numbers beside it and, for timed ratios, a 95 %
+            confidence interval of the median. Run it on a quiet machine: other processes on the same cores distort every
+            timing.
 
             Examples:
               ./isthmus bench --quick
@@ -42,18 +44,23 @@ internal static class BenchCommand
                 ["processor_count"] = Environment.ProcessorCount,
                 ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
                 {
-                    ["name"] = r.Name, ["ratio"] = Json.Number(r.Ratio), ["baseline"] = Json.Number(r.Baseline),
-                    ["measured"] = Json.Number(r.Measured), ["unit"] = r.Unit, ["goal"] = r.Goal, ["note"] = r.Note,
+                    ["name"] = r.Name, ["ratio"] = Json.Number(r.Ratio),
+                    ["ratio_ci95"] = r.RatioLow is { } low && r.RatioHigh is { } high ? new JsonArray(Json.Number(low), Json.Number(high)) : null,
+                    ["baseline"] = Json.Number(r.Baseline), ["measured"] = Json.Number(r.Measured), ["unit"] = r.Unit, ["goal"] = r.Goal, ["note"] = r.Note,
                 }).ToArray()),
             };
-            var table = new Table().AddColumns("measure", "ratio", "baseline", "measured", "unit", "goal", "note");
+            var table = new Table().AddColumns("measure", "ratio (95 % CI)", "baseline", "measured", "unit", "goal", "note");
             foreach (var r in rows)
-                table.AddRow(Markup.Escape(r.Name), r.Ratio.ToString("F3", CultureInfo.InvariantCulture), r.Baseline.ToString("G4", CultureInfo.InvariantCulture),
+                table.AddRow(Markup.Escape(r.Name), RatioText(r), r.Baseline.ToString("G4", CultureInfo.InvariantCulture),
                     r.Measured.ToString("G4", CultureInfo.InvariantCulture), r.Unit, Markup.Escape(r.Goal), Markup.Escape(r.Note));
             return Report(io, parse.GetValue(output), json, table);
         }));
         return command;
     }
+
+    private static string RatioText(BenchRow r) => r.RatioLow is { } low && r.RatioHigh is { } high
+        ? string.Create(CultureInfo.InvariantCulture, $"{r.Ratio:F3} ({low:F3}–{high:F3})")
+        : r.Ratio.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>A benchmark's result: JSON into <paramref name="file"/> if given, then JSON on stdout with --json, else the table.</summary>
     internal static int Report(Output io, string? file, JsonObject json, Table table)

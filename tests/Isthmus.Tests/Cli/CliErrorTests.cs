@@ -103,6 +103,7 @@ public sealed class CliErrorTests(MnistFixture mnist)
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("Examples:", r.Stdout);
         Assert.Contains("--resume", r.Stdout);
+        Assert.Contains("Usage:\n  isthmus train [options]", r.Stdout.ReplaceLineEndings("\n")); // the command as typed, not the assembly's name
     }
 
     [Fact]

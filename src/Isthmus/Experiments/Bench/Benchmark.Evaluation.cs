@@ -31,6 +31,6 @@ public static partial class Benchmark
         double examples = all.Length * (data.Train!.Count + data.Eval!.Count);
         double oneRate = examples / t.A, stackedRate = examples / t.B;
         return new BenchRow($"grid evaluation, {perPass} points per pass / one at a time ({spec})", 1 / t.Ratio, oneRate, stackedRate, "examples/s",
-            "≥ 1.5", "curve and plane points; equal up to rounding; " + t.Spread.Replace("ratios", "ratios of times"));
+            "≥ 1.5", "curve and plane points; equal up to rounding; " + t.Spread.Replace("ratios", "ratios of times"), 1 / t.CiHigh, 1 / t.CiLow);
     }
 }

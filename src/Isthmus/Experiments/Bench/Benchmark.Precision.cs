@@ -19,7 +19,7 @@ public static partial class Benchmark
         var t = Alternate(r => Phase(fp32Net, fp32Opt, FixedPoint.Instance, data, 5e-4, r, ct),
             r => Phase(bf16Net, bf16Opt, FixedPoint.Instance, data, 5e-4, r, ct, ScalarType.BFloat16), repeats);
         return new BenchRow($"bf16 step / fp32 step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step",
-            "≤ 0.56 (1.8× faster, with AMX)", (Precision.Bf16Caveat(session.Device) is null ? "autocast: products in bf16" : "no AMX on this CPU") + "; " + t.Spread);
+            "≤ 0.56 (1.8× faster, with AMX)", (Precision.Bf16Caveat(session.Device) is null ? "autocast: products in bf16" : "no AMX on this CPU") + "; " + t.Spread, t.CiLow, t.CiHigh);
     }
 
     /// <summary>Test error after a short run of the standard schedule with bf16 autocast and with float32, from the same initialisation.</summary>

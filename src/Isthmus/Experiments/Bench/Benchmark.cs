@@ -9,7 +9,10 @@ using static TorchSharp.torch;
 namespace Isthmus.Experiments.Bench;
 
 /// <summary>One measured ratio, with the absolute numbers it was made from.</summary>
-public sealed record BenchRow(string Name, double Ratio, double Baseline, double Measured, string Unit, string Goal, string Note);
+/// <param name="RatioLow">Lower end of the 95 % confidence interval of the ratio (the median of paired ratios), where one was measured.</param>
+/// <param name="RatioHigh">Upper end of that interval.</param>
+public sealed record BenchRow(string Name, double Ratio, double Baseline, double Measured, string Unit, string Goal, string Note,
+    double? RatioLow = null, double? RatioHigh = null);
 
 /// <summary>Settings of <c>isthmus bench</c>.</summary>
 public sealed record BenchSettings
@@ -43,7 +46,7 @@ public static partial class Benchmark
             ct.ThrowIfCancellationRequested();
             log?.Invoke($"{spec}: timing plain and curve steps ({repeats} pairs of {steps}-step blocks)");
             var t = StepTimes(session, spec, steps, repeats, ct);
-            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", "≤ 1.10", $"Bezier, 1 bend; batch 128; {t.Spread}"));
+            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", "≤ 1.10", $"Bezier, 1 bend; batch 128; {t.Spread}", t.CiLow, t.CiHigh));
         }
 
         ct.ThrowIfCancellationRequested();
@@ -52,12 +55,14 @@ public static partial class Benchmark
         double perStep = member / FgeBenchCycle;
         rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio + perStep / fge.A, fge.A * 1000, (fge.B + perStep) * 1000, "ms/step", "≤ 1.03",
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"cyclic rate every step (steps alone: {fge.Ratio:0.000}, {fge.Spread}) plus one member per cycle of {FgeBenchCycle} steps (2 epochs): {member * 1000:0.0} ms per member to copy and write it, waited for; batch 128")));
+                $"cyclic rate every step (steps alone: {fge.Ratio:0.000}, {fge.Spread}) plus one member per cycle of {FgeBenchCycle} steps (2 epochs): {member * 1000:0.0} ms per member to copy and write it, waited for; batch 128"),
+            fge.CiLow + perStep / fge.A, fge.CiHigh + perStep / fge.A));
 
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, ct));
-        log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({repeats} phases each)");
-        rows.Add(StackedEvaluation(session, mlp, s.Quick ? 3 : 5, ct));
+        int gridPhases = s.Quick ? 3 : 5;
+        log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({gridPhases} phases each)");
+        rows.Add(StackedEvaluation(session, mlp, gridPhases, ct));
 
         log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
         foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
@@ -87,14 +92,37 @@ public static partial class Benchmark
     }
 
     /// <summary>
-    /// Two timings measured in pairs: medians of A and of B, and the median over pairs of B ÷ A with its range. Pairing
-    /// cancels slow drift in the machine's speed (another process, frequency changes) that medians of separate phases
-    /// keep; noise within a pair shows as the spread of the pairs' ratios.
+    /// Two timings measured in pairs: medians of A and of B, and the median over pairs of B ÷ A with its range and a
+    /// distribution-free 95 % confidence interval. Pairing cancels slow drift in the machine's speed (another process,
+    /// frequency changes) that medians of separate phases keep; noise within a pair shows as the spread of the pairs'
+    /// ratios, and the interval says how far the median itself can be trusted (whether a goal is met).
     /// </summary>
-    internal readonly record struct Paired(double A, double B, double Ratio, double Low, double High, int Pairs)
+    internal readonly record struct Paired(double A, double B, double Ratio, double Low, double High, int Pairs, double CiLow, double CiHigh)
     {
         public string Spread => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"median of {Pairs} paired ratios, range {Low:0.000}–{High:0.000}");
+            $"median of {Pairs} paired ratios (95 % CI {CiLow:0.000}–{CiHigh:0.000}), range {Low:0.000}–{High:0.000}");
+    }
+
+    /// <summary>
+    /// A confidence interval of at least 95 % for the median of <paramref name="xs"/> that assumes nothing about their
+    /// distribution: the j-th smallest and the j-th largest value, with j the largest rank such that
+    /// P(Binomial(n, ½) &lt; j) ≤ 2.5 % (for 40 values, the 14th and 27th). For 8 values or fewer it is the whole range.
+    /// </summary>
+    internal static (double Low, double High) MedianInterval(IReadOnlyList<double> xs)
+    {
+        var s = xs.OrderBy(x => x).ToArray();
+        int n = s.Length;
+        double tail = 0, term = Math.Pow(0.5, n); // P(X = i) for X ~ Binomial(n, 1/2), starting at i = 0
+        int j = 1;
+        for (int i = 0; i < n; i++)
+        {
+            tail += term;
+            if (tail > 0.025) break;
+            j = i + 1; // P(X < i + 1) <= 2.5 %: the i + 1 smallest may be excluded
+            term *= (double)(n - i) / (i + 1);
+        }
+        j = Math.Min(j, (n + 1) / 2);
+        return (s[j - 1], s[n - j]);
     }
 
     /// <summary>
@@ -116,7 +144,8 @@ public static partial class Benchmark
             tb.Add(y);
             ratios.Add(y / x);
         }
-        return new Paired(Median(ta), Median(tb), Median(ratios), ratios.Min(), ratios.Max(), ratios.Count);
+        var (low, high) = MedianInterval(ratios);
+        return new Paired(Median(ta), Median(tb), Median(ratios), ratios.Min(), ratios.Max(), ratios.Count, low, high);
     }
 
     /// <summary>
