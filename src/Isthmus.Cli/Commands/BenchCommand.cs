@@ -29,13 +29,14 @@ internal static class BenchCommand
               ./isthmus bench --quick
               ./isthmus bench --json > bench.json
             """);
-        foreach (var o in new Option[] { quick, output, dataRoot, threads, device }) command.Options.Add(o);
+        var smoke = new Option<bool>("--smoke") { Description = "Every row at toy size, for tests (measures nothing).", Hidden = true };
+        foreach (var o in new Option[] { quick, smoke, output, dataRoot, threads, device }) command.Options.Add(o);
         command.Subcommands.Add(BenchBatchNormCommand.Create());
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var rows = Benchmark.Run(new BenchSettings
             {
-                Quick = parse.GetValue(quick), DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
+                Quick = parse.GetValue(quick), Smoke = parse.GetValue(smoke), DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
             }, io.Info, ct);
             var json = new JsonObject
             {
@@ -46,14 +47,20 @@ internal static class BenchCommand
                 {
                     ["name"] = r.Name, ["ratio"] = Json.Number(r.Ratio),
                     ["ratio_ci95"] = r.RatioLow is { } low && r.RatioHigh is { } high ? new JsonArray(Json.Number(low), Json.Number(high)) : null,
-                    ["baseline"] = Json.Number(r.Baseline), ["measured"] = Json.Number(r.Measured), ["unit"] = r.Unit, ["goal"] = r.Goal, ["note"] = r.Note,
+                    ["baseline"] = Json.Number(r.Baseline), ["measured"] = Json.Number(r.Measured), ["unit"] = r.Unit, ["goal"] = r.Goal.Text, ["verdict"] = r.Verdict, ["note"] = r.Note,
                 }).ToArray()),
             };
-            var table = new Table().AddColumns("measure", "ratio (95 % CI)", "baseline", "measured", "unit", "goal", "note");
+            // The notes (how each row was measured) follow the table, numbered, so that the table fits a terminal.
+            var table = new Table().AddColumns("", "measure", "ratio (95 % CI)", "baseline → measured", "goal", "verdict");
+            var notes = new List<string>();
             foreach (var r in rows)
-                table.AddRow(Markup.Escape(r.Name), RatioText(r), r.Baseline.ToString("G4", CultureInfo.InvariantCulture),
-                    r.Measured.ToString("G4", CultureInfo.InvariantCulture), r.Unit, Markup.Escape(r.Goal), Markup.Escape(r.Note));
-            return Report(io, parse.GetValue(output), json, table);
+            {
+                notes.Add($"[{notes.Count + 1}] {r.Note}");
+                table.AddRow($"{notes.Count}", Markup.Escape(r.Name), RatioText(r),
+                    Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{r.Baseline:G4} → {r.Measured:G4} {r.Unit}")),
+                    Markup.Escape(r.Goal.Text), Markup.Escape(r.Verdict ?? ""));
+            }
+            return Report(io, parse.GetValue(output), json, table, notes);
         }));
         return command;
     }
@@ -63,11 +70,15 @@ internal static class BenchCommand
         : r.Ratio.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>A benchmark's result: JSON into <paramref name="file"/> if given, then JSON on stdout with --json, else the table.</summary>
-    internal static int Report(Output io, string? file, JsonObject json, Table table)
+    internal static int Report(Output io, string? file, JsonObject json, Table table, IReadOnlyList<string>? notes = null)
     {
         if (file is not null) Json.Write(file, json);
         if (io.AsJson) io.Result("", json);
-        else AnsiConsole.Write(table);
+        else
+        {
+            AnsiConsole.Write(table);
+            foreach (var note in notes ?? []) Console.WriteLine(note);
+        }
         return 0;
     }
 }

@@ -11,13 +11,19 @@ namespace Isthmus.Experiments.Bench;
 /// <summary>One measured ratio, with the absolute numbers it was made from.</summary>
 /// <param name="RatioLow">Lower end of the 95 % confidence interval of the ratio (the median of paired ratios), where one was measured.</param>
 /// <param name="RatioHigh">Upper end of that interval.</param>
-public sealed record BenchRow(string Name, double Ratio, double Baseline, double Measured, string Unit, string Goal, string Note,
-    double? RatioLow = null, double? RatioHigh = null);
+public sealed record BenchRow(string Name, double Ratio, double Baseline, double Measured, string Unit, BenchGoal Goal, string Note,
+    double? RatioLow = null, double? RatioHigh = null)
+{
+    /// <summary>Whether the row meets its goal (<see cref="BenchGoal.Judge"/>); null without a goal.</summary>
+    public string? Verdict => Goal.Judge(Ratio, RatioLow, RatioHigh);
+}
 
 /// <summary>Settings of <c>isthmus bench</c>.</summary>
 public sealed record BenchSettings
 {
     public bool Quick { get; init; }
+    /// <summary>Every row at toy size (a few steps, small slices): checks the pipeline, measures nothing (tests).</summary>
+    public bool Smoke { get; init; }
     public string? DataRoot { get; init; }
     public int? Threads { get; init; }
     public string Device { get; init; } = "auto";
@@ -36,8 +42,9 @@ public static partial class Benchmark
     {
         using var session = Session.Open("mnist", s.DataRoot, 0, s.Threads, s.Device, log: log);
         var rows = new List<BenchRow>();
+        var size = s.Smoke ? Size.Smoke : s.Quick ? Size.Quick : Size.Full;
         // Blocks of steps, timed in pairs (A B, then B A, ...): the ratio is the median of the pairs' ratios.
-        int steps = s.Quick ? 40 : 50, repeats = s.Quick ? 16 : 40;
+        int steps = size.Steps, repeats = size.Pairs;
 
         var mlp = new ArchitectureSpec("mlp");
         var convBn = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
@@ -46,34 +53,41 @@ public static partial class Benchmark
             ct.ThrowIfCancellationRequested();
             log?.Invoke($"{spec}: timing plain and curve steps ({repeats} pairs of {steps}-step blocks)");
             var t = StepTimes(session, spec, steps, repeats, ct);
-            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", "≤ 1.10", $"Bezier, 1 bend; batch 128; {t.Spread}", t.CiLow, t.CiHigh));
+            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch 128; {t.Spread}", t.CiLow, t.CiHigh));
         }
 
         ct.ThrowIfCancellationRequested();
         log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} pairs of {steps}-step blocks)");
         var (fge, member) = FgeStepTimes(session, mlp, steps, repeats, ct);
         double perStep = member / FgeBenchCycle;
-        rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio + perStep / fge.A, fge.A * 1000, (fge.B + perStep) * 1000, "ms/step", "≤ 1.03",
+        rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio + perStep / fge.A, fge.A * 1000, (fge.B + perStep) * 1000, "ms/step", BenchGoal.Below(1.03),
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"cyclic rate every step (steps alone: {fge.Ratio:0.000}, {fge.Spread}) plus one member per cycle of {FgeBenchCycle} steps (2 epochs): {member * 1000:0.0} ms per member to copy and write it, waited for; batch 128"),
             fge.CiLow + perStep / fge.A, fge.CiHigh + perStep / fge.A));
 
         log?.Invoke("evaluation throughput");
-        rows.AddRange(EvaluationThroughput(session, convBn, ct));
-        int gridPhases = s.Quick ? 3 : 5;
-        log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({gridPhases} phases each)");
-        rows.Add(StackedEvaluation(session, mlp, gridPhases, ct));
+        rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
+        log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
+        rows.Add(StackedEvaluation(session, mlp, size.GridPhases, size.EvalExamples, ct));
 
         log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
         foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
-        rows.Add(Bf16Accuracy(session, mlp, s.Quick ? 1 : 3, ct));
+        rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, ct));
 
         log?.Invoke("memory over many steps");
-        rows.Add(Memory(session, mlp, s.Quick ? 600 : 2000, ct));
+        rows.Add(Memory(session, mlp, size.MemorySteps, ct));
 
         log?.Invoke("matrix-multiply peak");
         rows.Add(PeakFraction(session, mlp, steps, ct));
         return rows;
+    }
+
+    /// <summary>How much each row measures: steps per block, pairs of blocks, grid phases, examples evaluated, the bf16 run, steps of the memory row.</summary>
+    private sealed record Size(int Steps, int Pairs, int GridPhases, long EvalExamples, int Bf16Epochs, long Bf16Examples, int MemorySteps)
+    {
+        public static readonly Size Full = new(50, 40, 5, 10000, 3, long.MaxValue, 2000);
+        public static readonly Size Quick = new(40, 16, 3, 10000, 1, long.MaxValue, 600);
+        public static readonly Size Smoke = new(4, 2, 1, 1000, 1, 1000, 120);
     }
 
     /// <summary>Seconds per step of plain training (A) and of curve training (B), blocks paired.</summary>
@@ -173,9 +187,9 @@ public static partial class Benchmark
         return clock.Elapsed.TotalSeconds / last;
     }
 
-    private static IEnumerable<BenchRow> EvaluationThroughput(Session session, ArchitectureSpec spec, CancellationToken ct)
+    private static IEnumerable<BenchRow> EvaluationThroughput(Session session, ArchitectureSpec spec, long examples, CancellationToken ct)
     {
-        using var data = Slice(session.Data, 10000, 10000);
+        using var data = Slice(session.Data, examples, examples);
         using var net = session.Build(spec, 3, seed: 1);
         var trainEval = BatchSources.TrainingForEvaluation(data);
         var eval = BatchSources.Evaluation(data);
@@ -196,7 +210,7 @@ public static partial class Benchmark
         // Throughput counts the examples a user asks about (train + test per point); the BN pass is overhead.
         double curveRate = points.Length * (data.Train!.Count + data.Eval.Count) / clock.Elapsed.TotalSeconds;
         yield return new BenchRow($"curve-point evaluation / plain inference ({spec})", curveRate / plainRate, plainRate, curveRate, "examples/s",
-            "—", "one point at a time (batch norm is recomputed per point), batch-norm pass included");
+            BenchGoal.None, "one point at a time (batch norm is recomputed per point), batch-norm pass included");
     }
 
     private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, CancellationToken ct)
@@ -218,7 +232,7 @@ public static partial class Benchmark
             Network = net, Train = train, Eval = BatchSources.Evaluation(small), Schedule = new ConstantSchedule(0.05),
             Optimizer = optimizer, WeightDecay = 5e-4, Epochs = epochs, Seed = 1,
         }, progress, ct);
-        return new BenchRow($"memory after {totalSteps} steps / after 100 ({spec})", late / early, early / 1e6, late / 1e6, "MB resident", "≤ 1.05", "whole process");
+        return new BenchRow($"memory after {totalSteps} steps / after 100 ({spec})", late / early, early / 1e6, late / 1e6, "MB resident", BenchGoal.Below(1.05), "whole process");
     }
 
     private static BenchRow PeakFraction(Session session, ArchitectureSpec spec, int steps, CancellationToken ct)
@@ -231,7 +245,7 @@ public static partial class Benchmark
         double perStep = Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 1, ct);
         // A dense layer costs 2·params FLOPs per example forward and 4·params backward.
         double flops = 6.0 * net.Layout.TotalElements * 128 / perStep;
-        return new BenchRow($"plain training / matmul peak ({spec})", flops / peak, peak / 1e9, flops / 1e9, "GFLOP/s", "as high as possible",
+        return new BenchRow($"plain training / matmul peak ({spec})", flops / peak, peak / 1e9, flops / 1e9, "GFLOP/s", new BenchGoal("as high as possible"),
             "peak: fp32 2048² matmul on all threads");
     }
 

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Isthmus.Tests.Experiments;
+
+namespace Isthmus.Tests.Cli;
+
+/// <summary>`isthmus bench` end to end at toy size: every row is there, with a ratio, its interval and a verdict.</summary>
+[Collection(MnistCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class BenchCommandTests(MnistFixture mnist)
+{
+    [Fact]
+    public void Smoke_bench_reports_every_row_with_a_verdict_and_writes_the_same_json()
+    {
+        using var dir = new TempFolder();
+        var file = dir["bench.json"];
+        var r = CliRunner.Run("bench", "--smoke", "--json", "--threads", "2", "--data-root", mnist.Root, "--out", file);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var json = JsonNode.Parse(r.Stdout)!.AsObject();
+        Assert.Equal(JsonNode.Parse(File.ReadAllText(file))!.ToJsonString(), json.ToJsonString());
+        var rows = json["rows"]!.AsArray().Select(x => x!.AsObject()).ToList();
+        string[] expected = ["curve step / plain step (mlp)", "curve step / plain step (convfc", "FGE step / plain step", "curve-point evaluation",
+            "grid evaluation, 32 points per pass", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
+            "memory after 120 steps", "plain training / matmul peak"];
+        Assert.Equal(expected.Length, rows.Count);
+        string[] verdicts = ["met", "not met", "at the edge"];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            Assert.StartsWith(expected[i], row["name"]!.GetValue<string>());
+            double ratio = row["ratio"]!.GetValue<double>();
+            Assert.True(double.IsFinite(ratio) && ratio > 0, $"{row["name"]}: ratio {ratio}");
+            if (row["ratio_ci95"] is JsonArray ci)
+                Assert.InRange(ratio, ci[0]!.GetValue<double>() - 1e-9, ci[1]!.GetValue<double>() + 1e-9);
+            var verdict = row["verdict"]?.GetValue<string>();
+            if (row["goal"]!.GetValue<string>() is "—" or "as high as possible") Assert.Null(verdict);
+            else Assert.True(verdicts.Contains(verdict) || verdict!.StartsWith("n/a: "), $"{row["name"]}: verdict {verdict}");
+        }
+        // Timed rows carry their interval; the curve row's goal is the issue's bound.
+        Assert.NotNull(rows[0]["ratio_ci95"]);
+        Assert.Equal("≤ 1.10", rows[0]["goal"]!.GetValue<string>());
+    }
+}
