@@ -4,6 +4,8 @@ using Isthmus.Cli.Commands;
 
 Isthmus.Platform.OpenMpPolicy.PreferShortSpinning();
 Isthmus.Platform.NativeMemory.KeepLargeBlocksInHeap();
+// A table written to a file or a pipe has no terminal to fit: give it room instead of Spectre's 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
 
 var root = new RootCommand("""
     Isthmus: the geometry of neural-network loss surfaces — curves and subspaces that connect trained networks,
