@@ -20,7 +20,7 @@ public sealed class RobustnessTests(MnistFixture mnist)
     [Theory]
     [InlineData("INT")]
     [InlineData("KILL")]
-    public void An_interrupted_run_resumes_to_the_same_result_as_an_uninterrupted_one(string signal)
+    public async Task An_interrupted_run_resumes_to_the_same_result_as_an_uninterrupted_one(string signal)
     {
         using var temp = new TempFolder();
         var whole = temp["whole"];
@@ -43,8 +43,9 @@ public sealed class RobustnessTests(MnistFixture mnist)
             if (signal == "INT")
             {
                 Assert.Equal(130, process.ExitCode);
-                Assert.Contains("--resume", stderr.Result);
-                Assert.DoesNotContain("   at ", stderr.Result);
+                var said = await stderr;
+                Assert.Contains("--resume", said);
+                Assert.DoesNotContain("   at ", said);
             }
         }
         Assert.False(File.Exists(Path.Combine(cut, "model.safetensors")), "an interrupted run must not leave a final model");
