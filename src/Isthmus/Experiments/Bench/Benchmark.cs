@@ -68,7 +68,7 @@ public static partial class Benchmark
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
         log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
-        rows.Add(StackedEvaluation(session, mlp, size.GridPhases, size.EvalExamples, ct));
+        rows.Add(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct));
 
         log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
         foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
@@ -82,12 +82,16 @@ public static partial class Benchmark
         return rows;
     }
 
-    /// <summary>How much each row measures: steps per block, pairs of blocks, grid phases, examples evaluated, the bf16 run, steps of the memory row.</summary>
-    private sealed record Size(int Steps, int Pairs, int GridPhases, long EvalExamples, int Bf16Epochs, long Bf16Examples, int MemorySteps)
+    /// <summary>
+    /// How much each row measures: steps per block, pairs of blocks, pairs of grid phases and the examples of each split
+    /// a grid phase scores (9 pairs or more give an interval narrower than their range), examples of the curve-point
+    /// row, the bf16 run, steps of the memory row.
+    /// </summary>
+    private sealed record Size(int Steps, int Pairs, int GridPhases, long GridExamples, long EvalExamples, int Bf16Epochs, long Bf16Examples, int MemorySteps)
     {
-        public static readonly Size Full = new(50, 40, 5, 10000, 3, long.MaxValue, 2000);
-        public static readonly Size Quick = new(40, 16, 3, 10000, 1, long.MaxValue, 600);
-        public static readonly Size Smoke = new(4, 2, 1, 1000, 1, 1000, 120);
+        public static readonly Size Full = new(50, 40, 10, 5000, 10000, 3, long.MaxValue, 2000);
+        public static readonly Size Quick = new(40, 16, 9, 3000, 10000, 1, long.MaxValue, 600);
+        public static readonly Size Smoke = new(4, 2, 1, 1000, 1000, 1, 1000, 120);
     }
 
     /// <summary>Seconds per step of plain training (A) and of curve training (B), blocks paired.</summary>
