@@ -19,7 +19,7 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         Assert.Equal(JsonNode.Parse(File.ReadAllText(file))!.ToJsonString(), json.ToJsonString());
         var rows = json["rows"]!.AsArray().Select(x => x!.AsObject()).ToList();
         string[] expected = ["curve step / plain step (mlp)", "curve step / plain step (convfc", "FGE step / plain step", "curve-point evaluation",
-            "grid evaluation, 32 points per pass", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
+            "grid evaluation, 32 points per pass / one at a time", "grid evaluation, 32 points per pass / plain inference", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
             "memory after 120 steps", "plain training / matmul peak"];
         Assert.Equal(expected.Length, rows.Count);
         string[] verdicts = ["met", "not met", "at the edge"];

@@ -68,7 +68,7 @@ public static partial class Benchmark
         log?.Invoke("evaluation throughput");
         rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
         log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
-        rows.Add(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct));
+        rows.AddRange(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct));
 
         log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
         foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
@@ -197,10 +197,7 @@ public static partial class Benchmark
         using var net = session.Build(spec, 3, seed: 1);
         var trainEval = BatchSources.TrainingForEvaluation(data);
         var eval = BatchSources.Evaluation(data);
-        Evaluator.Evaluate(net, eval, ct); // warm-up
-        var plain = Stopwatch.StartNew();
-        for (int i = 0; i < 3; i++) Evaluator.Evaluate(net, eval, ct);
-        double plainRate = 3 * data.Eval!.Count / plain.Elapsed.TotalSeconds;
+        double plainRate = PlainInferenceRate(net, eval, data.Eval!.Count, ct);
 
         var evaluator = new PointEvaluator(trainEval, eval, 5e-4);
         var family = new Bezier(1);
