@@ -39,4 +39,17 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         Assert.NotNull(rows[0]["ratio_ci95"]);
         Assert.Equal("≤ 1.10", rows[0]["goal"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void Only_selects_groups_of_rows_and_unknown_groups_are_refused_in_one_sentence()
+    {
+        var r = CliRunner.Run("bench", "--smoke", "--json", "--only", "curve-mlp,grid", "--pairs", "3", "--data-root", mnist.Root);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var rows = JsonNode.Parse(r.Stdout)!["rows"]!.AsArray().Select(x => x!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.StartsWith("curve step / plain step (mlp)", rows[0]);
+        Assert.All(rows.Skip(1), name => Assert.StartsWith("grid evaluation", name));
+        Assert.Contains("median of 3 paired ratios", JsonNode.Parse(r.Stdout)!["rows"]![0]!["note"]!.GetValue<string>());
+        CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--only", "curve"), "--only takes groups of rows among curve-mlp");
+    }
 }

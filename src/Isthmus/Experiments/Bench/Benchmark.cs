@@ -27,6 +27,10 @@ public sealed record BenchSettings
     public string? DataRoot { get; init; }
     public int? Threads { get; init; }
     public string Device { get; init; } = "auto";
+    /// <summary>Only these groups of rows (<see cref="Benchmark.Groups"/>); null or empty = all.</summary>
+    public IReadOnlyList<string>? Only { get; init; }
+    /// <summary>Pairs of blocks per timed row instead of the size's own (more pairs: a narrower interval).</summary>
+    public int? Pairs { get; init; }
 }
 
 /// <summary>
@@ -38,18 +42,27 @@ public sealed record BenchSettings
 /// </summary>
 public static partial class Benchmark
 {
+    /// <summary>The groups of rows <c>--only</c> selects, in the order they run.</summary>
+    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "fge", "eval", "grid", "bf16", "memory", "peak"];
+
     public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default)
     {
+        var only = s.Only is { Count: > 0 } selected ? selected : Groups;
+        if (only.FirstOrDefault(g => !Groups.Contains(g)) is { } unknown)
+            throw new IsthmusException($"--only takes groups of rows among {string.Join(", ", Groups)} (got '{unknown}').");
+        if (s.Pairs is < 1) throw new IsthmusException($"--pairs must be at least 1 (got {s.Pairs}).");
+        bool Want(string group) => only.Contains(group);
         using var session = Session.Open("mnist", s.DataRoot, 0, s.Threads, s.Device, log: log);
         var rows = new List<BenchRow>();
         var size = s.Smoke ? Size.Smoke : s.Quick ? Size.Quick : Size.Full;
         // Blocks of steps, timed in pairs (A B, then B A, ...): the ratio is the median of the pairs' ratios.
-        int steps = size.Steps, repeats = size.Pairs;
+        int steps = size.Steps, repeats = s.Pairs ?? size.Pairs;
 
         var mlp = new ArchitectureSpec("mlp");
         var convBn = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
-        foreach (var spec in new[] { mlp, convBn })
+        foreach (var (spec, group) in new[] { (mlp, "curve-mlp"), (convBn, "curve-convfc") })
         {
+            if (!Want(group)) continue;
             ct.ThrowIfCancellationRequested();
             log?.Invoke($"{spec}: timing plain and curve steps ({repeats} pairs of {steps}-step blocks)");
             var t = StepTimes(session, spec, steps, repeats, ct);
@@ -57,29 +70,45 @@ public static partial class Benchmark
         }
 
         ct.ThrowIfCancellationRequested();
+        if (Want("fge")) rows.Add(FgeRow(session, mlp, steps, repeats, log, ct));
+        if (Want("eval"))
+        {
+            log?.Invoke("evaluation throughput");
+            rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
+        }
+        if (Want("grid"))
+        {
+            log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
+            rows.AddRange(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct));
+        }
+        if (Want("bf16"))
+        {
+            log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
+            foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
+            rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, ct));
+        }
+        if (Want("memory"))
+        {
+            log?.Invoke("memory over many steps");
+            rows.Add(Memory(session, mlp, size.MemorySteps, ct));
+        }
+        if (Want("peak"))
+        {
+            log?.Invoke("matrix-multiply peak");
+            rows.Add(PeakFraction(session, mlp, steps, ct));
+        }
+        return rows;
+    }
+
+    private static BenchRow FgeRow(Session session, ArchitectureSpec mlp, int steps, int repeats, Action<string>? log, CancellationToken ct)
+    {
         log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} pairs of {steps}-step blocks)");
         var (fge, member) = FgeStepTimes(session, mlp, steps, repeats, ct);
         double perStep = member / FgeBenchCycle;
-        rows.Add(new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio + perStep / fge.A, fge.A * 1000, (fge.B + perStep) * 1000, "ms/step", BenchGoal.Below(1.03),
+        return new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio + perStep / fge.A, fge.A * 1000, (fge.B + perStep) * 1000, "ms/step", BenchGoal.Below(1.03),
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"cyclic rate every step (steps alone: {fge.Ratio:0.000}, {fge.Spread}) plus one member per cycle of {FgeBenchCycle} steps (2 epochs): {member * 1000:0.0} ms per member to copy and write it, waited for; batch 128"),
-            fge.CiLow + perStep / fge.A, fge.CiHigh + perStep / fge.A));
-
-        log?.Invoke("evaluation throughput");
-        rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
-        log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
-        rows.AddRange(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct));
-
-        log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
-        foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
-        rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, ct));
-
-        log?.Invoke("memory over many steps");
-        rows.Add(Memory(session, mlp, size.MemorySteps, ct));
-
-        log?.Invoke("matrix-multiply peak");
-        rows.Add(PeakFraction(session, mlp, steps, ct));
-        return rows;
+            fge.CiLow + perStep / fge.A, fge.CiHigh + perStep / fge.A);
     }
 
     /// <summary>
