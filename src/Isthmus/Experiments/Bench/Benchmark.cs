@@ -35,10 +35,10 @@ public sealed record BenchSettings
 
 /// <summary>
 /// Ratios measured in one process on the same model, data and batch size (issue 7): curve step ÷ plain step, FGE step ÷
-/// plain step (issue 4), evaluation
-/// throughput ÷ plain inference, memory after many steps ÷ after few, and plain training against the machine's
-/// measured matrix-multiply peak. Whole phases are timed (hundreds of steps), and plain and curve phases alternate so
-/// that drift in the machine's speed hits both alike; the median phase is reported.
+/// plain step (issue 4), evaluation throughput ÷ plain inference, memory after many steps ÷ after few, and plain
+/// training against the machine's measured matrix-multiply peak. Timed rows alternate blocks of the two kinds in pairs
+/// (A B, B A, ...), so that drift in the machine's speed hits both alike, and report the median paired ratio with a
+/// 95 % confidence interval; each row with a goal is judged against it (<see cref="BenchGoal"/>).
 /// </summary>
 public static partial class Benchmark
 {
@@ -200,7 +200,7 @@ public static partial class Benchmark
     /// of the first step to the end of the last, so the epoch's set-up and its evaluation are not counted.
     /// </summary>
     private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct,
-        ScalarType? autocast = null, ISchedule? schedule = null, Action<TrainingClock>? afterStep = null)
+        ScalarType? autocast = null, ISchedule? schedule = null)
     {
         var clock = new Stopwatch();
         var train = BatchSources.Training(data, 128, 1);
@@ -211,7 +211,6 @@ public static partial class Benchmark
             Optimizer = optimizer, WeightDecay = wd, Epochs = epoch + 1, StartEpoch = epoch, Seed = 1, Sampler = sampler, Autocast = autocast,
             AfterStep = step =>
             {
-                afterStep?.Invoke(step);
                 if (step.Batch == 0) clock.Restart();
                 else if (step.Batch == last) clock.Stop();
             },
