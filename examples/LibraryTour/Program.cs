@@ -1,7 +1,6 @@
 // Usage: dotnet run --project examples/LibraryTour -c Release -- OUT_FOLDER [--data-root DIR]
 // As the isthmus command does, before the first tensor: short OpenMP spinning, large blocks kept in the heap.
-Isthmus.Platform.OpenMpPolicy.PreferShortSpinning();
-Isthmus.Platform.NativeMemory.KeepLargeBlocksInHeap();
+Isthmus.Platform.Startup.Prepare();
 if (args.Length < 1 || args[0].StartsWith('-'))
 {
     Console.Error.WriteLine("usage: LibraryTour OUT_FOLDER [--data-root DIR]  (OUT_FOLDER must not exist yet)");

@@ -2,8 +2,7 @@ using System.CommandLine;
 using Isthmus.Cli;
 using Isthmus.Cli.Commands;
 
-Isthmus.Platform.OpenMpPolicy.PreferShortSpinning();
-Isthmus.Platform.NativeMemory.KeepLargeBlocksInHeap();
+Isthmus.Platform.Startup.Prepare();
 // A table written to a file or a pipe has no terminal to fit: give it room instead of Spectre's 80 columns.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
 
