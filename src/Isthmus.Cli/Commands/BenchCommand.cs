@@ -29,20 +29,24 @@ internal static class BenchCommand
               ./isthmus bench --quick
               ./isthmus bench --json > bench.json
               ./isthmus bench --only curve-mlp --pairs 200      (one ratio, measured closely: about 3 minutes)
+              ./isthmus bench --only curve-mlp --widths 200,200 --batch-size 256   (another MLP and minibatch)
             """);
         var only = new Option<string?>("--only")
         {
             Description = $"Only these groups of rows, comma-separated: {string.Join(", ", Benchmark.Groups)} (default: all).",
         };
         var pairs = new Option<int?>("--pairs") { Description = "Pairs of blocks per timed row (default 40; 16 with --quick). More pairs: a narrower interval, a longer run." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Minibatch size of every training row.", DefaultValueFactory = _ => 128 };
+        var widths = new Option<string?>("--widths") { Description = "Hidden widths of the MLP in the MLP rows, comma-separated (default 800,800)." };
         var smoke = new Option<bool>("--smoke") { Description = "Every row at toy size, for tests (measures nothing).", Hidden = true };
-        foreach (var o in new Option[] { quick, only, pairs, smoke, output, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { quick, only, pairs, batchSize, widths, smoke, output, dataRoot, threads, device }) command.Options.Add(o);
         command.Subcommands.Add(BenchBatchNormCommand.Create());
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var rows = Benchmark.Run(new BenchSettings
             {
                 Quick = parse.GetValue(quick), Smoke = parse.GetValue(smoke), Pairs = parse.GetValue(pairs),
+                BatchSize = parse.GetValue(batchSize), Widths = parse.GetValue(widths),
                 Only = parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
             }, io.Info, ct);

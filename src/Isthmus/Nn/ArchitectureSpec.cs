@@ -15,10 +15,20 @@ public sealed record ArchitectureSpec(string Name, IReadOnlyDictionary<string, s
     public bool Flag(string key) => Get(key) is { } v && (v == "true" || v == "1");
 
     public double Number(string key, double fallback) =>
-        Get(key) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        Get(key) is not { } v ? fallback
+        : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) ? x
+        : throw new IsthmusException($"{Name}: option {key} takes a number (got '{v}').");
 
-    public int[] Integers(string key, int[] fallback) =>
-        Get(key) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : fallback;
+    /// <summary>A comma-separated list of positive whole numbers (e.g. widths=800,800), refused in one sentence otherwise.</summary>
+    public int[] Integers(string key, int[] fallback)
+    {
+        if (Get(key) is not { } v) return fallback;
+        var parts = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var values = parts.Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 0).ToArray();
+        if (values.Length == 0 || values.Any(n => n < 1))
+            throw new IsthmusException($"{Name}: option {key} takes positive whole numbers, comma-separated, e.g. {string.Join(',', fallback)} (got '{v}').");
+        return values;
+    }
 
     /// <summary>A copy with one option set.</summary>
     public ArchitectureSpec With(string key, string value)

@@ -53,7 +53,45 @@ public sealed class RunDirectory
         };
         var run = new RunDirectory(full, fresh, resumed: false);
         run.SaveManifest();
+        lock (Unstarted) Unstarted.Add((full, fresh.Count));
         return run;
+    }
+
+    /// <summary>Folders this process created fresh, with the number of entries their first manifest had.</summary>
+    private static readonly List<(string Path, int ManifestEntries)> Unstarted = [];
+
+    /// <summary>
+    /// Removes the run folders this process created that hold nothing yet but their first manifest: a command that
+    /// fails before it describes its run (a malformed option, a missing data set) then leaves no folder behind that a
+    /// retry would have to --force. Folders with anything more in them are kept. Returns how many were removed.
+    /// </summary>
+    public static int RemoveUnstarted()
+    {
+        List<(string Path, int ManifestEntries)> created;
+        lock (Unstarted)
+        {
+            created = [.. Unstarted];
+            Unstarted.Clear();
+        }
+        int removed = 0;
+        foreach (var (path, entries) in created)
+        {
+            try
+            {
+                if (!Directory.Exists(path)) continue;
+                var files = Directory.EnumerateFileSystemEntries(path).ToArray();
+                if (files.Length != 1 || System.IO.Path.GetFileName(files[0]) != ManifestFile) continue;
+                var manifest = Json.ReadObject(files[0]);
+                if (manifest.Count != entries || manifest["status"]?.GetValue<string>() != "running") continue;
+                Directory.Delete(path, recursive: true);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or IsthmusException)
+            {
+                // Left as it is: the user can still --force it.
+            }
+        }
+        return removed;
     }
 
     /// <summary>

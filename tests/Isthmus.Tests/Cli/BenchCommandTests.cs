@@ -52,4 +52,20 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         Assert.Contains("median of 3 paired ratios", JsonNode.Parse(r.Stdout)!["rows"]![0]!["note"]!.GetValue<string>());
         CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--only", "curve"), "--only takes groups of rows among curve-mlp");
     }
+
+    [Fact]
+    public void Widths_and_batch_size_change_the_MLP_rows_and_bad_values_are_refused()
+    {
+        var r = CliRunner.Run("bench", "--smoke", "--json", "--only", "curve-mlp,fge", "--widths", "64,32", "--batch-size", "32", "--data-root", mnist.Root);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var rows = JsonNode.Parse(r.Stdout)!["rows"]!.AsArray().Select(x => x!.AsObject()).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("curve step / plain step (mlp(widths=64,32))", rows[0]["name"]!.GetValue<string>());
+        Assert.Contains("batch 32;", rows[0]["note"]!.GetValue<string>());
+        Assert.StartsWith("FGE step / plain step (mlp(widths=64,32))", rows[1]["name"]!.GetValue<string>());
+        // 2 epochs of the 60,000 MNIST images in batches of 32.
+        Assert.Contains("one member per cycle of 3750 steps", rows[1]["note"]!.GetValue<string>());
+        CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--widths", "800,x"), "option widths takes positive whole numbers");
+        CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--batch-size", "0"), "--batch-size must be at least 1");
+    }
 }

@@ -69,6 +69,18 @@ public sealed class CliErrorTests(MnistFixture mnist)
     }
 
     [Fact]
+    public void A_run_refused_before_it_starts_leaves_no_folder_so_the_retry_needs_no_force()
+    {
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("train", "--data", "mnist", "--model", "mlp", "--widths", "800,x", "--out", dir["r"], "--data-root", mnist.Root);
+        AssertOneSentenceError(r, "option widths takes positive whole numbers");
+        Assert.False(Directory.Exists(dir["r"]));
+        r = CliRunner.Run("train", "--data", "cifar10", "--model", "mlp", "--out", dir["r"], "--data-root", dir["empty"]);
+        AssertOneSentenceError(r, "cifar-10-batches-bin");
+        Assert.False(Directory.Exists(dir["r"]));
+    }
+
+    [Fact]
     public void Evaluating_a_folder_that_is_not_a_run_says_so()
     {
         using var dir = new TempFolder();

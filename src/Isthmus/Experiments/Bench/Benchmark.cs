@@ -31,6 +31,10 @@ public sealed record BenchSettings
     public IReadOnlyList<string>? Only { get; init; }
     /// <summary>Pairs of blocks per timed row instead of the size's own (more pairs: a narrower interval).</summary>
     public int? Pairs { get; init; }
+    /// <summary>Minibatch size of every training row (the reference code's 128 by default).</summary>
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Hidden widths of the MLP the MLP rows use, comma-separated (the demo's 800,800 when null).</summary>
+    public string? Widths { get; init; }
 }
 
 /// <summary>
@@ -51,26 +55,28 @@ public static partial class Benchmark
         if (only.FirstOrDefault(g => !Groups.Contains(g)) is { } unknown)
             throw new IsthmusException($"--only takes groups of rows among {string.Join(", ", Groups)} (got '{unknown}').");
         if (s.Pairs is < 1) throw new IsthmusException($"--pairs must be at least 1 (got {s.Pairs}).");
+        if (s.BatchSize < 1) throw new IsthmusException($"--batch-size must be at least 1 (got {s.BatchSize}).");
         bool Want(string group) => only.Contains(group);
         using var session = Session.Open("mnist", s.DataRoot, 0, s.Threads, s.Device, log: log);
         var rows = new List<BenchRow>();
         var size = s.Smoke ? Size.Smoke : s.Quick ? Size.Quick : Size.Full;
         // Blocks of steps, timed in pairs (A B, then B A, ...): the ratio is the median of the pairs' ratios.
-        int steps = size.Steps, repeats = s.Pairs ?? size.Pairs;
+        int steps = size.Steps, repeats = s.Pairs ?? size.Pairs, batch = s.BatchSize;
 
-        var mlp = new ArchitectureSpec("mlp");
+        var mlp = s.Widths is { } widths ? new ArchitectureSpec("mlp").With("widths", widths.Replace(" ", "")) : new ArchitectureSpec("mlp");
+        mlp.Integers("widths", [800, 800]); // a malformed --widths is refused now, not after the rows before the first MLP row
         var convBn = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
         foreach (var (spec, group) in new[] { (mlp, "curve-mlp"), (convBn, "curve-convfc") })
         {
             if (!Want(group)) continue;
             ct.ThrowIfCancellationRequested();
             log?.Invoke($"{spec}: timing plain and curve steps ({repeats} pairs of {steps}-step blocks)");
-            var t = StepTimes(session, spec, steps, repeats, ct);
-            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch 128; {t.Spread}", t.CiLow, t.CiHigh));
+            var t = StepTimes(session, spec, steps, repeats, batch, ct);
+            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch {batch}; {t.Spread}", t.CiLow, t.CiHigh));
         }
 
         ct.ThrowIfCancellationRequested();
-        if (Want("fge")) rows.Add(FgeRow(session, mlp, steps, repeats, log, ct));
+        if (Want("fge")) rows.Add(FgeRow(session, mlp, steps, repeats, batch, log, ct));
         if (Want("eval"))
         {
             log?.Invoke("evaluation throughput");
@@ -84,30 +90,31 @@ public static partial class Benchmark
         if (Want("bf16"))
         {
             log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
-            foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, ct));
-            rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, ct));
+            foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, batch, ct));
+            rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct));
         }
         if (Want("memory"))
         {
             log?.Invoke("memory over many steps");
-            rows.Add(Memory(session, mlp, size.MemorySteps, ct));
+            rows.Add(Memory(session, mlp, size.MemorySteps, batch, ct));
         }
         if (Want("peak"))
         {
             log?.Invoke("matrix-multiply peak");
-            rows.Add(PeakFraction(session, mlp, steps, ct));
+            rows.Add(PeakFraction(session, mlp, steps, batch, ct));
         }
         return rows;
     }
 
-    private static BenchRow FgeRow(Session session, ArchitectureSpec mlp, int steps, int repeats, Action<string>? log, CancellationToken ct)
+    private static BenchRow FgeRow(Session session, ArchitectureSpec mlp, int steps, int repeats, int batch, Action<string>? log, CancellationToken ct)
     {
         log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} pairs of {steps}-step blocks)");
-        var (fge, member) = FgeStepTimes(session, mlp, steps, repeats, ct);
-        double perStep = member / FgeBenchCycle;
+        int cycle = FgeBenchCycle(session.Data, batch);
+        var (fge, member) = FgeStepTimes(session, mlp, steps, repeats, batch, cycle, ct);
+        double perStep = member / cycle;
         return new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio + perStep / fge.A, fge.A * 1000, (fge.B + perStep) * 1000, "ms/step", BenchGoal.Below(1.03),
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"cyclic rate every step (steps alone: {fge.Ratio:0.000}, {fge.Spread}) plus one member per cycle of {FgeBenchCycle} steps (2 epochs): {member * 1000:0.0} ms per member to copy and write it, waited for; batch 128"),
+                $"cyclic rate every step (steps alone: {fge.Ratio:0.000}, {fge.Spread}) plus one member per cycle of {cycle} steps (2 epochs): {member * 1000:0.0} ms per member to copy and write it, waited for; batch {batch}"),
             fge.CiLow + perStep / fge.A, fge.CiHigh + perStep / fge.A);
     }
 
@@ -124,9 +131,9 @@ public static partial class Benchmark
     }
 
     /// <summary>Seconds per step of plain training (A) and of curve training (B), blocks paired.</summary>
-    private static Paired StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, CancellationToken ct)
+    private static Paired StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, int batch, CancellationToken ct)
     {
-        using var data = Slice(session.Data, steps * 128, 1000);
+        using var data = Slice(session.Data, (long)steps * batch, 1000);
         using var plainNet = session.Build(spec, 1, seed: 1);
         using var curveNet = session.Build(spec, 3, seed: 1);
         using var plainOpt = new Sgd(plainNet.Space.TrainableTensors(), 0.9, 5e-4);
@@ -134,8 +141,8 @@ public static partial class Benchmark
         curveNet.Space.SetTrainable(2, false);
         using var curveOpt = new Sgd(curveNet.Space.TrainableTensors(), 0.9, 0);
         var sampler = new CurveSampler(new Bezier(1));
-        return Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, 5e-4, r, ct),
-            r => Phase(curveNet, curveOpt, sampler, data, 5e-4, r, ct), repeats);
+        return Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, batch, 5e-4, r, ct),
+            r => Phase(curveNet, curveOpt, sampler, data, batch, 5e-4, r, ct), repeats);
     }
 
     /// <summary>
@@ -196,14 +203,15 @@ public static partial class Benchmark
     }
 
     /// <summary>
-    /// Seconds per step of one epoch of the shared training loop over <paramref name="data"/>: the clock runs from the end
-    /// of the first step to the end of the last, so the epoch's set-up and its evaluation are not counted.
+    /// Seconds per step of one epoch of the shared training loop over <paramref name="data"/> in minibatches of
+    /// <paramref name="batch"/>: the clock runs from the end of the first step to the end of the last, so the epoch's
+    /// set-up and its evaluation are not counted.
     /// </summary>
-    private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, double wd, int epoch, CancellationToken ct,
+    private static double Phase(Network net, Sgd optimizer, IPointSampler sampler, DataBundle data, int batch, double wd, int epoch, CancellationToken ct,
         ScalarType? autocast = null, ISchedule? schedule = null)
     {
         var clock = new Stopwatch();
-        var train = BatchSources.Training(data, 128, 1);
+        var train = BatchSources.Training(data, batch, 1);
         int last = train.BatchesPerEpoch - 1;
         var job = new TrainingJob
         {
@@ -242,13 +250,13 @@ public static partial class Benchmark
             BenchGoal.None, "one point at a time (batch norm is recomputed per point), batch-norm pass included");
     }
 
-    private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, CancellationToken ct)
+    private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, int batch, CancellationToken ct)
     {
         using var net = session.Build(spec, 1, seed: 1);
         using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
-        var train = BatchSources.Training(session.Data, 128, 1);
+        var train = BatchSources.Training(session.Data, batch, 1);
         int epochs = (totalSteps + train.BatchesPerEpoch - 1) / train.BatchesPerEpoch;
-        using var small = Slice(session.Data, 128, 1000);
+        using var small = Slice(session.Data, batch, 1000);
         double early = double.NaN, late = double.NaN;
         var progress = new SyncProgress<TrainingProgress>(p =>
         {
@@ -264,16 +272,16 @@ public static partial class Benchmark
         return new BenchRow($"memory after {totalSteps} steps / after 100 ({spec})", late / early, early / 1e6, late / 1e6, "MB resident", BenchGoal.Below(1.05), "whole process");
     }
 
-    private static BenchRow PeakFraction(Session session, ArchitectureSpec spec, int steps, CancellationToken ct)
+    private static BenchRow PeakFraction(Session session, ArchitectureSpec spec, int steps, int batch, CancellationToken ct)
     {
         double peak = MatmulPeak(session.Device);
-        using var data = Slice(session.Data, steps * 128, 1000);
+        using var data = Slice(session.Data, (long)steps * batch, 1000);
         using var net = session.Build(spec, 1, seed: 1);
         using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
-        Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 0, ct);
-        double perStep = Phase(net, optimizer, FixedPoint.Instance, data, 5e-4, 1, ct);
+        Phase(net, optimizer, FixedPoint.Instance, data, batch, 5e-4, 0, ct);
+        double perStep = Phase(net, optimizer, FixedPoint.Instance, data, batch, 5e-4, 1, ct);
         // A dense layer costs 2·params FLOPs per example forward and 4·params backward.
-        double flops = 6.0 * net.Layout.TotalElements * 128 / perStep;
+        double flops = 6.0 * net.Layout.TotalElements * batch / perStep;
         return new BenchRow($"plain training / matmul peak ({spec})", flops / peak, peak / 1e9, flops / 1e9, "GFLOP/s", new BenchGoal("as high as possible"),
             "peak: fp32 2048² matmul on all threads");
     }
