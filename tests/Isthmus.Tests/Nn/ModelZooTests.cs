@@ -128,6 +128,20 @@ public sealed class ModelZooTests
         Assert.Throws<IsthmusException>(() => Build("preresnet110", Cifar10, ("depth", "111")));
     }
 
+    [Theory]
+    [InlineData("mlp", "widths", "800,x", "positive whole numbers")]
+    [InlineData("mlp", "widths", "800,0", "positive whole numbers")]
+    [InlineData("convfc", "width_factor", "0", "positive number")]
+    [InlineData("convfc", "width_factor", "-1", "positive number")]
+    [InlineData("convfc", "width_factor", "NaN", "positive number")]
+    [InlineData("convfc", "width_factor", "wide", "takes a number")]
+    [InlineData("lstm-lm", "dropout", "1.5", "probability in [0, 1)")]
+    public void Malformed_model_options_are_refused_in_one_sentence(string model, string key, string value, string expected)
+    {
+        var e = Assert.Throws<IsthmusException>(() => Build(model, model == "lstm-lm" ? Text : Mnist, (key, value)));
+        Assert.Contains(expected, e.Message);
+    }
+
     [Fact]
     public void Lstm_language_model_gives_logits_per_token()
     {

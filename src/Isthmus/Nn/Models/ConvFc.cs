@@ -18,6 +18,8 @@ public sealed class ConvFc : Network
     public ConvFc(ArchitectureSpec spec, DataShape data) : base(spec)
     {
         double k = spec.Number("width_factor", 1.0);
+        if (!(k > 0) || double.IsInfinity(k))
+            throw new IsthmusException($"convfc: the width factor must be a positive number (got {k.ToString(System.Globalization.CultureInfo.InvariantCulture)}); e.g. --width-factor 0.5.");
         bool bn = spec.Flag("bn");
         long Scale(int width) => Math.Max(1, (long)Math.Round(width * k));
         long[] channels = [data.InputShape[0], Scale(32), Scale(64), Scale(128)];
