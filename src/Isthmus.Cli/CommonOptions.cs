@@ -60,6 +60,31 @@ internal static class CommonOptions
         return o;
     }
 
+    /// <summary>
+    /// An option that takes run folders, space- or comma-separated (<c>--points runs/a runs/b runs/c</c>); read it with
+    /// <see cref="ReadRuns"/>, which checks how many there are.
+    /// </summary>
+    public static Option<string[]?> Runs(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
+
+    /// <summary>
+    /// The folders given to a <see cref="Runs"/> option (null when it is absent), refused in one sentence unless there
+    /// are <paramref name="min"/> to <paramref name="max"/> of them.
+    /// </summary>
+    public static string[]? ReadRuns(ParseResult parse, Option<string[]?> option, int min, int max, string example)
+    {
+        if (parse.GetValue(option) is not { Length: > 0 } given) return null;
+        var runs = given.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        if (runs.Length < min || runs.Length > max)
+        {
+            string count = min == max ? $"{Words(min)}" : max == int.MaxValue ? $"{Words(min)} or more" : $"{Words(min)} to {Words(max)}";
+            throw new IsthmusException($"{option.Name} takes {count} run folders, e.g. {option.Name} {example} (got {runs.Length}).");
+        }
+        return runs;
+    }
+
+    private static string Words(int n) => n switch { 1 => "one", 2 => "two", 3 => "three", _ => n.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
     public static Option<bool> Resume() => new("--resume") { Description = "Continue the unfinished run in --out from its last finished epoch." };
 }
 

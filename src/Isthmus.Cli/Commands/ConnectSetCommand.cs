@@ -11,7 +11,7 @@ internal static class ConnectSetCommand
 {
     public static Command Create()
     {
-        var modes = new Option<string[]?>("--modes") { Description = "Two or more finished `isthmus train` runs of one architecture and data set (fixed).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
+        var modes = CommonOptions.Runs("--modes", "Two or more finished `isthmus train` runs of one architecture and data set (fixed).");
         var shape = new Option<string>("--shape") { Description = "star: every mode joined by an edge to the nearest connector; complex: a triangle (mode_i, mode_j, connector) for every pair of modes.", DefaultValueFactory = _ => "star" };
         shape.AcceptOnlyFromAmong([.. SimplicialComplex.Shapes]);
         var connectors = new Option<int>("--connectors") { Description = "Trainable connector points M (1 to the number of modes); each starts at the centroid of the modes it joins.", DefaultValueFactory = _ => 1 };
@@ -50,7 +50,7 @@ internal static class ConnectSetCommand
         {
             var settings = invocation.Read(parse, sgd.Read(parse, new ConnectSetSettings
             {
-                Modes = parse.GetValue(modes) ?? [],
+                Modes = CommonOptions.ReadRuns(parse, modes, 2, int.MaxValue, "runs/a runs/b runs/c") ?? [],
                 Out = parse.GetValue(output)!,
                 Shape = parse.GetValue(shape)!,
                 Connectors = parse.GetValue(connectors),

@@ -10,7 +10,7 @@ internal static class EvalCurveCommand
     public static Command Create()
     {
         var run = new Option<string?>("--run") { Description = "A finished `isthmus connect` folder (results go into it unless --out)." };
-        var segment = new Option<string[]?>("--segment") { Description = "Two finished train runs: evaluate the straight segment between them (needs --out).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var segment = CommonOptions.Runs("--segment", "Two finished train runs: evaluate the straight segment between them (needs --out).");
         var curve = new Option<string?>("--curve") { Description = "trivial: the trivial curve of A.8 from --from RUN (ReLU nets without batch norm; evaluation only)." };
         curve.AcceptOnlyFromAmong("trivial");
         var from = new Option<string?>("--from") { Description = "With --curve trivial: the train run the curve ends at." };
@@ -43,7 +43,7 @@ internal static class EvalCurveCommand
             var settings = invocation.Read(parse, new EvalCurveSettings
             {
                 Run = parse.GetValue(run),
-                Segment = parse.GetValue(segment) is { Length: > 0 } pair ? pair : null,
+                Segment = CommonOptions.ReadRuns(parse, segment, 2, 2, "runs/a runs/b"),
                 TrivialFrom = parse.GetValue(from),
                 Out = parse.GetValue(output),
                 Points = parse.GetValue(points),

@@ -10,7 +10,7 @@ internal static class PlaneCommand
     public static Command Create()
     {
         var run = new Option<string?>("--run") { Description = "A finished `isthmus connect` folder: the plane through its start, middle bend and end." };
-        var points = new Option<string[]?>("--points") { Description = "Three finished train runs: the plane through them (needs --out).", Arity = new ArgumentArity(3, 3), AllowMultipleArgumentsPerToken = true };
+        var points = CommonOptions.Runs("--points", "Three finished train runs: the plane through them (needs --out).");
         var grid = new Option<int>("--grid") { Description = "Grid points per axis (the reference: 21).", DefaultValueFactory = _ => 21 };
         var margin = new Option<double>("--margin") { Description = "Margin beyond the projected points, as a fraction of their extent.", DefaultValueFactory = _ => 0.2 };
         var bendsUsed = new Option<string?>("--bends-used") { Description = "With --run: three control points i,j,k spanning the plane (0 = start, n+1 = end)." };
@@ -39,7 +39,7 @@ internal static class PlaneCommand
             var settings = invocation.Read(parse, new PlaneSettings
             {
                 Run = parse.GetValue(run),
-                Points = parse.GetValue(points) is { Length: > 0 } three ? three : null,
+                Points = CommonOptions.ReadRuns(parse, points, 3, 3, "runs/a runs/b runs/c"),
                 Grid = parse.GetValue(grid),
                 Margin = parse.GetValue(margin),
                 BendsUsed = ReadIndices(parse.GetValue(bendsUsed)),

@@ -129,7 +129,7 @@ public static class Trainer
                 var test = Evaluator.Evaluate(net, job.Eval, ct);
                 Platform.NativeMemory.Trim();
                 if (!double.IsFinite(trainNll) || !double.IsFinite(test.Nll))
-                    throw new TrainingDivergedException($"Training diverged in epoch {epoch + 1} (the loss became NaN or infinite); lower --lr (now {job.Schedule.Rate(new TrainingClock(epoch, 0, batches, job.Epochs)):g}) or raise --batch-size and start again.");
+                    throw new TrainingDivergedException($"Training diverged in epoch {epoch + 1} (the loss became NaN or infinite); lower --lr (now {job.Schedule.Rate(new TrainingClock(epoch, 0, batches, job.Epochs)):g}) or raise --batch-size, and start again with --force (or another --out).");
                 var report = new EpochReport(epoch + 1, rate, Metrics.Loss(trainNll, job.WeightDecay, norm), trainNll, trainError, test.Nll, test.Error, clockStart.Elapsed.TotalSeconds);
                 reports.Add(report);
                 job.EpochFinished?.Invoke(report);

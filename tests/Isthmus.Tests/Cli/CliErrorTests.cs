@@ -68,6 +68,13 @@ public sealed class CliErrorTests(MnistFixture mnist)
         Assert.Equal("keep me", File.ReadAllText(dir["r/notes.txt"]));
     }
 
+    [Theory]
+    [InlineData("plane --points runs/a runs/b --out x", "--points takes three run folders, e.g. --points runs/a runs/b runs/c (got 2)")]
+    [InlineData("eval-curve --segment runs/a --out x", "--segment takes two run folders")]
+    [InlineData("connect-set --modes runs/a --out x", "--modes takes two or more run folders")]
+    public void A_wrong_number_of_run_folders_is_counted_in_the_message(string command, string expected) =>
+        AssertOneSentenceError(CliRunner.Run(command.Split(' ')), expected);
+
     [Fact]
     public void A_run_refused_before_it_starts_leaves_no_folder_so_the_retry_needs_no_force()
     {
