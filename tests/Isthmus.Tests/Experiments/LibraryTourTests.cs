@@ -32,17 +32,15 @@ public sealed class LibraryDocTests
     [Fact]
     public void The_code_in_docs_library_md_is_the_code_of_the_tour()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Isthmus.slnx"))) root = root.Parent;
-        Assert.NotNull(root);
+        var root = Repository.Root;
         static List<string> Lines(string text) =>
             text.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        var doc = File.ReadAllText(Path.Combine(root.FullName, "docs", "library.md"));
+        var doc = File.ReadAllText(Path.Combine(root, "docs", "library.md"));
         int start = doc.IndexOf("```csharp\n", StringComparison.Ordinal);
         Assert.True(start >= 0, "docs/library.md has no csharp block");
         start += "```csharp\n".Length;
         var shown = Lines(doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)]);
-        var code = Lines(File.ReadAllText(Path.Combine(root.FullName, "examples", "LibraryTour", "Tour.cs")));
+        var code = Lines(File.ReadAllText(Path.Combine(root, "examples", "LibraryTour", "Tour.cs")));
         Assert.True(shown.Count > 10);
         int at = code.IndexOf(shown[0]);
         Assert.True(at >= 0, $"Tour.cs lacks: {shown[0]}");

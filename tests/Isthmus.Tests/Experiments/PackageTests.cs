@@ -14,9 +14,6 @@ public sealed class PackageTests(MnistFixture mnist)
     [Fact]
     public void A_project_outside_the_repository_uses_the_package_and_trains()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Isthmus.slnx"))) root = root.Parent;
-        Assert.NotNull(root);
         // A version of its own, so that no package of an earlier build is taken from NuGet's cache (removed at the end).
         var version = $"0.0.0-test.{Guid.NewGuid():N}"[..24];
         var cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES")
@@ -25,7 +22,7 @@ public sealed class PackageTests(MnistFixture mnist)
         try
         {
             // The test run has built the library already (Release): pack what is there.
-            Run(root.FullName, "dotnet", "pack", Path.Combine("src", "Isthmus", "Isthmus.csproj"), "-c", "Release", "--no-build", "-nologo",
+            Run(Repository.Root, "dotnet", "pack", Path.Combine("src", "Isthmus", "Isthmus.csproj"), "-c", "Release", "--no-build", "-nologo",
                 "-o", dir["feed"], $"-p:PackageVersion={version}");
             Directory.CreateDirectory(dir["app"]);
             File.WriteAllText(dir["app/nuget.config"], $"""
