@@ -10,7 +10,7 @@ public sealed class SetCliTests
     public void A_set_of_one_mode_is_refused()
     {
         using var dir = new TempFolder();
-        CliRunner.AssertOneSentenceError(CliRunner.Run("connect-set", "--modes", dir["a"], "--out", dir["star"]), "at least two modes");
+        CliRunner.AssertOneSentenceError(CliRunner.Run("connect-set", "--modes", dir["a"], "--out", dir["star"]), "--modes takes two or more run folders");
         Assert.False(Directory.Exists(dir["star"]));
     }
 
