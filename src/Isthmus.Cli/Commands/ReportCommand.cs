@@ -21,8 +21,8 @@ internal static class ReportCommand
         var command = new Command("report", """
             Build a self-contained HTML report (pictures inlined; opens offline) from finished runs: trained networks,
             curves as the paper's Table 2 (with its MNIST FC rows when they apply), planes, ensembles against their
-            training budget, set-connecting subspaces, timings and the commands that made them. report.json holds the
-            same tables.
+            training budget, set-connecting subspaces, benchmark results (files written by `isthmus bench --out`), timings
+            and the commands that made them. report.json holds the same tables.
 
             Examples:
               ./isthmus report --runs runs/demo
@@ -37,8 +37,9 @@ internal static class ReportCommand
             var catalog = RunCatalog.Scan(roots);
             var path = parse.GetValue(output) ?? Path.Combine(roots[0], "report.html");
             var report = HtmlReport.Write(catalog, path, parse.GetValue(title)!);
-            io.Result($"report of {catalog.Runs.Count} runs with {report.Images} pictures → {path}",
-                new JsonObject { ["report"] = Path.GetFullPath(path), ["runs"] = catalog.Runs.Count, ["pictures"] = report.Images });
+            var benchmarks = catalog.Benchmarks.Count == 0 ? "" : $" and {catalog.Benchmarks.Count} benchmark result{(catalog.Benchmarks.Count == 1 ? "" : "s")}";
+            io.Result($"report of {catalog.Runs.Count} runs{benchmarks} with {report.Images} pictures → {path}",
+                new JsonObject { ["report"] = Path.GetFullPath(path), ["runs"] = catalog.Runs.Count, ["benchmarks"] = catalog.Benchmarks.Count, ["pictures"] = report.Images });
             return 0;
         }));
         return command;

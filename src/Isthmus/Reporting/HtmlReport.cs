@@ -43,6 +43,7 @@ public static class HtmlReport
         json["ensembles"] = Ensembles(catalog, page, Path.Combine(folder, "report_ensembles.png"));
         json["comparisons"] = Comparisons(catalog, page);
         json["subspaces"] = Subspaces(catalog, page);
+        json["benchmarks"] = Benchmarks(catalog, page);
         json["steps"] = Steps(catalog, page, steps);
 
         var html = page.Render();
@@ -240,6 +241,31 @@ public static class HtmlReport
         page.Table(["run", "where", "train loss min / mean / max", "test error (%) min / mean / max"], table);
         return rows;
     }
+
+    private static JsonArray Benchmarks(RunCatalog catalog, Page page)
+    {
+        var rows = new JsonArray();
+        if (catalog.Benchmarks.Count == 0) return rows;
+        page.Section("bench", "What it costs: isthmus bench");
+        page.Paragraph("Ratios measured in one process on the same data and batch size; timed rows give the median of paired blocks with its 95 % confidence interval, and a verdict where the row has a goal (docs/performance.md).");
+        foreach (var bench in catalog.Benchmarks)
+        {
+            var b = bench.Result;
+            page.Paragraph($"{bench.Name}: `{b["command"]}`, {b["threads"]} threads.");
+            var table = new List<string[]>();
+            foreach (var row in (b["rows"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var ci = row["ratio_ci95"] as JsonArray;
+                string ratio = F(row["ratio"], 3) + (ci is { Count: 2 } ? $" ({F(ci[0], 3)}–{F(ci[1], 3)})" : "");
+                table.Add([$"{row["name"]}", ratio, $"{G(row["baseline"])} → {G(row["measured"])} {row["unit"]}", $"{row["goal"]}", $"{row["verdict"]}", $"{row["note"]}"]);
+            }
+            page.Table(["measure", "ratio (95 % CI)", "baseline → measured", "goal", "verdict", "how"], table);
+            rows.Add(new JsonObject { ["file"] = bench.Name, ["command"] = b["command"]?.DeepClone(), ["rows"] = b["rows"]?.DeepClone() });
+        }
+        return rows;
+    }
+
+    private static string G(JsonNode? v) => v is null ? "–" : v.GetValue<double>().ToString("G4", CultureInfo.InvariantCulture);
 
     /// <summary>The modes themselves, the sampled subspace, then each straight segment between two modes.</summary>
     private static IEnumerable<(string Label, JsonNode? Stats)> SubspaceStats(JsonObject s)

@@ -38,6 +38,16 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         // Timed rows carry their interval; the curve row's goal is the issue's bound.
         Assert.NotNull(rows[0]["ratio_ci95"]);
         Assert.Equal("≤ 1.10", rows[0]["goal"]!.GetValue<string>());
+
+        // `isthmus report` finds the file and shows every row with its verdict.
+        var report = CliRunner.Run("report", "--runs", dir.Path, "--json");
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        Assert.Equal(1, JsonNode.Parse(report.Stdout)!["benchmarks"]!.GetValue<int>());
+        var shown = JsonNode.Parse(File.ReadAllText(dir["report.json"]))!["benchmarks"]!.AsArray();
+        Assert.Equal(rows.Count, Assert.Single(shown)!["rows"]!.AsArray().Count);
+        var html = File.ReadAllText(dir["report.html"]);
+        Assert.Contains("What it costs: isthmus bench", html);
+        Assert.Contains($"<td>{rows[0]["verdict"]!.GetValue<string>()}</td>", html);
     }
 
     [Fact]
