@@ -50,7 +50,11 @@ internal static class CommandRunner
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("interrupted: nothing was marked complete; run the same command with --resume to continue from the last finished epoch.");
+            // Only commands that can continue say how; the others keep what they wrote so far (and say so themselves).
+            bool resumable = parse.CommandResult.Command.Options.Any(o => o.Name == "--resume");
+            Console.Error.WriteLine(resumable
+                ? "interrupted: nothing was marked complete; run the same command with --resume to continue from the last finished epoch."
+                : "interrupted: nothing was marked complete.");
             return Interrupted;
         }
         catch (Exception e)

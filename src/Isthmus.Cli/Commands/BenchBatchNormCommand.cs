@@ -16,6 +16,7 @@ internal static class BenchBatchNormCommand
         var batches = new Option<string>("--batches") { Description = "Batch counts (of 1000 training examples) to compare with the whole split.", DefaultValueFactory = _ => "1,3,10,30" };
         var points = new Option<int>("--points") { Description = "Equally spaced t on the curve (the segment's midpoint is added).", DefaultValueFactory = _ => 5 };
         var output = new Option<string?>("--out") { Description = "Also write the table as JSON to this file." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --out file." };
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
@@ -28,9 +29,10 @@ internal static class BenchBatchNormCommand
               ./isthmus bench bn-batches --run runs/f/bn-bezier
               ./isthmus bench bn-batches --run runs/f/bn-bezier --batches 1,2,5,10,20 --points 3 --json
             """);
-        foreach (var o in new Option[] { run, batches, points, output, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { run, batches, points, output, force, dataRoot, threads, device }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
+            BenchCommand.CheckOut(parse.GetValue(output), parse.GetValue(force));
             var counts = parse.GetValue(batches)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0).ToArray();
             var rows = BatchNormBatches.Run(new BatchNormBatchesSettings

@@ -12,7 +12,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer and shorter phases (a few minutes on 2 cores)." };
-        var output = new Option<string?>("--out") { Description = "Also write bench.json to this file." };
+        var output = new Option<string?>("--out") { Description = "Also write the result as JSON to this file (rewritten after every group of rows; \"complete\": true at the end). `isthmus report` shows it." };
         var dataRoot = CommonOptions.DataRoot();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
@@ -38,30 +38,24 @@ internal static class BenchCommand
         var pairs = new Option<int?>("--pairs") { Description = "Pairs of blocks per timed row (default 100 for the MLP's curve and FGE rows, 40 for the others; 16 with --quick). More pairs: a narrower interval, a longer run." };
         var batchSize = new Option<int>("--batch-size") { Description = "Minibatch size of every training row.", DefaultValueFactory = _ => 128 };
         var widths = new Option<string?>("--widths") { Description = "Hidden widths of the MLP in the MLP rows, comma-separated (default 800,800)." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --out file." };
         var smoke = new Option<bool>("--smoke") { Description = "Every row at toy size, for tests (measures nothing).", Hidden = true };
-        foreach (var o in new Option[] { quick, only, pairs, batchSize, widths, smoke, output, dataRoot, threads, device }) command.Options.Add(o);
+        foreach (var o in new Option[] { quick, only, pairs, batchSize, widths, smoke, output, force, dataRoot, threads, device }) command.Options.Add(o);
         command.Subcommands.Add(BenchBatchNormCommand.Create());
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
+            var file = parse.GetValue(output);
+            CheckOut(file, parse.GetValue(force));
+            string commandLine = "isthmus " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            // The file is rewritten after every group of rows, so that an interrupted run keeps what it measured.
             var rows = Benchmark.Run(new BenchSettings
             {
                 Quick = parse.GetValue(quick), Smoke = parse.GetValue(smoke), Pairs = parse.GetValue(pairs),
                 BatchSize = parse.GetValue(batchSize), Widths = parse.GetValue(widths),
                 Only = parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
-            }, io.Info, ct);
-            var json = new JsonObject
-            {
-                ["command"] = "isthmus " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
-                ["threads"] = TorchSharp.torch.get_num_threads(),
-                ["processor_count"] = Environment.ProcessorCount,
-                ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
-                {
-                    ["name"] = r.Name, ["ratio"] = Json.Number(r.Ratio),
-                    ["ratio_ci95"] = r.RatioLow is { } low && r.RatioHigh is { } high ? new JsonArray(Json.Number(low), Json.Number(high)) : null,
-                    ["baseline"] = Json.Number(r.Baseline), ["measured"] = Json.Number(r.Measured), ["unit"] = r.Unit, ["goal"] = r.Goal.Text, ["verdict"] = r.Verdict, ["note"] = r.Note,
-                }).ToArray()),
-            };
+            }, io.Info, ct, measured: sofar => { if (file is not null) Json.Write(file, ToJson(commandLine, sofar, complete: false)); });
+            var json = ToJson(commandLine, rows, complete: true);
             // The notes (how each row was measured) follow the table, numbered, so that the table fits a terminal.
             var table = new Table().AddColumns("", "measure", "ratio (95 % CI)", "baseline → measured", "goal", "verdict");
             var notes = new List<string>();
@@ -75,6 +69,29 @@ internal static class BenchCommand
             return Report(io, parse.GetValue(output), json, table, notes);
         }));
         return command;
+    }
+
+    /// <summary>The result as written to --out and printed with --json; <paramref name="complete"/> is false while rows are still being measured.</summary>
+    private static JsonObject ToJson(string commandLine, IReadOnlyList<BenchRow> rows, bool complete) => new()
+    {
+        ["command"] = commandLine,
+        ["complete"] = complete,
+        ["threads"] = TorchSharp.torch.get_num_threads(),
+        ["processor_count"] = Environment.ProcessorCount,
+        ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+        {
+            ["name"] = r.Name, ["ratio"] = Json.Number(r.Ratio),
+            ["ratio_ci95"] = r.RatioLow is { } low && r.RatioHigh is { } high ? new JsonArray(Json.Number(low), Json.Number(high)) : null,
+            ["baseline"] = Json.Number(r.Baseline), ["measured"] = Json.Number(r.Measured), ["unit"] = r.Unit, ["goal"] = r.Goal.Text, ["verdict"] = r.Verdict, ["note"] = r.Note,
+        }).ToArray()),
+    };
+
+    /// <summary>An existing --out file is replaced only with --force (refused before anything is measured).</summary>
+    internal static void CheckOut(string? file, bool force)
+    {
+        if (file is null) return;
+        if (Directory.Exists(file)) throw new IsthmusException($"--out {file} is a folder; pass a file name such as {Path.Combine(file, "bench.json")}.");
+        if (File.Exists(file) && !force) throw new IsthmusException($"{file} already exists; pass --force to replace it, or choose another --out.");
     }
 
     private static string RatioText(BenchRow r) => r.RatioLow is { } low && r.RatioHigh is { } high

@@ -251,7 +251,8 @@ public static class HtmlReport
         foreach (var bench in catalog.Benchmarks)
         {
             var b = bench.Result;
-            page.Paragraph($"{bench.Name}: `{b["command"]}`, {b["threads"]} threads.");
+            bool stopped = b["complete"] is JsonValue c && c.TryGetValue(out bool done) && !done;
+            page.Paragraph($"{bench.Name}: `{b["command"]}`, {b["threads"]} threads{(stopped ? "; interrupted: the rows it measured before it stopped" : "")}.");
             var table = new List<string[]>();
             foreach (var row in (b["rows"] as JsonArray ?? []).OfType<JsonObject>())
             {
@@ -260,7 +261,7 @@ public static class HtmlReport
                 table.Add([$"{row["name"]}", ratio, $"{G(row["baseline"])} → {G(row["measured"])} {row["unit"]}", $"{row["goal"]}", $"{row["verdict"]}", $"{row["note"]}"]);
             }
             page.Table(["measure", "ratio (95 % CI)", "baseline → measured", "goal", "verdict", "how"], table);
-            rows.Add(new JsonObject { ["file"] = bench.Name, ["command"] = b["command"]?.DeepClone(), ["rows"] = b["rows"]?.DeepClone() });
+            rows.Add(new JsonObject { ["file"] = bench.Name, ["command"] = b["command"]?.DeepClone(), ["complete"] = !stopped, ["rows"] = b["rows"]?.DeepClone() });
         }
         return rows;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Isthmus.Tests.Experiments;
 
@@ -77,5 +78,33 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         Assert.Contains("one member per cycle of 3750 steps", rows[1]["note"]!.GetValue<string>());
         CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--widths", "800,x"), "option widths takes positive whole numbers");
         CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--batch-size", "0"), "--batch-size must be at least 1");
+    }
+
+    [Fact]
+    public void An_existing_out_file_needs_force_and_an_interrupted_bench_keeps_the_rows_it_measured()
+    {
+        using var dir = new TempFolder();
+        var file = dir["bench.json"];
+        File.WriteAllText(file, "{\"keep\": true}");
+        CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--smoke", "--out", file, "--data-root", mnist.Root), "already exists; pass --force");
+        Assert.Contains("keep", File.ReadAllText(file));
+
+        // Ctrl-C while the second group of rows is measured: the file holds the first, marked incomplete.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Isthmus.Cli.dll"), "bench", "--smoke", "--only", "curve-mlp,curve-convfc",
+                     "--pairs", "60", "--threads", "1", "--data-root", mnist.Root, "--out", file, "--force" })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.ReadAllText(file).Contains("curve step") && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.False(process.HasExited, "the bench finished before it could be interrupted");
+        Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal("interrupted: nothing was marked complete.", stderr.Result.Trim().Split('\n')[^1]);
+        var kept = JsonNode.Parse(File.ReadAllText(file))!;
+        Assert.False(kept["complete"]!.GetValue<bool>());
+        Assert.StartsWith("curve step / plain step (mlp)", Assert.Single(kept["rows"]!.AsArray())!["name"]!.GetValue<string>());
     }
 }

@@ -49,7 +49,12 @@ public static partial class Benchmark
     /// <summary>The groups of rows <c>--only</c> selects, in the order they run.</summary>
     public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "fge", "eval", "grid", "bf16", "memory", "peak"];
 
-    public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default)
+    /// <summary>
+    /// Measures the rows of <paramref name="s"/>. <paramref name="measured"/> is called with the rows so far after every
+    /// group (to keep what an interrupted run finished).
+    /// </summary>
+    public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default,
+        Action<IReadOnlyList<BenchRow>>? measured = null)
     {
         var only = s.Only is { Count: > 0 } selected ? selected : Groups;
         if (only.FirstOrDefault(g => !Groups.Contains(g)) is { } unknown)
@@ -74,35 +79,45 @@ public static partial class Benchmark
             log?.Invoke($"{spec}: timing plain and curve steps ({pairs} pairs of {steps}-step blocks)");
             var t = StepTimes(session, spec, steps, pairs, batch, ct);
             rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch {batch}; {t.Spread}", t.CiLow, t.CiHigh));
+            measured?.Invoke(rows);
         }
 
         ct.ThrowIfCancellationRequested();
-        if (Want("fge")) rows.Add(FgeRow(session, mlp, steps, mlpRepeats, batch, log, ct));
+        if (Want("fge"))
+        {
+            rows.Add(FgeRow(session, mlp, steps, mlpRepeats, batch, log, ct));
+            measured?.Invoke(rows);
+        }
         if (Want("eval"))
         {
             log?.Invoke("evaluation throughput");
             rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
+            measured?.Invoke(rows);
         }
         if (Want("grid"))
         {
             log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
             rows.AddRange(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct));
+            measured?.Invoke(rows);
         }
         if (Want("bf16"))
         {
             log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
             foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, batch, ct));
             rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct));
+            measured?.Invoke(rows);
         }
         if (Want("memory"))
         {
             log?.Invoke("memory over many steps");
             rows.Add(Memory(session, mlp, size.MemorySteps, batch, ct));
+            measured?.Invoke(rows);
         }
         if (Want("peak"))
         {
             log?.Invoke("matrix-multiply peak");
             rows.Add(PeakFraction(session, mlp, steps, batch, ct));
+            measured?.Invoke(rows);
         }
         return rows;
     }
