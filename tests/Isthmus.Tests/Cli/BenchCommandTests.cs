@@ -81,7 +81,7 @@ public sealed class BenchCommandTests(MnistFixture mnist)
     }
 
     [Fact]
-    public void An_existing_out_file_needs_force_and_an_interrupted_bench_keeps_the_rows_it_measured()
+    public async Task An_existing_out_file_needs_force_and_an_interrupted_bench_keeps_the_rows_it_measured()
     {
         using var dir = new TempFolder();
         var file = dir["bench.json"];
@@ -102,7 +102,7 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)));
         Assert.Equal(130, process.ExitCode);
-        Assert.Equal("interrupted: nothing was marked complete.", stderr.Result.Trim().Split('\n')[^1]);
+        Assert.Equal("interrupted: nothing was marked complete.", (await stderr).Trim().Split('\n')[^1]);
         var kept = JsonNode.Parse(File.ReadAllText(file))!;
         Assert.False(kept["complete"]!.GetValue<bool>());
         Assert.StartsWith("curve step / plain step (mlp)", Assert.Single(kept["rows"]!.AsArray())!["name"]!.GetValue<string>());
