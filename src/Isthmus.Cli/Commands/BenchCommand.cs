@@ -48,13 +48,15 @@ internal static class BenchCommand
             CheckOut(file, parse.GetValue(force));
             string commandLine = "isthmus " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
             // The file is rewritten after every group of rows, so that an interrupted run keeps what it measured.
-            var rows = Benchmark.Run(new BenchSettings
+            var settings = new BenchSettings
             {
                 Quick = parse.GetValue(quick), Smoke = parse.GetValue(smoke), Pairs = parse.GetValue(pairs),
                 BatchSize = parse.GetValue(batchSize), Widths = parse.GetValue(widths),
                 Only = parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 DataRoot = parse.GetValue(dataRoot), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
-            }, io.Info, ct, measured: sofar => { if (file is not null) Json.Write(file, ToJson(commandLine, sofar, complete: false)); });
+            };
+            var rows = BenchProgressBar.Run(io, (progress, log) => Benchmark.Run(settings, log, ct,
+                measured: sofar => { if (file is not null) Json.Write(file, ToJson(commandLine, sofar, complete: false)); }, progress));
             var json = ToJson(commandLine, rows, complete: true);
             // The notes (how each row was measured) follow the table, numbered, so that the table fits a terminal.
             var table = new Table().AddColumns("", "measure", "ratio (95 % CI)", "baseline → measured", "goal", "verdict");

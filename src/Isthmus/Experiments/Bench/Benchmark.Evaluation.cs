@@ -13,7 +13,7 @@ public static partial class Benchmark
     /// against one point at a time (the same points, the same numbers, phases alternating), and against plain inference
     /// of one network on the same examples.
     /// </summary>
-    private static IEnumerable<BenchRow> StackedEvaluation(Session session, ArchitectureSpec spec, int repeats, long examples, CancellationToken ct)
+    private static IEnumerable<BenchRow> StackedEvaluation(Session session, ArchitectureSpec spec, int repeats, long examples, CancellationToken ct, Action? pairDone)
     {
         using var data = Slice(session.Data, examples, examples);
         using var net = session.Build(spec, 3, seed: 1);
@@ -28,7 +28,7 @@ public static partial class Benchmark
             GridEvaluator.Evaluate(net, coefficients, all, Evaluator(pass), i => $"{i}", ct: ct);
             return clock.Elapsed.TotalSeconds;
         }
-        var t = Alternate(_ => Phase(1), _ => Phase(perPass), repeats);
+        var t = Alternate(_ => Phase(1), _ => Phase(perPass), repeats, pairDone);
         double scored = all.Length * (data.Train!.Count + data.Eval!.Count);
         double oneRate = scored / t.A, stackedRate = scored / t.B;
         yield return new BenchRow($"grid evaluation, {perPass} points per pass / one at a time ({spec})", 1 / t.Ratio, oneRate, stackedRate, "examples/s",

@@ -21,7 +21,7 @@ public static partial class Benchmark
     /// (2), spread over one cycle of <paramref name="cycle"/> iterations, to (1).
     /// </summary>
     private static (Paired Steps, double MemberSeconds) FgeStepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, int batch, int cycle,
-        CancellationToken ct)
+        CancellationToken ct, Action? partDone)
     {
         using var data = Slice(session.Data, (long)steps * batch, 1000);
         var folder = Path.Combine(Path.GetTempPath(), $"isthmus-bench-{Guid.NewGuid():N}");
@@ -34,7 +34,7 @@ public static partial class Benchmark
             using var fgeOpt = new Sgd(fgeNet.Space.TrainableTensors(), 0.9, 5e-4);
             var schedule = new FgeSchedule(0.05, 0.0005, cycle);
             var stepTimes = Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, batch, 5e-4, r, ct),
-                r => Phase(fgeNet, fgeOpt, FixedPoint.Instance, data, batch, 5e-4, r, ct, schedule: schedule), repeats);
+                r => Phase(fgeNet, fgeOpt, FixedPoint.Instance, data, batch, 5e-4, r, ct, schedule: schedule), repeats, partDone);
 
             using var writer = new BackgroundWriter();
             var collect = MemberTraining.Collector(run, fgeNet, schedule, "fge", [], writer);
@@ -48,6 +48,7 @@ public static partial class Benchmark
                 writer.Flush();
                 if (m > 0) times.Add(clock.Elapsed.TotalSeconds); // the first is a warm-up
             }
+            partDone?.Invoke();
             return (stepTimes, Median(times));
         }
         finally

@@ -18,6 +18,9 @@ public sealed record BenchRow(string Name, double Ratio, double Baseline, double
     public string? Verdict => Goal.Judge(Ratio, RatioLow, RatioHigh);
 }
 
+/// <summary>How far a group of benchmark rows has come: <see cref="Done"/> of <see cref="Total"/> equal parts (pairs of phases, runs).</summary>
+public readonly record struct BenchProgress(string Group, int Done, int Total);
+
 /// <summary>Settings of <c>isthmus bench</c>.</summary>
 public sealed record BenchSettings
 {
@@ -51,11 +54,18 @@ public static partial class Benchmark
 
     /// <summary>
     /// Measures the rows of <paramref name="s"/>. <paramref name="measured"/> is called with the rows so far after every
-    /// group (to keep what an interrupted run finished).
+    /// group (to keep what an interrupted run finished); <paramref name="progress"/> hears how far each group has come.
     /// </summary>
     public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default,
-        Action<IReadOnlyList<BenchRow>>? measured = null)
+        Action<IReadOnlyList<BenchRow>>? measured = null, IProgress<BenchProgress>? progress = null)
     {
+        // A group's parts, counted as they finish.
+        Action Parts(string group, int total)
+        {
+            int done = 0;
+            progress?.Report(new BenchProgress(group, 0, total));
+            return () => progress?.Report(new BenchProgress(group, ++done, total));
+        }
         var only = s.Only is { Count: > 0 } selected ? selected : Groups;
         if (only.FirstOrDefault(g => !Groups.Contains(g)) is { } unknown)
             throw new IsthmusException($"--only takes groups of rows among {string.Join(", ", Groups)} (got '{unknown}').");
@@ -77,7 +87,7 @@ public static partial class Benchmark
             if (!Want(group)) continue;
             ct.ThrowIfCancellationRequested();
             log?.Invoke($"{spec}: timing plain and curve steps ({pairs} pairs of {steps}-step blocks)");
-            var t = StepTimes(session, spec, steps, pairs, batch, ct);
+            var t = StepTimes(session, spec, steps, pairs, batch, ct, Parts(group, pairs + 1));
             rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch {batch}; {t.Spread}", t.CiLow, t.CiHigh));
             measured?.Invoke(rows);
         }
@@ -85,48 +95,55 @@ public static partial class Benchmark
         ct.ThrowIfCancellationRequested();
         if (Want("fge"))
         {
-            rows.Add(FgeRow(session, mlp, steps, mlpRepeats, batch, log, ct));
+            rows.Add(FgeRow(session, mlp, steps, mlpRepeats, batch, log, ct, Parts("fge", mlpRepeats + 2)));
             measured?.Invoke(rows);
         }
         if (Want("eval"))
         {
             log?.Invoke("evaluation throughput");
+            var done = Parts("eval", 1);
             rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
+            done();
             measured?.Invoke(rows);
         }
         if (Want("grid"))
         {
             log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
-            rows.AddRange(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct));
+            rows.AddRange(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct, Parts("grid", size.GridPhases + 1)));
             measured?.Invoke(rows);
         }
         if (Want("bf16"))
         {
             log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
-            foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, batch, ct));
-            rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct));
+            var done = Parts("bf16", 2 * (repeats + 1) + 2);
+            foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, batch, ct, done));
+            rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct, done));
             measured?.Invoke(rows);
         }
         if (Want("memory"))
         {
             log?.Invoke("memory over many steps");
+            var done = Parts("memory", 1);
             rows.Add(Memory(session, mlp, size.MemorySteps, batch, ct));
+            done();
             measured?.Invoke(rows);
         }
         if (Want("peak"))
         {
             log?.Invoke("matrix-multiply peak");
+            var done = Parts("peak", 1);
             rows.Add(PeakFraction(session, mlp, steps, batch, ct));
+            done();
             measured?.Invoke(rows);
         }
         return rows;
     }
 
-    private static BenchRow FgeRow(Session session, ArchitectureSpec mlp, int steps, int repeats, int batch, Action<string>? log, CancellationToken ct)
+    private static BenchRow FgeRow(Session session, ArchitectureSpec mlp, int steps, int repeats, int batch, Action<string>? log, CancellationToken ct, Action? partDone)
     {
         log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} pairs of {steps}-step blocks)");
         int cycle = FgeBenchCycle(session.Data, batch);
-        var (fge, member) = FgeStepTimes(session, mlp, steps, repeats, batch, cycle, ct);
+        var (fge, member) = FgeStepTimes(session, mlp, steps, repeats, batch, cycle, ct, partDone);
         double perStep = member / cycle;
         return new BenchRow($"FGE step / plain step ({mlp})", fge.Ratio + perStep / fge.A, fge.A * 1000, (fge.B + perStep) * 1000, "ms/step", BenchGoal.Below(1.03),
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -147,7 +164,7 @@ public static partial class Benchmark
     }
 
     /// <summary>Seconds per step of plain training (A) and of curve training (B), blocks paired.</summary>
-    private static Paired StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, int batch, CancellationToken ct)
+    private static Paired StepTimes(Session session, ArchitectureSpec spec, int steps, int repeats, int batch, CancellationToken ct, Action? pairDone)
     {
         using var data = Slice(session.Data, (long)steps * batch, 1000);
         using var plainNet = session.Build(spec, 1, seed: 1);
@@ -158,7 +175,7 @@ public static partial class Benchmark
         using var curveOpt = new Sgd(curveNet.Space.TrainableTensors(), 0.9, 0);
         var sampler = new CurveSampler(new Bezier(1));
         return Alternate(r => Phase(plainNet, plainOpt, FixedPoint.Instance, data, batch, 5e-4, r, ct),
-            r => Phase(curveNet, curveOpt, sampler, data, batch, 5e-4, r, ct), repeats);
+            r => Phase(curveNet, curveOpt, sampler, data, batch, 5e-4, r, ct), repeats, pairDone);
     }
 
     /// <summary>
@@ -197,9 +214,10 @@ public static partial class Benchmark
 
     /// <summary>
     /// Runs <paramref name="a"/> and <paramref name="b"/> <paramref name="repeats"/> times each in pairs, alternating which
-    /// goes first (A B, B A, ...), after one warm-up of each. Each call gets its repetition number (0 = warm-up).
+    /// goes first (A B, B A, ...), after one warm-up of each. Each call gets its repetition number (0 = warm-up);
+    /// <paramref name="pairDone"/> is called after every pair, the warm-up included.
     /// </summary>
-    private static Paired Alternate(Func<int, double> a, Func<int, double> b, int repeats)
+    private static Paired Alternate(Func<int, double> a, Func<int, double> b, int repeats, Action? pairDone = null)
     {
         var ta = new List<double>();
         var tb = new List<double>();
@@ -209,6 +227,7 @@ public static partial class Benchmark
             double x, y;
             if (r % 2 == 0) { x = a(r); y = b(r); }
             else { y = b(r); x = a(r); }
+            pairDone?.Invoke();
             if (r == 0) continue;
             ta.Add(x);
             tb.Add(y);
