@@ -13,20 +13,17 @@ internal static class BenchProgressBar
     {
         if (!output.ShowProgress) return work(null, output.Info);
         T result = default!;
-        output.Err.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+        output.Bars().Start(ctx =>
+        {
+            var tasks = new Dictionary<string, ProgressTask>();
+            result = work(new SyncProgress<BenchProgress>(p =>
             {
-                var tasks = new Dictionary<string, ProgressTask>();
-                result = work(new SyncProgress<BenchProgress>(p =>
-                {
-                    if (!tasks.TryGetValue(p.Group, out var task))
-                        tasks[p.Group] = task = ctx.AddTask(Markup.Escape(p.Group), maxValue: p.Total);
-                    task.Value = p.Done;
-                    task.Description = Markup.Escape($"{p.Group} {p.Done}/{p.Total}");
-                }), null); // the bars say which group runs; lines would break them
-            });
+                if (!tasks.TryGetValue(p.Group, out var task))
+                    tasks[p.Group] = task = ctx.AddTask(Markup.Escape(p.Group), maxValue: p.Total);
+                task.Value = p.Done;
+                task.Description = Markup.Escape($"{p.Group} {p.Done}/{p.Total}");
+            }), null); // the bars say which group runs; lines would break them
+        });
         return result;
     }
 }

@@ -18,19 +18,16 @@ internal static class GridProgressBar
             }));
         }
         T result = default!;
-        output.Err.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+        output.Bars().Start(ctx =>
+        {
+            ProgressTask? task = null;
+            result = work(new SyncProgress<GridProgress>(p =>
             {
-                ProgressTask? task = null;
-                result = work(new SyncProgress<GridProgress>(p =>
-                {
-                    if (task is null || p.Done == 1) task = ctx.AddTask(label, maxValue: p.Total); // a new grid (e.g. the segment after the curve)
-                    task.Value = p.Done;
-                    task.Description = Markup.Escape($"{label} {p.Done}/{p.Total} · {p.Point} · loss {p.Last.TrainLoss:F3} · test err {p.Last.Test.Error:F2}%");
-                }));
-            });
+                if (task is null || p.Done == 1) task = ctx.AddTask(label, maxValue: p.Total); // a new grid (e.g. the segment after the curve)
+                task.Value = p.Done;
+                task.Description = Markup.Escape($"{label} {p.Done}/{p.Total} · {p.Point} · loss {p.Last.TrainLoss:F3} · test err {p.Last.Test.Error:F2}%");
+            }));
+        });
         return result;
     }
 }

@@ -19,19 +19,16 @@ internal static class MemberProgressBar
             }));
         }
         T result = default!;
-        output.Err.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+        output.Bars().Start(ctx =>
+        {
+            ProgressTask? task = null;
+            result = work(new SyncProgress<EnsembleProgress>(p =>
             {
-                ProgressTask? task = null;
-                result = work(new SyncProgress<EnsembleProgress>(p =>
-                {
-                    task ??= ctx.AddTask(label, maxValue: p.Total);
-                    task.Value = p.Done;
-                    task.Description = Markup.Escape($"{label} {Line(p)}");
-                }));
-            });
+                task ??= ctx.AddTask(label, maxValue: p.Total);
+                task.Value = p.Done;
+                task.Description = Markup.Escape($"{label} {Line(p)}");
+            }));
+        });
         return result;
     }
 }

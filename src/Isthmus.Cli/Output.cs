@@ -28,6 +28,11 @@ internal sealed class Output
     /// <summary>Progress bars are drawn only for a person watching a terminal.</summary>
     public bool ShowProgress => !Quiet && !Console.IsErrorRedirected;
 
+    /// <summary>The progress display every command's bars share: description, bar, percentage, elapsed time, ETA, spinner; kept on screen.</summary>
+    public Progress Bars() => Err.Progress()
+        .AutoClear(false)
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn());
+
     public void Info(string message)
     {
         if (!Quiet) Err.MarkupLine($"[grey]{Markup.Escape(message)}[/]");

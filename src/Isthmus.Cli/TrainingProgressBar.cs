@@ -18,22 +18,19 @@ internal static class TrainingProgressBar
             }));
         }
         T result = default!;
-        output.Err.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+        output.Bars().Start(ctx =>
+        {
+            var task = ctx.AddTask(label);
+            result = work(new SyncProgress<TrainingProgress>(p =>
             {
-                var task = ctx.AddTask(label);
-                result = work(new SyncProgress<TrainingProgress>(p =>
-                {
-                    long total = (long)p.Epochs * p.BatchesPerEpoch;
-                    task.MaxValue = total;
-                    task.Value = p.Batch == 0 ? (long)p.Epoch * p.BatchesPerEpoch : (long)p.Epoch * p.BatchesPerEpoch + p.Batch;
-                    var last = p.Last is { } r ? $" · loss {r.TrainLoss:F3} · test err {r.TestError:F2}%" : "";
-                    task.Description = Markup.Escape($"{label} epoch {Math.Min(p.Epoch + (p.Batch == 0 ? 0 : 1), p.Epochs)}/{p.Epochs}{last}");
-                }));
-                task.Value = task.MaxValue;
-            });
+                long total = (long)p.Epochs * p.BatchesPerEpoch;
+                task.MaxValue = total;
+                task.Value = p.Batch == 0 ? (long)p.Epoch * p.BatchesPerEpoch : (long)p.Epoch * p.BatchesPerEpoch + p.Batch;
+                var last = p.Last is { } r ? $" · loss {r.TrainLoss:F3} · test err {r.TestError:F2}%" : "";
+                task.Description = Markup.Escape($"{label} epoch {Math.Min(p.Epoch + (p.Batch == 0 ? 0 : 1), p.Epochs)}/{p.Epochs}{last}");
+            }));
+            task.Value = task.MaxValue;
+        });
         return result;
     }
 }
