@@ -123,9 +123,7 @@ public static partial class Benchmark
         if (Want("memory"))
         {
             log?.Invoke("memory over many steps");
-            var done = Parts("memory", 1);
-            rows.Add(Memory(session, mlp, size.MemorySteps, batch, ct));
-            done();
+            rows.Add(Memory(session, mlp, size.MemorySteps, batch, ct, Parts("memory", MemoryParts)));
             measured?.Invoke(rows);
         }
         if (Want("peak"))
@@ -285,8 +283,12 @@ public static partial class Benchmark
             BenchGoal.None, "one point at a time (batch norm is recomputed per point), batch-norm pass included");
     }
 
-    private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, int batch, CancellationToken ct)
+    /// <summary>Parts of the memory row's progress (each a twentieth of its steps).</summary>
+    private const int MemoryParts = 20;
+
+    private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, int batch, CancellationToken ct, Action partDone)
     {
+        int parts = 0;
         using var net = session.Build(spec, 1, seed: 1);
         using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
         var train = BatchSources.Training(session.Data, batch, 1);
@@ -298,12 +300,14 @@ public static partial class Benchmark
             long step = (long)p.Epoch * p.BatchesPerEpoch + p.Batch;
             if (double.IsNaN(early) && step >= 100) early = Rss();
             if (step >= totalSteps || (p.Epoch == epochs && p.Batch == 0)) late = Rss();
+            for (; parts < MemoryParts && step >= (long)(parts + 1) * totalSteps / MemoryParts; parts++) partDone();
         });
         Trainer.Run(new TrainingJob
         {
             Network = net, Train = train, Eval = BatchSources.Evaluation(small), Schedule = new ConstantSchedule(0.05),
             Optimizer = optimizer, WeightDecay = 5e-4, Epochs = epochs, Seed = 1,
         }, progress, ct);
+        for (; parts < MemoryParts; parts++) partDone();
         return new BenchRow($"memory after {totalSteps} steps / after 100 ({spec})", late / early, early / 1e6, late / 1e6, "MB resident", BenchGoal.Below(1.05), "whole process");
     }
 
