@@ -59,21 +59,33 @@ public static partial class Benchmark
     public static IReadOnlyList<BenchRow> Run(BenchSettings s, Action<string>? log = null, CancellationToken ct = default,
         Action<IReadOnlyList<BenchRow>>? measured = null, IProgress<BenchProgress>? progress = null)
     {
-        // A group's parts, counted as they finish.
-        Action Parts(string group, int total)
-        {
-            int done = 0;
-            progress?.Report(new BenchProgress(group, 0, total));
-            return () => progress?.Report(new BenchProgress(group, ++done, total));
-        }
         var only = s.Only is { Count: > 0 } selected ? selected : Groups;
         if (only.FirstOrDefault(g => !Groups.Contains(g)) is { } unknown)
             throw new IsthmusException($"--only takes groups of rows among {string.Join(", ", Groups)} (got '{unknown}').");
         if (s.Pairs is < 1) throw new IsthmusException($"--pairs must be at least 1 (got {s.Pairs}).");
         if (s.BatchSize < 1) throw new IsthmusException($"--batch-size must be at least 1 (got {s.BatchSize}).");
-        bool Want(string group) => only.Contains(group);
         using var session = Session.Open("mnist", s.DataRoot, 0, s.Threads, s.Device, log: log);
         var rows = new List<BenchRow>();
+
+        // One group of rows, if selected: its heading, its progress in equal parts (the measurement reports each part
+        // as it finishes; what it does not report is counted done at the end), then the rows so far to `measured`.
+        void Measure(string group, string heading, int parts, Func<Action, IEnumerable<BenchRow>> measure)
+        {
+            if (!only.Contains(group)) return;
+            ct.ThrowIfCancellationRequested();
+            log?.Invoke(heading);
+            int done = 0;
+            void PartDone()
+            {
+                done++;
+                progress?.Report(new BenchProgress(group, Math.Min(done, parts), parts));
+            }
+            progress?.Report(new BenchProgress(group, 0, parts));
+            rows.AddRange(measure(PartDone));
+            while (done < parts) PartDone();
+            measured?.Invoke(rows);
+        }
+
         var size = s.Smoke ? Size.Smoke : s.Quick ? Size.Quick : Size.Full;
         // Blocks of steps, timed in pairs (A B, then B A, ...): the ratio is the median of the pairs' ratios.
         // The MLP's steps are short, so its rows whose goals are tight (curve ≤ 1.10, FGE ≤ 1.03) take more pairs.
@@ -83,63 +95,26 @@ public static partial class Benchmark
         mlp.Integers("widths", [800, 800]); // a malformed --widths is refused now, not after the rows before the first MLP row
         var convBn = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
         foreach (var (spec, group, pairs) in new[] { (mlp, "curve-mlp", mlpRepeats), (convBn, "curve-convfc", repeats) })
-        {
-            if (!Want(group)) continue;
-            ct.ThrowIfCancellationRequested();
-            log?.Invoke($"{spec}: timing plain and curve steps ({pairs} pairs of {steps}-step blocks)");
-            var t = StepTimes(session, spec, steps, pairs, batch, ct, Parts(group, pairs + 1));
-            rows.Add(new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch {batch}; {t.Spread}", t.CiLow, t.CiHigh));
-            measured?.Invoke(rows);
-        }
-
-        ct.ThrowIfCancellationRequested();
-        if (Want("fge"))
-        {
-            rows.Add(FgeRow(session, mlp, steps, mlpRepeats, batch, log, ct, Parts("fge", mlpRepeats + 2)));
-            measured?.Invoke(rows);
-        }
-        if (Want("eval"))
-        {
-            log?.Invoke("evaluation throughput");
-            var done = Parts("eval", 1);
-            rows.AddRange(EvaluationThroughput(session, convBn, size.EvalExamples, ct));
-            done();
-            measured?.Invoke(rows);
-        }
-        if (Want("grid"))
-        {
-            log?.Invoke($"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)");
-            rows.AddRange(StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct, Parts("grid", size.GridPhases + 1)));
-            measured?.Invoke(rows);
-        }
-        if (Want("bf16"))
-        {
-            log?.Invoke($"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run");
-            var done = Parts("bf16", 2 * (repeats + 1) + 2);
-            foreach (var spec in new[] { mlp, convBn }) rows.Add(Bf16StepTime(session, spec, steps, repeats, batch, ct, done));
-            rows.Add(Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct, done));
-            measured?.Invoke(rows);
-        }
-        if (Want("memory"))
-        {
-            log?.Invoke("memory over many steps");
-            rows.Add(Memory(session, mlp, size.MemorySteps, batch, ct, Parts("memory", MemoryParts)));
-            measured?.Invoke(rows);
-        }
-        if (Want("peak"))
-        {
-            log?.Invoke("matrix-multiply peak");
-            var done = Parts("peak", 1);
-            rows.Add(PeakFraction(session, mlp, steps, batch, ct));
-            done();
-            measured?.Invoke(rows);
-        }
+            Measure(group, $"{spec}: timing plain and curve steps ({pairs} pairs of {steps}-step blocks)", pairs + 1, partDone =>
+            {
+                var t = StepTimes(session, spec, steps, pairs, batch, ct, partDone);
+                return [new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch {batch}; {t.Spread}", t.CiLow, t.CiHigh)];
+            });
+        Measure("fge", $"{mlp}: timing plain and FGE steps ({mlpRepeats} pairs of {steps}-step blocks)", mlpRepeats + 2,
+            partDone => [FgeRow(session, mlp, steps, mlpRepeats, batch, ct, partDone)]);
+        Measure("eval", "evaluation throughput", 1, _ => EvaluationThroughput(session, convBn, size.EvalExamples, ct));
+        Measure("grid", $"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)",
+            size.GridPhases + 1, partDone => StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct, partDone));
+        Measure("bf16", $"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run", 2 * (repeats + 1) + 2,
+            partDone => [.. new[] { mlp, convBn }.Select(spec => Bf16StepTime(session, spec, steps, repeats, batch, ct, partDone)),
+                Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct, partDone)]);
+        Measure("memory", "memory over many steps", MemoryParts, partDone => [Memory(session, mlp, size.MemorySteps, batch, ct, partDone)]);
+        Measure("peak", "matrix-multiply peak", 1, _ => [PeakFraction(session, mlp, steps, batch, ct)]);
         return rows;
     }
 
-    private static BenchRow FgeRow(Session session, ArchitectureSpec mlp, int steps, int repeats, int batch, Action<string>? log, CancellationToken ct, Action? partDone)
+    private static BenchRow FgeRow(Session session, ArchitectureSpec mlp, int steps, int repeats, int batch, CancellationToken ct, Action? partDone)
     {
-        log?.Invoke($"{mlp}: timing plain and FGE steps ({repeats} pairs of {steps}-step blocks)");
         int cycle = FgeBenchCycle(session.Data, batch);
         var (fge, member) = FgeStepTimes(session, mlp, steps, repeats, batch, cycle, ct, partDone);
         double perStep = member / cycle;
@@ -286,6 +261,7 @@ public static partial class Benchmark
     /// <summary>Parts of the memory row's progress (each a twentieth of its steps).</summary>
     private const int MemoryParts = 20;
 
+    /// <summary>Resident memory after <paramref name="totalSteps"/> steps against after 100; <paramref name="partDone"/> hears every twentieth of the steps.</summary>
     private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, int batch, CancellationToken ct, Action partDone)
     {
         int parts = 0;
@@ -307,7 +283,6 @@ public static partial class Benchmark
             Network = net, Train = train, Eval = BatchSources.Evaluation(small), Schedule = new ConstantSchedule(0.05),
             Optimizer = optimizer, WeightDecay = 5e-4, Epochs = epochs, Seed = 1,
         }, progress, ct);
-        for (; parts < MemoryParts; parts++) partDone();
         return new BenchRow($"memory after {totalSteps} steps / after 100 ({spec})", late / early, early / 1e6, late / 1e6, "MB resident", BenchGoal.Below(1.05), "whole process");
     }
 
