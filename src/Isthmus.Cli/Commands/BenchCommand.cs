@@ -68,7 +68,7 @@ internal static class BenchCommand
                     Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{r.Baseline:G4} → {r.Measured:G4} {r.Unit}")),
                     Markup.Escape(r.Goal.Text), Markup.Escape(r.Verdict ?? ""));
             }
-            return Report(io, parse.GetValue(output), json, table, notes);
+            return Report(io, file, json, table, notes);
         }));
         return command;
     }

@@ -19,6 +19,15 @@ public sealed record ArchitectureSpec(string Name, IReadOnlyDictionary<string, s
         : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) ? x
         : throw new IsthmusException($"{Name}: option {key} takes a number (got '{v}').");
 
+    /// <summary>A probability in [0, 1) such as a dropout rate, refused in one sentence otherwise.</summary>
+    public double Probability(string key, double fallback)
+    {
+        double p = Number(key, fallback);
+        if (!(p >= 0 && p < 1))
+            throw new IsthmusException($"{Name}: {key} is a probability in [0, 1) (got {p.ToString(CultureInfo.InvariantCulture)}).");
+        return p;
+    }
+
     /// <summary>A comma-separated list of positive whole numbers (e.g. widths=800,800), refused in one sentence otherwise.</summary>
     public int[] Integers(string key, int[] fallback)
     {

@@ -36,11 +36,9 @@ public sealed class LstmLanguageModel : Network
     {
         long hidden = (long)spec.Number("hidden", 650);
         int layers = (int)spec.Number("layers", 2);
-        double dropout = spec.Number("dropout", 0.5);
+        double dropout = spec.Probability("dropout", 0.5);
         bool tie = spec.Flag("tie");
         if (hidden < 1 || layers < 1) throw new IsthmusException($"lstm-lm needs hidden ≥ 1 and layers ≥ 1 (got hidden={hidden}, layers={layers}).");
-        if (!(dropout >= 0 && dropout < 1))
-            throw new IsthmusException($"lstm-lm: dropout is a probability in [0, 1) (got {dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         long vocab = data.Classes;
 
         _encoder = new Embedding(Builder, "encoder", vocab, hidden, Init.Uniform(InitRange));

@@ -30,12 +30,10 @@ public sealed class WideResNet : Network
     {
         int depth = (int)spec.Number("depth", 28);
         int k = (int)spec.Number("widen", 10);
-        double dropout = spec.Number("dropout", 0.0);
+        double dropout = spec.Probability("dropout", 0.0);
         if (depth < 10 || (depth - 4) % 6 != 0)
             throw new IsthmusException($"WideResNet depth {depth} is not of the form 6n + 4 (e.g. 28); set --depth accordingly.");
         if (k < 1) throw new IsthmusException($"WideResNet widen factor {k} must be at least 1.");
-        if (!(dropout >= 0 && dropout < 1))
-            throw new IsthmusException($"WideResNet: dropout is a probability in [0, 1) (got {dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         int n = (depth - 4) / 6;
 
         _conv1 = new Conv2d(Builder, "conv1", data.InputShape[0], 16, 3, padding: 1);
