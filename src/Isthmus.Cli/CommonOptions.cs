@@ -152,7 +152,7 @@ internal sealed class ModelOptions
         Description = "Architecture: " + string.Join(", ", ModelZoo.Names) + ".",
     };
     public readonly Option<string?> Widths = new("--widths") { Description = "mlp: hidden widths, comma-separated (default 800,800)." };
-    public readonly Option<double?> WidthFactor = new("--width-factor") { Description = "convfc: scale every layer's width by K (SCIENCE §2, A.7)." };
+    public readonly Option<double?> WidthFactor = new("--width-factor") { Description = "convfc: scale every layer's width by K (docs/science.md §2, A.7)." };
     public readonly Option<bool> BatchNorm = new("--bn") { Description = "convfc, vgg16: add batch normalisation." };
     public readonly Option<int?> Hidden = new("--hidden") { Description = "lstm-lm: hidden size (default 650)." };
     public readonly Option<int?> Layers = new("--layers") { Description = "lstm-lm: number of LSTM layers (default 2)." };

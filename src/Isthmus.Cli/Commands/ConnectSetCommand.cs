@@ -26,7 +26,7 @@ internal static class ConnectSetCommand
         var output = CommonOptions.Out();
 
         var command = new Command("connect-set", """
-            Join a set of trained networks (modes) by a low-loss subspace (Fort & Jastrzebski 2019; SCIENCE §5): the modes
+            Join a set of trained networks (modes) by a low-loss subspace (Fort & Jastrzebski 2019; docs/science.md §5): the modes
             stay fixed, M connector points are trained, and together they form a simplicial complex. Each minibatch draws
             one simplex and a point in it with barycentric weights ~ Dirichlet(1) (uniform on the simplex) and takes an SGD
             step on the connectors, with weight decay on the point — eq. (2) of Garipov et al. generalised. Architecture,

@@ -6,7 +6,7 @@ using Isthmus.Landscape;
 
 namespace Isthmus.Cli.Commands;
 
-/// <summary><c>isthmus study cuts</c>: training restricted to random low-dimensional affine cuts (SCIENCE §5).</summary>
+/// <summary><c>isthmus study cuts</c>: training restricted to random low-dimensional affine cuts (docs/science.md §5).</summary>
 internal static class CutsStudyCommand
 {
     public static Command Create()
@@ -36,7 +36,7 @@ internal static class CutsStudyCommand
         var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
         var command = new Command("cuts", """
-            Low-dimensional cuts (SCIENCE §5): train only the d coordinates z of W = W0 + Pᵀz, where P holds d fixed,
+            Low-dimensional cuts (docs/science.md §5): train only the d coordinates z of W = W0 + Pᵀz, where P holds d fixed,
             orthonormal random directions and W0 is the random initialisation, as drawn or rescaled to norm r (--radii). Writes
             cuts.json (rows: dim, radius, train_loss, test_error, ... at the best of the --lr rates), cuts.csv and cuts.png (train loss and test error
             against d, one line per radius). A stopped study continues with --resume.

@@ -5,7 +5,7 @@ using Isthmus.Experiments.Studies;
 
 namespace Isthmus.Cli.Commands;
 
-/// <summary><c>isthmus study diversity</c>: are members of one trajectory less diverse than independent runs (SCIENCE §5)?</summary>
+/// <summary><c>isthmus study diversity</c>: are members of one trajectory less diverse than independent runs (docs/science.md §5)?</summary>
 internal static class DiversityStudyCommand
 {
     public static Command Create()
@@ -23,7 +23,7 @@ internal static class DiversityStudyCommand
         var output = CommonOptions.Out();
         var invocation = new InvocationOptions();
         var command = new Command("diversity", """
-            Diversity of ensemble families (SCIENCE §5): independent runs, FGE members, SSE snapshots and curve points, each
+            Diversity of ensemble families (docs/science.md §5): independent runs, FGE members, SSE snapshots and curve points, each
             member scored once on the test set (batch norm recomputed). Writes diversity.json (pairwise disagreement,
             cosine of weight displacements and distance matrices, function-space PCA coordinates, and per family its
             ensemble, mean within-family disagreement/distance/cosine and ensemble gain per added member),

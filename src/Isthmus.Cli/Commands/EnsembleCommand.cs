@@ -25,7 +25,7 @@ internal static class EnsembleCommand
         var output = CommonOptions.Out();
         var invocation = new InvocationOptions();
         var command = new Command("ensemble", """
-            Ensemble networks by averaging their softmax outputs (SCIENCE §4, §6). Each member's batch norm is recomputed
+            Ensemble networks by averaging their softmax outputs (docs/science.md §4, §6). Each member's batch norm is recomputed
             and it is scored once on the test set. Writes ensemble.json (members, ensemble error/NLL/ECE/Brier,
             disagreement, distances between consecutive members, first-k ensembles, the SWA-style average of the
             weights), ensemble.csv and ensemble.png.

@@ -22,7 +22,7 @@ internal static class EvalCurveCommand
         var shard = CommonOptions.Shard();
         var invocation = new InvocationOptions();
         var command = new Command("eval-curve", """
-            Evaluate a curve between two networks on a grid of t (SCIENCE §2, Table 2): train loss, NLL and error, test NLL
+            Evaluate a curve between two networks on a grid of t (docs/science.md §2, Table 2): train loss, NLL and error, test NLL
             and error, the error of the ensemble of φ(0) and φ(t), their min/max/mean/int, the length ratio and three
             barrier heights. Batch norm is recomputed at every point. Writes curve.json, curve.csv and curve.png.
 

@@ -20,7 +20,7 @@ internal static class EvalSetCommand
         output.Description = "Folder to write (default: the set run itself; re-evaluating replaces its subspace.* and slice-* files).";
         var invocation = new InvocationOptions();
         var command = new Command("eval-set", """
-            Measure the subspace of a connect-set run (SCIENCE §5): every vertex, points drawn uniformly in its simplices,
+            Measure the subspace of a connect-set run (docs/science.md §5): every vertex, points drawn uniformly in its simplices,
             and for comparison the straight segment between every pair of modes, with batch norm recomputed at every point;
             plus pictures of the 2-D slices through (mode_i, mode_j, connector) like the plane pictures. Writes
             subspace.json (per point its simplex, weights and metrics; stats.<metric>.min|max|mean; segments and their

@@ -6,7 +6,7 @@ using Isthmus.Landscape;
 
 namespace Isthmus.Cli.Commands;
 
-/// <summary><c>isthmus study hyperparameters</c>: do learning rate, width and L2 change the loss around a solution alike (SCIENCE §5)?</summary>
+/// <summary><c>isthmus study hyperparameters</c>: do learning rate, width and L2 change the loss around a solution alike (docs/science.md §5)?</summary>
 internal static class HyperparametersStudyCommand
 {
     public static Command Create()
@@ -36,7 +36,7 @@ internal static class HyperparametersStudyCommand
         var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
         var command = new Command("hyperparameters", """
-            Do larger learning rate, smaller width and stronger L2 act alike (SCIENCE §5)? For each --vary setting (the other
+            Do larger learning rate, smaller width and stronger L2 act alike (docs/science.md §5)? For each --vary setting (the other
             knobs at their base values), train a network, then measure on training examples: the distance along K random
             directions at which the NLL first rises by --delta (doubling, then bisection), the top Hessian eigenvalue
             (power iteration on Hessian-vector products) and the distance from the initialisation. Writes

@@ -21,7 +21,7 @@ internal static class PlaneCommand
         var invocation = new InvocationOptions();
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted grid: points already evaluated (saved every few seconds) are kept." };
         var command = new Command("plane", """
-            Draw the loss surface on the plane through three weight vectors (SCIENCE §3, Fig. 1): train loss and test
+            Draw the loss surface on the plane through three weight vectors (docs/science.md §3, Fig. 1): train loss and test
             error on a grid with batch norm recomputed at every point. Writes plane.json, plane_train_loss.png and
             plane_test_error.png (log-spaced contour levels, the points marked, the curve projected).
 

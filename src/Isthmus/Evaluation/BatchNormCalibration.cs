@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Isthmus.Evaluation;
 
 /// <summary>
-/// Recomputes batch-norm running statistics for the network's current point (SCIENCE §1, A.2): reset them, then
+/// Recomputes batch-norm running statistics for the network's current point (docs/science.md §1, A.2): reset them, then
 /// one pass over training data without augmentation in train mode with a cumulative average (momentum = None),
 /// as PyTorch's <c>update_bn</c> does. Running statistics carried along a curve or copied from elsewhere are
 /// meaningless for a new point.

@@ -18,8 +18,8 @@ public sealed record CurvePoint(double T, PointMetrics Metrics, double EnsembleW
 }
 
 /// <summary>
-/// A curve measured the way Table 2 does (SCIENCE §2): per-t metrics, their min/max/mean/int, the curve's length and
-/// length ratio, and the three barrier heights of each metric (SCIENCE §6).
+/// A curve measured the way Table 2 does (docs/science.md §2): per-t metrics, their min/max/mean/int, the curve's length and
+/// length ratio, and the three barrier heights of each metric (docs/science.md §6).
 /// </summary>
 public sealed class CurveEvaluation
 {

@@ -6,7 +6,7 @@ namespace Isthmus.Evaluation;
 public sealed record FunctionSpaceProjection(double[,] Coordinates, double[] ExplainedVarianceRatio);
 
 /// <summary>
-/// How different ensemble members are (SCIENCE §5, "ensembles in light of the model"; §6): pairwise disagreement of
+/// How different ensemble members are (docs/science.md §5, "ensembles in light of the model"; §6): pairwise disagreement of
 /// their top-1 labels, cosine similarity and distance of their weights relative to a reference, and a projection of
 /// their predictions onto the principal components of function space. Pure functions of tensors.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Isthmus.Evaluation;
 public sealed record FirstK(int K, double Error, double Nll);
 
 /// <summary>
-/// An ensemble built one member at a time: the prediction is the mean of the members' softmax outputs (SCIENCE §4, §6).
+/// An ensemble built one member at a time: the prediction is the mean of the members' softmax outputs (docs/science.md §4, §6).
 /// Memory stays at one [N, C] running sum (kept as log Σ_k p_k in float64, so that NLL stays exact when a
 /// probability underflows) plus each member's top-1 labels (int64 [N]) — never every member's probabilities.
 /// The error and NLL of the first k members are recorded as each member arrives, and pairwise disagreement against

@@ -3,20 +3,20 @@ using static TorchSharp.torch;
 namespace Isthmus.Evaluation;
 
 /// <summary>
-/// How well one set of predicted class probabilities [N, C] fits labels [N] (SCIENCE §6): error (%), NLL, expected
+/// How well one set of predicted class probabilities [N, C] fits labels [N] (docs/science.md §6): error (%), NLL, expected
 /// calibration error (%, 15 equal-width confidence bins, Guo et al. 2017) and Brier score (mean over examples of
 /// Σ_c (p_c − y_c)²).
 /// </summary>
 public sealed record EnsembleScore(double Error, double Nll, double Ece, double Brier);
 
 /// <summary>
-/// The metrics of SCIENCE §6 as pure functions of probability tensors and labels. Every function takes
+/// The metrics of docs/science.md §6 as pure functions of probability tensors and labels. Every function takes
 /// <em>log</em>-probabilities where the NLL needs them, so that an ensemble's mean probability that underflowed to 0
 /// in float32 still has a finite NLL (the accumulator keeps log Σ_k p_k).
 /// </summary>
 public static class EnsembleMetrics
 {
-    /// <summary>Equal-width confidence bins of the ECE (Guo et al. 2017; SCIENCE §6).</summary>
+    /// <summary>Equal-width confidence bins of the ECE (Guo et al. 2017; docs/science.md §6).</summary>
     public const int EceBins = 15;
 
     /// <summary>All four metrics of log-probabilities [N, C] against labels int64 [N].</summary>

@@ -11,7 +11,7 @@ namespace Isthmus.Evaluation;
 public sealed record MemberScore(double Error, double Nll, double? Temperature = null, double? ScaledNll = null);
 
 /// <summary>
-/// Scores the network at its current point as an ensemble member: batch norm recomputed for this point (SCIENCE §4
+/// Scores the network at its current point as an ensemble member: batch norm recomputed for this point (docs/science.md §4
 /// choice), then, when a held-out split is given, one pass over it to fit the temperature (Guo et al. 2017), then ONE
 /// pass over the evaluation split that yields both the member's metrics and its log-probabilities for the ensemble —
 /// so no member is evaluated twice.

@@ -9,7 +9,7 @@ public sealed record PointMetrics(double TrainLoss, Metrics Train, Metrics Test)
 
 /// <summary>
 /// Scores the network at its space's current point the way every evaluator in Isthmus does: batch-norm statistics
-/// recomputed for this point (SCIENCE §1, A.2), then one eval-mode pass over the training split (no augmentation)
+/// recomputed for this point (docs/science.md §1, A.2), then one eval-mode pass over the training split (no augmentation)
 /// and one over the evaluation split. For a plain network without batch norm this equals <c>isthmus evaluate</c>,
 /// which is why t = 0 of a curve reproduces its start endpoint.
 /// </summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Isthmus.Evaluation;
 
 /// <summary>
-/// Temperature scaling (Guo et al. 2017; SCIENCE §2, §6): one scalar T &gt; 0 per model, chosen to minimise the NLL
+/// Temperature scaling (Guo et al. 2017; docs/science.md §2, §6): one scalar T &gt; 0 per model, chosen to minimise the NLL
 /// of softmax(logits / T) on held-out data. The NLL is convex in 1/T, hence unimodal in log T, so a golden-section
 /// search on log T over cached logits finds it deterministically.
 /// </summary>

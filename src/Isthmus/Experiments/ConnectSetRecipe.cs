@@ -15,7 +15,7 @@ public sealed record ConnectSetOutcome(string RunPath, string Shape, int Modes, 
     IReadOnlyList<PointMetrics> ConnectorMetrics, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
 
 /// <summary>
-/// <c>isthmus connect-set</c> (SCIENCE §5): N trained networks (modes, fixed) and M trainable connectors are the
+/// <c>isthmus connect-set</c> (docs/science.md §5): N trained networks (modes, fixed) and M trainable connectors are the
 /// K = N + M control points of one weight space, arranged into a simplicial complex (<see cref="SetShape"/>). Training
 /// is eq. (2) generalised (<see cref="SimplexSampler"/>): per minibatch one simplex, one point in it with barycentric
 /// weights ~ Dirichlet(1), an SGD step on the connectors, weight decay on the point. Writes <c>set.safetensors</c>

@@ -2,7 +2,7 @@ namespace Isthmus.Experiments;
 
 /// <summary>
 /// Settings of <c>isthmus connect-set</c>: N finished <c>train</c> runs (the modes, fixed) joined by M trainable
-/// connectors into one simplicial complex (SCIENCE §5). Architecture, data set, hold-out and (unless given) weight
+/// connectors into one simplicial complex (docs/science.md §5). Architecture, data set, hold-out and (unless given) weight
 /// decay come from the first mode; SGD knobs default to <c>connect</c>'s.
 /// </summary>
 public sealed record ConnectSetSettings : SgdSettings

@@ -16,7 +16,7 @@ public sealed record ConnectSettings : SgdSettings
     public string Curve { get; init; } = "bezier";
     /// <summary>Number of bends n; null = 1 (0 for a segment).</summary>
     public int? Bends { get; init; }
-    /// <summary>linear (bends on the segment at their own t, SCIENCE §1), start, or random.</summary>
+    /// <summary>linear (bends on the segment at their own t, docs/science.md §1), start, or random.</summary>
     public string Init { get; init; } = "linear";
     /// <summary>Train the start endpoint too (fixed by default).</summary>
     public bool FreeStart { get; init; }

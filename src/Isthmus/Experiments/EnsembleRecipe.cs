@@ -28,7 +28,7 @@ public sealed record EnsembleSettings : InvocationSettings
 public sealed record EnsembleOutcome(string Folder, EnsembleEvaluation Evaluation, JsonObject Result);
 
 /// <summary>
-/// <c>isthmus ensemble</c> (SCIENCE §2 A.6, §4, §6): every member loaded in turn, its batch norm recomputed, scored
+/// <c>isthmus ensemble</c> (docs/science.md §2 A.6, §4, §6): every member loaded in turn, its batch norm recomputed, scored
 /// once on the test set; the ensemble is the mean of the members' softmax outputs. Also the first-k ensembles, the
 /// pairwise disagreement, the distances between consecutive members and the SWA-style average of their weights.
 /// </summary>

@@ -35,7 +35,7 @@ public sealed record EvalCurveOutcome(string Folder, string Family, CurveEvaluat
 
 /// <summary>
 /// <c>isthmus eval-curve</c>: evaluates a curve (or a segment, or a trivial curve) on a uniform t grid with batch norm
-/// recomputed per point, and writes <c>curve.json</c>, <c>curve.csv</c> and <c>curve.png</c> (SCIENCE §2, Table 2).
+/// recomputed per point, and writes <c>curve.json</c>, <c>curve.csv</c> and <c>curve.png</c> (docs/science.md §2, Table 2).
 /// Results written into an existing curve run are derived data: a re-evaluation replaces them, each file atomically,
 /// the JSON last. With a shard it evaluates that shard's points only and writes its part (<see cref="ShardPart"/>);
 /// <see cref="Merge"/> writes the files above from all parts.

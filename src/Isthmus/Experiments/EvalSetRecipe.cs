@@ -30,7 +30,7 @@ public sealed record EvalSetSettings : InvocationSettings
 public sealed record EvalSetOutcome(string Folder, SetEvaluation Evaluation, JsonObject Result);
 
 /// <summary>
-/// <c>isthmus eval-set</c> (SCIENCE §5): measures the subspace of a <c>connect-set</c> run — its vertices, points drawn
+/// <c>isthmus eval-set</c> (docs/science.md §5): measures the subspace of a <c>connect-set</c> run — its vertices, points drawn
 /// uniformly in its simplices, the straight segments between its modes for comparison, and slice pictures through
 /// (mode_i, mode_j, connector) — with batch norm recomputed at every point. Writes <c>subspace.json</c>,
 /// <c>subspace.csv</c> and <c>slice-&lt;i&gt;-&lt;j&gt;_train_loss.png</c> / <c>_test_error.png</c>. Results written

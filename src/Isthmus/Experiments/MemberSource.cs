@@ -53,7 +53,7 @@ public sealed class CheckpointMember(string path, MemberKind kind, string? origi
 }
 
 /// <summary>
-/// The point φ(t) of a curve trained by <c>connect</c> (SCIENCE §2, A.6): Σ_k c_k(t)·θ_k formed from the control
+/// The point φ(t) of a curve trained by <c>connect</c> (docs/science.md §2, A.6): Σ_k c_k(t)·θ_k formed from the control
 /// points in <c>curve.safetensors</c>. Its batch-norm statistics are recomputed like every member's.
 /// </summary>
 public sealed class CurvePointMember(string curveFile, CurveFamily family, double t, MemberKind kind, string origin) : MemberSource(origin, kind)

@@ -69,7 +69,7 @@ public static partial class Members
         return members;
     }
 
-    /// <summary><paramref name="points"/> equally spaced points t = 0, 1/(P−1), …, 1 of a finished <c>connect</c> run (SCIENCE §2, A.6).</summary>
+    /// <summary><paramref name="points"/> equally spaced points t = 0, 1/(P−1), …, 1 of a finished <c>connect</c> run (docs/science.md §2, A.6).</summary>
     public static IReadOnlyList<MemberSource> CurvePoints(string curveFolder, int points)
     {
         if (points < 2) throw new IsthmusException($"--points must be at least 2 for a curve ensemble (got {points}).");

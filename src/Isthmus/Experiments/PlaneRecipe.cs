@@ -37,7 +37,7 @@ public sealed record PlaneOutcome(string Folder, PlaneSurface? Surface, double U
     Shard Shard, IReadOnlyList<GridPoint> Cells);
 
 /// <summary>
-/// <c>isthmus plane</c> (SCIENCE §3, Fig. 1): the plane through three weight vectors, train loss and test error on a
+/// <c>isthmus plane</c> (docs/science.md §3, Fig. 1): the plane through three weight vectors, train loss and test error on a
 /// grid over it (batch norm recomputed per point), <c>plane.json</c> and two contour pictures. With a shard it
 /// evaluates that shard's grid points only and writes its part (<see cref="ShardPart"/>); <see cref="Merge"/> writes
 /// the files above from all parts.

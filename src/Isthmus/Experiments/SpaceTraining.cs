@@ -6,7 +6,7 @@ namespace Isthmus.Experiments;
 
 /// <summary>
 /// The training shared by every recipe whose weight space has several control points (<c>connect</c>,
-/// <c>connect-set</c>): SGD on the trainable control points only, weight decay on the sampled point (SCIENCE §1; the
+/// <c>connect-set</c>): SGD on the trainable control points only, weight decay on the sampled point (docs/science.md §1; the
 /// optimiser's own decay is 0), and after every epoch metrics.csv, an optional numbered checkpoint of every control
 /// point and the resume state. A space with nothing trainable (a segment) trains nothing.
 /// </summary>

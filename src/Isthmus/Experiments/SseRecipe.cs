@@ -5,7 +5,7 @@ using Isthmus.Training;
 namespace Isthmus.Experiments;
 
 /// <summary>
-/// <c>isthmus sse</c>, the Snapshot Ensembles baseline (Huang et al. 2017; SCIENCE §4): from a random initialisation,
+/// <c>isthmus sse</c>, the Snapshot Ensembles baseline (Huang et al. 2017; docs/science.md §4): from a random initialisation,
 /// M cosine cycles over the whole budget (<see cref="SnapshotSchedule"/>), a snapshot <c>member-&lt;k&gt;.safetensors</c>
 /// at the end of each cycle, each evaluated once after training (<see cref="MemberTraining"/>); distances are from
 /// the initialisation.

@@ -1,6 +1,6 @@
 namespace Isthmus.Landscape;
 
-/// <summary>The three barrier heights of one metric along a path (SCIENCE §6); each report says which it uses.</summary>
+/// <summary>The three barrier heights of one metric along a path (docs/science.md §6); each report says which it uses.</summary>
 /// <param name="Max">Max along the path (Garipov et al. 2018; Draxler et al. 2018).</param>
 /// <param name="Frankle">Max minus the mean of the two endpoint values (Frankle et al. 2020).</param>
 /// <param name="Entezari">Max over t of m(t) − [(1 − t)·m(0) + t·m(1)], the rise above the chord (Entezari et al. 2021).</param>

@@ -48,7 +48,7 @@ public sealed class CutSampler(RandomCut cut) : IPointSampler
 
     /// <summary>
     /// Makes a two-control-point space a cut's: θ0, a random initialisation, becomes the anchor W0 — rescaled to norm
-    /// <paramref name="radius"/> when one is given (SCIENCE §5: the cut's distance from the origin), kept as it is
+    /// <paramref name="radius"/> when one is given (docs/science.md §5: the cut's distance from the origin), kept as it is
     /// otherwise — and is fixed; θ1 (the offset) starts at 0, so the point starts at W0.
     /// </summary>
     /// <returns>‖W0‖.</returns>

@@ -1,7 +1,7 @@
 namespace Isthmus.Landscape;
 
 /// <summary>
-/// How far one can go from a solution along a direction before the loss rises by a given amount (SCIENCE §5,
+/// How far one can go from a solution along a direction before the loss rises by a given amount (docs/science.md §5,
 /// "hyperparameters": the large-scale shape of the low-loss region): the distance at which f first exceeds the
 /// threshold, found by doubling the distance until it does, then bisecting the last bracket.
 /// </summary>

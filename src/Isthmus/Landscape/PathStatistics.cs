@@ -4,7 +4,7 @@ namespace Isthmus.Landscape;
 public sealed record PathStats(double Min, double Max, double Mean, double Int);
 
 /// <summary>
-/// The numbers SCIENCE §2 asks of a metric m sampled on a grid t_0 &lt; … &lt; t_N of a path φ: the trapezoid-rule
+/// The numbers docs/science.md §2 asks of a metric m sampled on a grid t_0 &lt; … &lt; t_N of a path φ: the trapezoid-rule
 /// mean in t and the arc-length-weighted mean ∫ m dφ / ∫ dφ, with dφ the weight-space distance between consecutive
 /// grid points. Pure arithmetic on arrays, so it is tested on curves whose answers are known in closed form.
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Isthmus.Landscape;
 
 /// <summary>
-/// The plane through three weight vectors w1, w2, w3 (SCIENCE §3, Fig. 1): u = w2 − w1,
+/// The plane through three weight vectors w1, w2, w3 (docs/science.md §3, Fig. 1): u = w2 − w1,
 /// v = (w3 − w1) − ⟨w3 − w1, u⟩/‖u‖²·u, and the point (x, y) ↦ w1 + x·û + y·v̂. It is itself a weight space with three
 /// control points (w1, û, v̂) and coefficients (1, x, y), so a network evaluates a grid point with the same
 /// <see cref="WeightSpace.MoveTo"/> as a curve point.

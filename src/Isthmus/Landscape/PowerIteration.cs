@@ -6,7 +6,7 @@ namespace Isthmus.Landscape;
 public sealed record EigenEstimate(double Value, int Iterations, bool Converged);
 
 /// <summary>
-/// The eigenvalue of largest magnitude of a symmetric operator given only as a product v ↦ A·v (SCIENCE §5: the top
+/// The eigenvalue of largest magnitude of a symmetric operator given only as a product v ↦ A·v (docs/science.md §5: the top
 /// Hessian eigenvalue from Hessian-vector products): v ← A·v/‖A·v‖ from a random start, with the Rayleigh quotient
 /// ⟨v, A·v⟩ as the estimate, until it changes by less than <c>tolerance</c> (relative). At a minimum the Hessian's
 /// largest-magnitude eigenvalue is its top one; where a negative eigenvalue is larger in magnitude, that is what

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Isthmus.Landscape;
 
 /// <summary>
-/// The directions of a random d-dimensional affine cut through weight space, W = W0 + Pᵀ·z (SCIENCE §5,
+/// The directions of a random d-dimensional affine cut through weight space, W = W0 + Pᵀ·z (docs/science.md §5,
 /// "low-dimensional cuts"; Li et al. 2018's intrinsic dimension): d fixed, unit-norm, mutually orthogonal directions
 /// p_1 … p_d (the rows of P) and the d trained coordinates z.
 /// </summary>

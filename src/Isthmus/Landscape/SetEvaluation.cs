@@ -29,7 +29,7 @@ public sealed record SetSlice(int ModeA, int ModeB, int Connector, double UNorm,
     IReadOnlyList<(int Vertex, double X, double Y)> Points, IReadOnlyList<(double X, double Y)> Edges, PlaneSurface Surface);
 
 /// <summary>
-/// A set's subspace measured (SCIENCE §5): every vertex, points sampled uniformly in the simplices, the straight
+/// A set's subspace measured (docs/science.md §5): every vertex, points sampled uniformly in the simplices, the straight
 /// segments between every pair of modes for comparison, and 2-D slices (mode_i, mode_j, connector) like the paper's
 /// planes. Every point is scored with batch norm recomputed.
 /// </summary>

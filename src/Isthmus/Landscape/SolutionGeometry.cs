@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Isthmus.Landscape;
 
-/// <summary>How <see cref="SolutionGeometry.Measure"/> probes a solution (SCIENCE §5, "hyperparameters").</summary>
+/// <summary>How <see cref="SolutionGeometry.Measure"/> probes a solution (docs/science.md §5, "hyperparameters").</summary>
 public sealed record GeometryOptions
 {
     /// <summary>K, the random directions along which the radius is measured.</summary>

@@ -6,7 +6,7 @@ namespace Isthmus.Reporting;
 public sealed record EnsembleCurve(string Label, string Family, double[] Epochs, double[] Error, double[] Nll);
 
 /// <summary>
-/// Prices the members of an <c>ensemble.json</c> in training epochs, the paper's budget unit (SCIENCE §4): an
+/// Prices the members of an <c>ensemble.json</c> in training epochs, the paper's budget unit (docs/science.md §4): an
 /// independent run costs its epochs; a member of one trajectory (FGE, SSE) costs the epochs of that trajectory up to
 /// the member (for FGE counting the epochs of the run it started from). Members of one trajectory share it, so the
 /// first k members cost the sum over their trajectories of the latest member's price.

@@ -20,7 +20,7 @@ public static class HtmlReport
 {
     public sealed record Result(string Html, string Json, int Images);
 
-    /// <summary>The paper's MNIST FC rows of Table 2 (SCIENCE §2): length ratio, train loss and test error min/int/max.</summary>
+    /// <summary>The paper's MNIST FC rows of Table 2 (docs/science.md §2): length ratio, train loss and test error min/int/max.</summary>
     private static readonly (string Curve, string Ratio, string Loss, string Error)[] PaperMnistFc =
     [
         ("single", "–", "0.018", "1.46 / – / 1.50"),
@@ -116,7 +116,7 @@ public static class HtmlReport
         page.Table(["run", "curve", "length ratio", "train loss min / int / max", "test error (%) min / int / max", "barrier (test error, pp)"], table);
         if (mnistFc)
         {
-            page.Paragraph("The paper's MNIST FC rows (121 points per curve; SCIENCE §2), for comparison:");
+            page.Paragraph("The paper's MNIST FC rows (121 points per curve; docs/science.md §2), for comparison:");
             page.Table(["paper: MNIST, FC", "length ratio", "train loss min / int / max", "test error (%) min / int / max"],
                 PaperMnistFc.Select(r => new[] { r.Curve, r.Ratio, r.Loss, r.Error }).ToList());
         }
@@ -157,7 +157,7 @@ public static class HtmlReport
         var runs = catalog.With("ensemble.json").ToList();
         if (runs.Count == 0) return rows;
         page.Section("ensembles", "Ensembles: FGE, snapshots and independent runs");
-        page.Paragraph("Ensemble = mean of the members' softmax outputs (SCIENCE §6); ECE with 15 bins; disagreement = mean pairwise fraction of differing top-1 labels; " +
+        page.Paragraph("Ensemble = mean of the members' softmax outputs (docs/science.md §6); ECE with 15 bins; disagreement = mean pairwise fraction of differing top-1 labels; " +
                        "“average” = the members' weights averaged (SWA-style), batch norm recomputed. Budget = training epochs spent on the members.");
         var table = new List<string[]>();
         var curves = new List<EnsembleCurve>();

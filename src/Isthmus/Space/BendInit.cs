@@ -4,7 +4,7 @@ namespace Isthmus.Space;
 
 /// <summary>
 /// Where the bends of a curve start (the reference code's <c>init_linear</c>, <c>init_start</c>): on the segment
-/// between the endpoints at their own t (the default, SCIENCE §1), as copies of the start endpoint, or where the
+/// between the endpoints at their own t (the default, docs/science.md §1), as copies of the start endpoint, or where the
 /// architecture's own initialisation put them.
 /// </summary>
 public static class BendInit

@@ -2,7 +2,7 @@ namespace Isthmus.Space;
 
 /// <summary>
 /// A family of curves φ(t) = Σ_k c_k(t)·w_k over control points w_0 = start endpoint, w_1..w_n = bends,
-/// w_{n+1} = end endpoint (SCIENCE §1). A curve is a <see cref="WeightSpace"/> with n + 2 control points whose
+/// w_{n+1} = end endpoint (docs/science.md §1). A curve is a <see cref="WeightSpace"/> with n + 2 control points whose
 /// coefficients come from here.
 /// </summary>
 public abstract class CurveFamily

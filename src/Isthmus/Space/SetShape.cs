@@ -1,7 +1,7 @@
 namespace Isthmus.Space;
 
 /// <summary>
-/// The complexes <c>connect-set --shape</c> builds over N modes and M connectors (SCIENCE §5, a choice made here):
+/// The complexes <c>connect-set --shape</c> builds over N modes and M connectors (docs/science.md §5, a choice made here):
 /// <list type="bullet">
 /// <item><c>star</c>: every mode joined by an edge to the nearest connector (M = 1: one shared connector);</item>
 /// <item><c>complex</c>: for every pair of modes the triangle (mode_i, mode_j, connector), with the connector nearest

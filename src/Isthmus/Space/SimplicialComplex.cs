@@ -1,7 +1,7 @@
 namespace Isthmus.Space;
 
 /// <summary>
-/// A simplicial complex over the control points of one weight space (SCIENCE §5, "low-loss subspaces connecting a
+/// A simplicial complex over the control points of one weight space (docs/science.md §5, "low-loss subspaces connecting a
 /// set of solutions"): vertices 0 … N−1 are the fixed modes, N … N+M−1 the trainable connectors, and a point of
 /// simplex s with barycentric weights λ is Σ_a λ_a·w_{s_a}. A single edge between two modes through one connector is
 /// the one-bend polygonal chain; the complex is its generalisation to a set of modes.

@@ -1,7 +1,7 @@
 namespace Isthmus.Space;
 
 /// <summary>
-/// The trivial connecting curve of A.8 (SCIENCE §2) as a coefficient rule on a weight space: for a ReLU network
+/// The trivial connecting curve of A.8 (docs/science.md §2) as a coefficient rule on a weight space: for a ReLU network
 /// without batch norm with layers i = 1..L, W_i(t) = t·W_i and b_i(t) = t^i·b_i. Positive homogeneity makes the
 /// logits t^L times the original ones, so predictions are the same for every t &gt; 0 while the loss changes — constant
 /// accuracy alone is not mode connectivity.

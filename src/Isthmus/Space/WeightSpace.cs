@@ -13,7 +13,7 @@ namespace Isthmus.Space;
 /// (no copy). For K &gt; 1 the point tensors are separate preallocated leaves: <see cref="MoveTo"/> writes the
 /// combination into them in place, forward/backward run on them, and <see cref="PushGradientsToControls"/>
 /// forms each trainable control tensor's gradient by hand as c_k·(∂L/∂W + wd·W) — the chain rule for a
-/// linear combination, without building the combination into the autograd graph (PLATFORM.md: ~1.1×
+/// linear combination, without building the combination into the autograd graph (docs/performance.md: ~1.1×
 /// a plain step instead of ~1.5×).
 /// </remarks>
 public sealed class WeightSpace : IDisposable
@@ -314,7 +314,7 @@ public sealed class WeightSpace : IDisposable
 
     /// <summary>
     /// After a backward pass on the point, sets each trainable control tensor's gradient to
-    /// c_k·(∂L/∂W + wd·W): weight decay acts on the point φ(t), not on the control points (SCIENCE §1). The point's
+    /// c_k·(∂L/∂W + wd·W): weight decay acts on the point φ(t), not on the control points (docs/science.md §1). The point's
     /// own gradients are released (the next backward pass computes them afresh). A parameter the loss did not reach
     /// gives its control tensors a zero gradient. For K = 1 nothing is needed (the point is the control tensor; use
     /// the optimiser's weight decay).

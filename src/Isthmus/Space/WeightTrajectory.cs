@@ -4,7 +4,7 @@ namespace Isthmus.Space;
 
 /// <summary>
 /// The weights of ensemble members seen one after another: the distance ‖w_k − w_{k−1}‖ over all parameters between
-/// consecutive members (SCIENCE §4: ~7 between FGE members vs ~40 for SSE) and their running mean — the SWA-style
+/// consecutive members (docs/science.md §4: ~7 between FGE members vs ~40 for SSE) and their running mean — the SWA-style
 /// average a user would try next (issue 4, item 6). Holds two copies of the weights (the previous member and a
 /// float64 sum), never one per member.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Isthmus.Training;
 
 /// <summary>
-/// Barycentric weights λ ~ Dirichlet(1, …, 1), the uniform distribution on a simplex (SCIENCE §5): independent
+/// Barycentric weights λ ~ Dirichlet(1, …, 1), the uniform distribution on a simplex (docs/science.md §5): independent
 /// E_a ~ Exp(1), normalised, λ_a = E_a / Σ_b E_b. Each E_a is −log(1 − U_a) of a uniform U_a ∈ [0, 1) drawn from the
 /// caller's seeded generator, so the draw is reproducible and a resumed run samples the same points.
 /// </summary>

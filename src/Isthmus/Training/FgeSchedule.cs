@@ -1,7 +1,7 @@
 namespace Isthmus.Training;
 
 /// <summary>
-/// The cyclic learning rate of Fast Geometric Ensembling (Garipov et al. 2018, §5, Algorithm 1; SCIENCE §4), per
+/// The cyclic learning rate of Fast Geometric Ensembling (Garipov et al. 2018, §5, Algorithm 1; docs/science.md §4), per
 /// iteration i = 1, 2, … counted from the FGE start: t(i) = (mod(i−1, c) + 1)/c,
 /// α(i) = (1−2t)·α1 + 2t·α2 for t ≤ ½ and (2−2t)·α2 + (2t−1)·α1 for t > ½ — linear from α1 down to α2 in the first
 /// half of a cycle and back up in the second. A member is collected when t(i) = ½, i.e. mod(i, c) = c/2, where the

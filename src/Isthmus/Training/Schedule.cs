@@ -32,7 +32,7 @@ public sealed record ConstantSchedule(double BaseRate) : ISchedule
 }
 
 /// <summary>
-/// The reference code's schedule for single models (SCIENCE §4), per epoch: factor 1 for the first 50 % of
+/// The reference code's schedule for single models (docs/science.md §4), per epoch: factor 1 for the first 50 % of
 /// epochs, then linear down to 0.01 at 90 %, then 0.01. With α = epoch / epochs (epoch 0-based).
 /// </summary>
 public sealed record StandardSchedule(double BaseRate) : ISchedule

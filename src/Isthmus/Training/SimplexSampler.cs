@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Isthmus.Training;
 
 /// <summary>
-/// Eq. (2) generalised from a curve to a simplicial complex of modes and connectors (SCIENCE §5): each minibatch
+/// Eq. (2) generalised from a curve to a simplicial complex of modes and connectors (docs/science.md §5): each minibatch
 /// draws one simplex — with probability proportional to its number of edges, or to its current volume — and a point
 /// in it with barycentric weights λ ~ Dirichlet(1), and the step is taken on the loss there. The coefficient vector
 /// over all K control points goes into a buffer allocated once, so a step allocates nothing parameter-sized.

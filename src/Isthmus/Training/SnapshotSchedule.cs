@@ -1,7 +1,7 @@
 namespace Isthmus.Training;
 
 /// <summary>
-/// Snapshot Ensembles' cosine cycles (Huang et al. 2017; SCIENCE §4), per iteration t = 1 … T from the start of
+/// Snapshot Ensembles' cosine cycles (Huang et al. 2017; docs/science.md §4), per iteration t = 1 … T from the start of
 /// training: with cycle length L = ⌈T/M⌉, α(t) = α0/2·(cos(π·mod(t−1, L)/L) + 1); a snapshot is taken at the end of
 /// each of the M cycles (t = L, 2L, …, and T for the last, which may be shorter).
 /// </summary>

@@ -2,7 +2,7 @@ using Isthmus.Space;
 
 namespace Isthmus.Tests.Curves;
 
-/// <summary>The coefficient functions c_k(t) of SCIENCE §1, for every family and several numbers of bends.</summary>
+/// <summary>The coefficient functions c_k(t) of docs/science.md §1, for every family and several numbers of bends.</summary>
 public sealed class CurveFamilyTests
 {
     public static TheoryData<string, int> Families => new()

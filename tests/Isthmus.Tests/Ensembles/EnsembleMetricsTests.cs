@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>
-/// SCIENCE §6 metrics on a case worked by hand: 3 examples, 2 classes, labels (0, 1, 0), two members
+/// docs/science.md §6 metrics on a case worked by hand: 3 examples, 2 classes, labels (0, 1, 0), two members
 /// A = [[.9,.1],[.35,.65],[.3,.7]] and B = [[.7,.3],[.2,.8],[.6,.4]], so the ensemble is [[.8,.2],[.275,.725],[.45,.55]]:
 /// top-1 A = (0,1,1), B = (0,1,0), ensemble = (0,1,1).
 /// </summary>

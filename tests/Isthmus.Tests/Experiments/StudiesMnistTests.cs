@@ -4,7 +4,7 @@ using Isthmus.Nn;
 
 namespace Isthmus.Tests.Experiments;
 
-/// <summary>The three studies of SCIENCE §5 end to end on a 2000-example subset of real MNIST, with a small MLP.</summary>
+/// <summary>The three studies of docs/science.md §5 end to end on a 2000-example subset of real MNIST, with a small MLP.</summary>
 [Collection(MnistCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class StudiesMnistTests(MnistFixture mnist)

@@ -2,7 +2,7 @@ using Isthmus.Training;
 
 namespace Isthmus.Tests.Fge;
 
-/// <summary>Algorithm 1's cyclic rate and collection iterations (Garipov et al. 2018, §5; SCIENCE §4), at chosen iterations.</summary>
+/// <summary>Algorithm 1's cyclic rate and collection iterations (Garipov et al. 2018, §5; docs/science.md §4), at chosen iterations.</summary>
 public sealed class FgeScheduleTests
 {
     private const double A1 = 0.05, A2 = 0.0005;

@@ -2,7 +2,7 @@ using Isthmus.Training;
 
 namespace Isthmus.Tests.Fge;
 
-/// <summary>Snapshot Ensembles' cosine cycles (Huang et al. 2017; SCIENCE §4) at chosen iterations.</summary>
+/// <summary>Snapshot Ensembles' cosine cycles (Huang et al. 2017; docs/science.md §4) at chosen iterations.</summary>
 public sealed class SnapshotScheduleTests
 {
     [Theory]

@@ -46,7 +46,7 @@ internal static class CompareEvaluation
                 .Select(m => new Network($"{run.Name}/{m.Index}", Path.Combine(path, m.File), pick.EpochOffset + m.Epoch)).ToList();
         }
         var cellNetworks = plan.Cells.Select(c => c.Picks.SelectMany(NetworksOf).ToList()).ToList();
-        // Diversity (SCIENCE §4): the members of each FGE or SSE run among themselves; each seed's independent runs.
+        // Diversity (docs/science.md §4): the members of each FGE or SSE run among themselves; each seed's independent runs.
         int kmax = plan.Cells.Max(c => c.K);
         var groups = membersOf.Keys.Order().Select(r => (Method: runs[r].Kind == SubRunKind.Fge ? "fge" : "sse", Group: r, Networks: NetworksOf(new Pick(r, null, 0))))
             .Concat(plan.Cells.Where(c => c.Method == "ind" && c.K == kmax)

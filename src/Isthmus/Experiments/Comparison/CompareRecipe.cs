@@ -10,7 +10,7 @@ public sealed record CompareOutcome(string Folder, IReadOnlyList<CompareRow> Row
 
 /// <summary>
 /// <c>isthmus compare</c>: Ind, SSE and FGE at equal budgets kB (Garipov et al. 2018, §5, Table 1 and Figure 3;
-/// SCIENCE §4). The plan (<see cref="ComparePlan"/>) lists ordinary <c>train</c>, <c>sse</c> and <c>fge</c> runs under
+/// docs/science.md §4). The plan (<see cref="ComparePlan"/>) lists ordinary <c>train</c>, <c>sse</c> and <c>fge</c> runs under
 /// the output folder; each is trained by its own recipe on one shared copy of the data, skipped when already complete
 /// and continued when interrupted. Then every network is scored once and every ensemble built from those scores
 /// (<see cref="CompareEvaluation"/>), and the table, the diversity figures and Figure 3 are written

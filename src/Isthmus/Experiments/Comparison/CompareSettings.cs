@@ -4,7 +4,7 @@ using Isthmus.Nn;
 namespace Isthmus.Experiments.Comparison;
 
 /// <summary>
-/// Settings of <c>isthmus compare</c>: Ind, SSE and FGE at budgets kB (Garipov et al. 2018, §5, Table 1; SCIENCE §4).
+/// Settings of <c>isthmus compare</c>: Ind, SSE and FGE at budgets kB (Garipov et al. 2018, §5, Table 1; docs/science.md §4).
 /// Defaults: Ind as <c>train</c> (rate 0.05, the standard schedule), FGE from 80 % of B with the paper's ResNet rates
 /// α1 = 5e-2, α2 = 5e-4, SSE as <c>sse</c> (α0 = 0.1, M = 5); momentum, weight decay and batch size shared by all three.
 /// </summary>

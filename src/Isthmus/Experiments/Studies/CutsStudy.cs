@@ -9,7 +9,7 @@ using Isthmus.Training;
 
 namespace Isthmus.Experiments.Studies;
 
-/// <summary>Settings of <c>isthmus study cuts</c> (SCIENCE §5, "low-dimensional cuts").</summary>
+/// <summary>Settings of <c>isthmus study cuts</c> (docs/science.md §5, "low-dimensional cuts").</summary>
 public sealed record CutsSettings : InvocationSettings
 {
     public required string Data { get; init; }
@@ -23,7 +23,7 @@ public sealed record CutsSettings : InvocationSettings
     public int BatchSize { get; init; } = 128;
     /// <summary>
     /// Base rates for z, each tried in every cell; the row keeps the one that ends lowest ("best loss reachable",
-    /// SCIENCE §5). One rate does not fit all d: the gradient inside a cut shrinks like √(d/N) while its curvature
+    /// docs/science.md §5). One rate does not fit all d: the gradient inside a cut shrinks like √(d/N) while its curvature
     /// grows with d, so small cuts want large rates (the directions are orthonormal, so a step in z is a step of
     /// the same length in weight space).
     /// </summary>
@@ -62,7 +62,7 @@ public sealed record CutAnchor(double? RadiusSetting, double Radius, double Trai
 public sealed record CutsOutcome(string Folder, IReadOnlyList<CutRow> Rows, IReadOnlyList<CutRow> Trials, IReadOnlyList<CutAnchor> Anchors);
 
 /// <summary>
-/// Low-dimensional cuts (SCIENCE §5; Fort &amp; Jastrzebski 2019 after Li et al. 2018): for every anchor radius r and
+/// Low-dimensional cuts (docs/science.md §5; Fort &amp; Jastrzebski 2019 after Li et al. 2018): for every anchor radius r and
 /// dimension d, train only the d coordinates z of W = W0 + Pᵀz, with W0 a random initialisation rescaled to ‖W0‖ = r
 /// and P the d orthonormal directions of a <see cref="RandomCut"/>, then score the final point (batch norm
 /// recomputed) — at every rate, keeping the lowest final train loss. The same directions seed serves every cell, so

@@ -10,7 +10,7 @@ namespace Isthmus.Experiments.Studies;
 /// <summary>A source of members and, optionally, the family it belongs to (<c>--family fge=DIR</c>); unlabelled ones are named by their run's command.</summary>
 public sealed record FamilySource(string Path, string? Label = null);
 
-/// <summary>Settings of <c>isthmus study diversity</c> (SCIENCE §5, "ensembles in light of the model").</summary>
+/// <summary>Settings of <c>isthmus study diversity</c> (docs/science.md §5, "ensembles in light of the model").</summary>
 public sealed record DiversitySettings : InvocationSettings
 {
     /// <summary>Run folders, member folders (fge, sse), .safetensors files, or connect runs (their curve's points).</summary>
@@ -45,7 +45,7 @@ public sealed record DiversityOutcome(string Folder, IReadOnlyList<string> Sourc
     IReadOnlyList<FamilySummary> Families, double[,] Disagreement, double[,] Cosine, double[,] Distance, FunctionSpaceProjection Projection, string Reference);
 
 /// <summary>
-/// SCIENCE §5: members from one trajectory (FGE, SSE, points of one curve) should stay in one wedge — lower
+/// docs/science.md §5: members from one trajectory (FGE, SSE, points of one curve) should stay in one wedge — lower
 /// disagreement, smaller weight-space distances, hence less ensemble gain per member — than independent runs. Every
 /// member is scored once (batch norm recomputed) by the ensemble evaluator; from what it sees of each, this study
 /// forms the pairwise disagreement, cosine and distance matrices, a PCA of the members' softmax outputs on the test

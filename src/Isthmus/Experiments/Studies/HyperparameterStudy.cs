@@ -18,7 +18,7 @@ public sealed record HyperparameterSweep(string Knob, IReadOnlyList<double> Valu
     public int ClaimedDirection => Knob == "width" ? -1 : 1;
 }
 
-/// <summary>Settings of <c>isthmus study hyperparameters</c> (SCIENCE §5, "hyperparameters").</summary>
+/// <summary>Settings of <c>isthmus study hyperparameters</c> (docs/science.md §5, "hyperparameters").</summary>
 public sealed record HyperparameterSettings : InvocationSettings
 {
     public required string Data { get; init; }
@@ -46,7 +46,7 @@ public sealed record HyperparameterRow(string Knob, double Value, string Run, lo
 public sealed record HyperparameterOutcome(string Folder, IReadOnlyList<HyperparameterRow> Rows);
 
 /// <summary>
-/// SCIENCE §5: "larger learning rate, smaller width and stronger L2 act alike: they change the large-scale curvature
+/// docs/science.md §5: "larger learning rate, smaller width and stronger L2 act alike: they change the large-scale curvature
 /// of the region explored". For each setting of each knob (the others at the base values) a network is trained with
 /// <c>train</c>'s recipe into its own run folder (a setting shared by two sweeps is trained once), then
 /// <see cref="SolutionGeometry"/> measures, on a fixed set of training examples: the distance along K random
@@ -187,7 +187,7 @@ public static class HyperparameterStudy
                 $"distance along each of {g.Directions} random {(g.FilterNormalize ? "filter-normalised directions (relative to the weights' filter norms; biases not moved)" : "unit directions (weight-space units)")} at which the NLL first exceeds measure_nll + {g.Delta} (doubling from {g.InitialDistance}, then {g.Bisections} bisections; null = beyond {g.MaxDistance})"),
             ["top_eigenvalue"] = $"largest-magnitude eigenvalue of the NLL's Hessian by power iteration on Hessian-vector products ({(g.FiniteDifferences ? "central differences of gradients" : "double backward")}); the L2 term would add wd",
             ["distance_from_init"] = "|w - w0|, w0 redrawn from the run's seed",
-            ["claim"] = "larger lr, smaller width and stronger L2 act alike (SCIENCE §5)",
+            ["claim"] = "larger lr, smaller width and stronger L2 act alike (docs/science.md §5)",
             ["rows"] = table,
         });
     }

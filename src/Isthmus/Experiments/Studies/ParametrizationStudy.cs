@@ -8,7 +8,7 @@ using Isthmus.Training;
 
 namespace Isthmus.Experiments.Studies;
 
-/// <summary>Settings of <c>isthmus study parametrization</c> (SCIENCE §2, A.7).</summary>
+/// <summary>Settings of <c>isthmus study parametrization</c> (docs/science.md §2, A.7).</summary>
 public sealed record ParametrizationSettings : InvocationSettings
 {
     public required string Data { get; init; }

@@ -5,7 +5,7 @@ namespace Isthmus.Nn.Layers;
 
 /// <summary>
 /// Batch normalisation (PyTorch's <c>nn.BatchNorm1d</c>/<c>2d</c>: same names, eps 1e-5, momentum 0.1). γ and β live
-/// in the weight space like any weight (per control point, SCIENCE §1); running statistics are buffers of the
+/// in the weight space like any weight (per control point, docs/science.md §1); running statistics are buffers of the
 /// evaluated point. With <see cref="Network.BatchNormMomentum"/> = null they are a cumulative average, which is
 /// how <c>Evaluation.BatchNormCalibration</c> recomputes them for each point.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Isthmus.Nn.Models;
 /// <summary>
 /// The paper's 3conv3fc: three 5×5 convolutions (32, 64, 128 channels, ReLU, 3×3 max pooling with stride 2), then
 /// fully connected 1000 → 1000 → classes. Named like the reference code's <c>conv_part</c>/<c>fc_part</c>
-/// Sequentials. Options: <c>width_factor</c> K scales every hidden layer (SCIENCE §2, A.7); <c>bn</c> adds batch
+/// Sequentials. Options: <c>width_factor</c> K scales every hidden layer (docs/science.md §2, A.7); <c>bn</c> adds batch
 /// norm after each convolution.
 /// </summary>
 public sealed class ConvFc : Network

@@ -16,7 +16,7 @@ namespace Isthmus.Nn.Models;
 /// <c>bn1</c>, <c>linear</c>). Every convolution has a bias and, as in the reference, PyTorch's default init.
 /// Two deliberate differences: the reference's last batch norm uses momentum 0.9 while here every batch norm follows
 /// <see cref="Network.BatchNormMomentum"/> (the running statistics of an evaluated point are recomputed anyway,
-/// SCIENCE §1); and the reference's avg_pool2d(8) is a global mean here, equal on 32×32 inputs and also valid for
+/// docs/science.md §1); and the reference's avg_pool2d(8) is a global mean here, equal on 32×32 inputs and also valid for
 /// 28×28 ones.</para>
 /// </remarks>
 public sealed class WideResNet : Network
