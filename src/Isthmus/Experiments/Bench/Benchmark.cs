@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Isthmus.Data;
 using Isthmus.Evaluation;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 using static TorchSharp.torch;
