@@ -5,7 +5,7 @@ namespace Isthmus.Space;
 
 /// <summary>
 /// A small affine family of weight vectors: K control tensors per parameter and a current point
-/// W = Σ_k c_k·θ_k (DESIGN.md, "the one idea"). A plain network is K = 1 with c = (1); curves, simplices,
+/// W = Σ_k c_k·θ_k (docs/architecture.md, "The weight space"). A plain network is K = 1 with c = (1); curves, simplices,
 /// planes and cuts differ only in K, the coefficients and which control points are trainable.
 /// </summary>
 /// <remarks>
