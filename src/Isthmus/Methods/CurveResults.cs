@@ -8,7 +8,7 @@ using Isthmus.Storage;
 namespace Isthmus.Methods;
 
 /// <summary>
-/// <c>curve.json</c> and <c>curve.csv</c> (or <c>segment.*</c>) of an evaluated curve, with the keys issue 3 names:
+/// <c>curve.json</c> and <c>curve.csv</c> (or <c>segment.*</c>) of an evaluated curve (docs/science.md §2), with these keys:
 /// arrays per t, <c>stats.&lt;metric&gt;.min|max|mean|int</c>, <c>length</c>, <c>length_ratio</c>,
 /// <c>barrier.&lt;metric&gt;.max|frankle|entezari</c>.
 /// </summary>

@@ -42,7 +42,7 @@ public sealed record MemberResult(string Source, MemberScore Score, EnsembleScor
 /// <summary>Progress over the members (and the average, last), reported after each.</summary>
 public sealed record EnsembleProgress(int Done, int Total, string Member, MemberScore Last, double Seconds);
 
-/// <summary>Everything <c>ensemble.json</c> reports (issue 4, item 3).</summary>
+/// <summary>Everything <c>ensemble.json</c> reports (docs/science.md §6).</summary>
 public sealed class EnsembleEvaluation
 {
     public required IReadOnlyList<MemberResult> Members { get; init; }

@@ -80,7 +80,7 @@ public static class EnsembleRecipe
             MemberScore? average = null;
             if (total > members.Count)
             {
-                // Issue 4 item 6: what a user would try next — one network at the mean of the members' weights.
+                // What a user would try next (SWA-style): one network at the mean of the members' weights.
                 trajectory.WriteAverage(space);
                 var (score, logProbabilities) = evaluator.Evaluate(net, ct);
                 logProbabilities.Dispose();

@@ -9,7 +9,7 @@ using Isthmus.Storage;
 namespace Isthmus.Methods;
 
 /// <summary>
-/// The files of an evaluated ensemble (issue 4, item 3): <c>ensemble.json</c> (keys below), <c>ensemble.csv</c> (the
+/// The files of an evaluated ensemble (docs/science.md §6): <c>ensemble.json</c> (keys below), <c>ensemble.csv</c> (the
 /// first-k table) and <c>ensemble.png</c> (ensemble error and NLL against the number of members, with the mean
 /// member as a line). Any command that gathers members (<c>ensemble</c>, <c>fge</c>, <c>sse</c>) writes them this way.
 /// </summary>

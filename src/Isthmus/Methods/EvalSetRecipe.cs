@@ -13,7 +13,7 @@ public sealed record EvalSetSettings : InvocationSettings
 {
     /// <summary>A finished <c>connect-set</c> folder.</summary>
     public required string Run { get; init; }
-    /// <summary>Points drawn in the simplices (the check: 60).</summary>
+    /// <summary>Points drawn in the simplices (docs/science.md §5; the checks of docs/subspaces.md used 60).</summary>
     public int Samples { get; init; } = 60;
     public long Seed { get; init; } = 1;
     /// <summary>Points on each straight segment between two modes.</summary>

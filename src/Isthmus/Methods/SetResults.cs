@@ -9,10 +9,10 @@ using Isthmus.Storage;
 namespace Isthmus.Methods;
 
 /// <summary>
-/// <c>subspace.json</c> and <c>subspace.csv</c> of an evaluated set (issue 5): per sampled point its simplex, barycentric
+/// <c>subspace.json</c> and <c>subspace.csv</c> of an evaluated set (docs/science.md §5): per sampled point its simplex, barycentric
 /// weights and metrics; <c>stats.&lt;metric&gt;.min|max|mean</c> over the samples; the vertices; every segment between
 /// two modes with curve.json's keys, and <c>segments_stats</c> over all their points; the slices; and <c>comparison</c>,
-/// the numbers the issue's check reads (worst mode against the subspace's and the segments' maxima).
+/// the numbers that judge the set's connectivity (worst mode against the subspace's and the segments' maxima).
 /// </summary>
 public static class SetResults
 {
@@ -119,7 +119,7 @@ public static class SetResults
         return o;
     }
 
-    /// <summary>The issue's check: is the subspace's worst test error within reach of the worst mode's, while the segments rise?</summary>
+    /// <summary>Is the subspace's worst test error within reach of the worst mode's, while the straight segments rise?</summary>
     private static JsonObject Comparison(List<PointMetrics> modes, List<PointMetrics> samples, List<PointMetrics> segments)
     {
         double worstError = modes.Max(m => m.Test.Error), worstLoss = modes.Max(m => m.TrainLoss);

@@ -5,7 +5,7 @@ using Isthmus.Runs;
 namespace Isthmus.Runs;
 
 /// <summary>
-/// One folder per command that produces something (DESIGN.md, "Run directory"): <c>manifest.json</c> says what was
+/// One folder per command that produces something (docs/architecture.md, "Contracts"): <c>manifest.json</c> says what was
 /// run and whether it finished; tensors are safetensors; results JSON/CSV/PNG. An existing folder is never
 /// overwritten silently: it is refused, replaced on <c>--force</c>, or continued on <c>--resume</c>.
 /// </summary>

@@ -32,7 +32,7 @@ public sealed record BatchNormBatchesRow(int? Batches, long Examples, double Max
     double MaxTrainLoss, double MaxTrainError, double SecondsPerPoint);
 
 /// <summary>
-/// <c>isthmus bench bn-batches</c> (issue 7): recalibrates batch norm at points of a curve and of the segment between
+/// <c>isthmus bench bn-batches</c> (docs/science.md §6): recalibrates batch norm at points of a curve and of the segment between
 /// its endpoints with N batches and with the whole training split, and reports the metric error each N causes, so
 /// that <c>--bn-batches</c> can be chosen by measurement. Every point is scored with each N in turn.
 /// </summary>
