@@ -67,7 +67,7 @@ internal static class DiversityStudyCommand
                     ["gain_per_member_error"] = Storage.Json.Number(f.GainPerMemberError),
                 }).ToArray()),
             };
-            io.Result($"{outcome.Sources.Count} members → {outcome.Folder}: " + string.Join("; ", outcome.Families.Select(f => string.Create(CultureInfo.InvariantCulture,
+            io.Result($"{Words.Count(outcome.Sources.Count, "member")} → {outcome.Folder}: " + string.Join("; ", outcome.Families.Select(f => string.Create(CultureInfo.InvariantCulture,
                 $"{f.Name} ({f.Members.Count}): disagreement {100 * f.MeanDisagreement:F2}%, distance {f.MeanDistance:G3}, ensemble {f.Ensemble.Error:F2}% (mean member {f.MeanMemberError:F2}%)"))), json);
             return 0;
         }));

@@ -33,7 +33,7 @@ internal static class MergeCommand
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
             });
-            io.Result($"merged {outcome.Shards} shards of {outcome.Command} ({outcome.Points} points) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
+            io.Result($"merged {Words.Count(outcome.Shards, "shard")} of {outcome.Command} ({Words.Count(outcome.Points, "point")}) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
                 new JsonObject
                 {
                     ["command"] = outcome.Command, ["folder"] = outcome.Folder, ["shards"] = outcome.Shards, ["points"] = outcome.Points,
