@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Experiments;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -52,6 +53,7 @@ internal static class EvalCurveCommand
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
             });
             var outcome = GridProgressBar.Run(io, "eval-curve", progress => EvalCurveRecipe.Run(settings, progress, io.Info, ct));
+            Figures.Draw(outcome);
             if (!outcome.Shard.IsAll)
             {
                 io.Result(ShardSummary(outcome.Shard, outcome.Curve.Points.Count, settings.Points, outcome.Curve.SecondsPerPoint, outcome.Folder), outcome.Result);

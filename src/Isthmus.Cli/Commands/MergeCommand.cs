@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Isthmus.Experiments.Sharding;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -32,6 +33,7 @@ internal static class MergeCommand
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
             });
+            Figures.Draw(outcome);
             io.Result($"merged {outcome.Shards} shards of {outcome.Command} ({outcome.Points} points) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
                 new JsonObject
                 {

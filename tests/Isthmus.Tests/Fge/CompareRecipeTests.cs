@@ -3,6 +3,7 @@ using Isthmus.Experiments.Comparison;
 using Isthmus.Storage;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Fge;
 
@@ -24,7 +25,9 @@ public sealed class CompareRecipeTests : IDisposable
     private CompareOutcome Compare(CompareSettings s, Action<string>? log = null, IProgress<Isthmus.Training.TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         using var session = Session.ForData(_data);
-        return CompareRecipe.Run(s, session, progress, log, ct);
+        var outcome = CompareRecipe.Run(s, session, progress, log, ct);
+        Figures.Draw(outcome);
+        return outcome;
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Isthmus.Experiments;
 using ScottPlot;
 
 namespace Isthmus.Reporting;
