@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Isthmus.Evaluation;
+using Isthmus.Experiments;
 using Isthmus.Landscape;
 using Isthmus.Space;
 using Isthmus.Training;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 /// <summary>Settings of <c>isthmus bench bn-batches</c>.</summary>
 public sealed record BatchNormBatchesSettings

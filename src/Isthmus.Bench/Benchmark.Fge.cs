@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using Isthmus.Experiments;
 using Isthmus.Nn;
 using Isthmus.Storage;
 using Isthmus.Training;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 public static partial class Benchmark
 {

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Isthmus.Evaluation;
+using Isthmus.Experiments;
 using Isthmus.Nn;
 using Isthmus.Space;
 using Isthmus.Training;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 public static partial class Benchmark
 {

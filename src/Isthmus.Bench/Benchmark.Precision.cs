@@ -1,10 +1,11 @@
 using Isthmus.Evaluation;
+using Isthmus.Experiments;
 using Isthmus.Nn;
 using Isthmus.Platform;
 using Isthmus.Training;
 using static TorchSharp.torch;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 public static partial class Benchmark
 {
