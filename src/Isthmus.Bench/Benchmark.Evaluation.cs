@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Experiments;
 using Isthmus.Nn;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Isthmus.Data;
 using Isthmus.Experiments;
 using Isthmus.Nn;
 using Isthmus.Training;

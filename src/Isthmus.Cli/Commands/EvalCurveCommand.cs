@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Experiments;
+using Isthmus.Landscape;
 using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CsvHelper;
 using Isthmus.Evaluation;
+using Isthmus.Landscape;
 using Isthmus.Storage;
 
 namespace Isthmus.Experiments;

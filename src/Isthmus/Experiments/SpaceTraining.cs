@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Nn;
 using Isthmus.Storage;
 using Isthmus.Training;

@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Experiments;
 using Isthmus.Nn;
 using Isthmus.Storage;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Isthmus.Data;
 using Isthmus.Storage;
 using Isthmus.Training;
 
