@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -57,6 +58,7 @@ internal static class DiversityStudyCommand
                 Out = parse.GetValue(output)!,
             });
             var outcome = MemberProgressBar.Run(io, "members", progress => DiversityStudy.Run(settings, null, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var json = new JsonObject
             {
                 ["out"] = outcome.Folder,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -58,6 +59,7 @@ internal static class EnsembleCommand
                 Out = parse.GetValue(output)!,
             });
             var outcome = MemberProgressBar.Run(io, "ensemble", progress => EnsembleRecipe.Run(settings, null, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var e = outcome.Evaluation;
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs;
+using Isthmus.Landscape;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -36,6 +38,7 @@ internal static class EvalChainCommand
                 Out = parse.GetValue(output),
             });
             var outcome = GridProgressBar.Run(io, "eval-chain", progress => EvalChainRecipe.Run(settings, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var c = outcome.Chain;
             var loss = c.Stats(c.Arrays.First(a => a.Name == "train_loss").Values);
             var error = c.Stats(c.Arrays.First(a => a.Name == "test_error").Values);

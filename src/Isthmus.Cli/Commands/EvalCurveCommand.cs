@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs;
+using Isthmus.Landscape;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -53,6 +55,7 @@ internal static class EvalCurveCommand
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
             });
             var outcome = GridProgressBar.Run(io, "eval-curve", progress => EvalCurveRecipe.Run(settings, progress, io.Info, ct));
+            Figures.Draw(outcome);
             if (!outcome.Shard.IsAll)
             {
                 io.Result(ShardSummary(outcome.Shard, outcome.Curve.Points.Count, settings.Points, outcome.Curve.SecondsPerPoint, outcome.Folder), outcome.Result);

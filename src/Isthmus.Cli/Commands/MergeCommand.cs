@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs.Sharding;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -33,6 +34,7 @@ internal static class MergeCommand
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
             });
+            Figures.Draw(outcome);
             io.Result($"merged {Words.Count(outcome.Shards, "shard")} of {outcome.Command} ({Words.Count(outcome.Points, "point")}) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
                 new JsonObject
                 {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CsvHelper;
 using Isthmus.Evaluation;
 using Isthmus.Runs;
+using Isthmus.Landscape;
 using Isthmus.Storage;
 
 namespace Isthmus.Methods;
