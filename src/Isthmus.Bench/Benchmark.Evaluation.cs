@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Isthmus.Data;
 using Isthmus.Evaluation;
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Isthmus.Data;
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Training;
 using static TorchSharp.torch;
 

@@ -1,8 +1,9 @@
 using Isthmus.Data;
 using Isthmus.Evaluation;
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Platform;
+using Isthmus.Runs;
 using Isthmus.Training;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using ScottPlot;
 
 namespace Isthmus.Reporting;

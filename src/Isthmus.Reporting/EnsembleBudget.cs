@@ -1,5 +1,6 @@
-using Isthmus.Experiments;
 using System.Text.Json.Nodes;
+using Isthmus.Methods;
+using Isthmus.Runs;
 
 namespace Isthmus.Reporting;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Storage;
 using static Isthmus.Reporting.ReportFormat;
 

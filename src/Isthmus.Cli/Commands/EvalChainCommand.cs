@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Landscape;
 using Isthmus.Reporting;
 
@@ -44,7 +45,7 @@ internal static class EvalChainCommand
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;
             io.Result(string.Create(CultureInfo.InvariantCulture,
-                $"chain through {outcome.Members} members over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}% → {outcome.Folder}"), result);
+                $"chain through {Words.Count(outcome.Members, "member")} over {Words.Count(c.Points.Count, "point")} ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}% → {outcome.Folder}"), result);
             return 0;
         }));
         return command;

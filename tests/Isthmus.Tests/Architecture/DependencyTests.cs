@@ -11,10 +11,10 @@ public class DependencyTests
 {
     /// <summary>
     /// Bottom to top. Evaluation sits below Training because the trainer scores every epoch with the Evaluator; the
-    /// layer above the library (Experiments, or the folders it is split into) goes last, in its own order.
+    /// layer above the library goes last: the run-folder contract (Runs), the methods, the studies that compose them.
     /// </summary>
     private static readonly string[] Order =
-        ["Platform", "Data", "Space", "Nn", "Storage", "Evaluation", "Training", "Landscape", "Experiments"];
+        ["Platform", "Data", "Space", "Nn", "Storage", "Evaluation", "Training", "Landscape", "Runs", "Methods", "Studies"];
 
     private static string Library => Path.Combine(Repository.Root, "src", "Isthmus");
 
