@@ -28,7 +28,7 @@ public static class Manifests
     {
         var sums = new JsonObject();
         foreach (var kv in data.Checksums.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sums[kv.Key] = kv.Value;
-        return new JsonObject
+        var section = new JsonObject
         {
             ["name"] = data.Name,
             ["eval_split"] = data.EvalSplit,
@@ -36,5 +36,11 @@ public static class Manifests
             ["classes"] = data.Classes,
             ["checksums"] = sums,
         };
+        // A user's own images are normalised with their training split's statistics; record them beside the bytes.
+        if (data.Train?.Normalization is { } n)
+            section["normalization"] = new JsonObject { ["mean"] = Numbers(n.Mean), ["std"] = Numbers(n.Std) };
+        return section;
     }
+
+    private static JsonArray Numbers(float[] values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
 }
