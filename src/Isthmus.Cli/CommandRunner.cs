@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Isthmus.Runs;
 
 namespace Isthmus.Cli;
 
@@ -43,7 +44,7 @@ internal static class CommandRunner
         }
         catch (IsthmusException e)
         {
-            Isthmus.Storage.RunDirectory.RemoveUnstarted();
+            RunDirectory.RemoveUnstarted();
             Console.Error.WriteLine($"error: {e.Message}");
             if (output.Verbose) Console.Error.WriteLine(e);
             return UserError;
@@ -59,7 +60,7 @@ internal static class CommandRunner
         }
         catch (Exception e)
         {
-            Isthmus.Storage.RunDirectory.RemoveUnstarted();
+            RunDirectory.RemoveUnstarted();
             Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message} (this is a bug in Isthmus; rerun with --verbose for the stack trace and report it).");
             if (output.Verbose) Console.Error.WriteLine(e);
             return 1;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 
@@ -65,7 +66,7 @@ internal static class ConnectSetCommand
                 ["already_complete"] = outcome.AlreadyComplete,
                 ["shape"] = outcome.Shape,
                 ["modes"] = outcome.Modes,
-                ["connectors"] = new JsonArray(outcome.ConnectorMetrics.Select(m => (JsonNode)TrainRecipe.FinalMetrics(m.TrainLoss, m.Train, m.Test, text: false)).ToArray()),
+                ["connectors"] = new JsonArray(outcome.ConnectorMetrics.Select(m => (JsonNode)MetricsSection.Json(m.TrainLoss, m.Train, m.Test, text: false)).ToArray()),
                 ["simplices"] = outcome.Simplices,
                 ["seconds_per_epoch"] = outcome.Epochs.Count == 0 ? null : Math.Round(outcome.Epochs.Average(e => e.Seconds), 3),
                 ["seconds"] = Math.Round(outcome.Seconds, 2),

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Studies;
 using Isthmus.Landscape;
+using Isthmus.Studies;
 
 namespace Isthmus.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Studies;
+using Isthmus.Studies;
 
 namespace Isthmus.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 
 namespace Isthmus.Cli.Commands;
 
@@ -32,7 +33,7 @@ internal static class EvaluateCommand
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
             }, ct);
-            var json = TrainRecipe.FinalMetrics(outcome.TrainLoss, outcome.Train, outcome.Test, outcome.IsText);
+            var json = MetricsSection.Json(outcome.TrainLoss, outcome.Train, outcome.Test, outcome.IsText);
             json["file"] = outcome.File;
             io.Result($"evaluated {parse.GetValue(run)}: train loss {outcome.TrainLoss:F4}, train error {outcome.Train.Error:F2}%, test error {outcome.Test.Error:F2}% (NLL {outcome.Test.Nll:F4}) → {outcome.File}", json);
             return 0;

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using System.Text;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Sharding;
+using Isthmus.Methods;
+using Isthmus.Runs.Sharding;
 
 namespace Isthmus.Cli.Commands;
 
@@ -26,7 +27,7 @@ internal static class MergeCommand
         foreach (var o in new Option[] { output, force }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var outcome = ShardMerge.Run(new MergeSettings
+            var outcome = MergeRecipe.Run(new MergeSettings
             {
                 Parts = parse.GetValue(parts) ?? [],
                 Out = parse.GetValue(output),

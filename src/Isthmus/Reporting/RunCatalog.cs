@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Reporting;

@@ -5,7 +5,7 @@ namespace Isthmus.Space;
 
 /// <summary>
 /// A small affine family of weight vectors: K control tensors per parameter and a current point
-/// W = Σ_k c_k·θ_k (DESIGN.md, "the one idea"). A plain network is K = 1 with c = (1); curves, simplices,
+/// W = Σ_k c_k·θ_k (docs/architecture.md, "The weight space"). A plain network is K = 1 with c = (1); curves, simplices,
 /// planes and cuts differ only in K, the coefficients and which control points are trainable.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ public sealed class WeightSpace : IDisposable
 
     // K > 1: every control point is one row of a [K, N] buffer and the point is one [N] buffer; the per-parameter
     // tensors are views into them. Moving the point is then ONE matrix-vector product (W = Cᵀ·c) and forming the
-    // bends' gradients ONE outer product, instead of a handful of passes per parameter (issue 7: curve step ≈ plain).
+    // bends' gradients ONE outer product, instead of a handful of passes per parameter (so a curve step costs about a plain one).
     private readonly Tensor? _controlFlat;      // [K, N]
     private readonly Tensor? _pointFlat;        // [N]
     private readonly Tensor? _controlGradFlat;  // [K, N], the .grad of every trainable control view
@@ -34,7 +34,7 @@ public sealed class WeightSpace : IDisposable
     private readonly bool _fused;               // CPU float32: the passes are fused kernels (Platform.FusedKernels)
 
     // Stacked points (inference only): P points side by side as the rows of one [P, N] buffer, with per-parameter
-    // [P, *shape] views for layers that evaluate all P at once (issue 7: several grid points per pass over the data).
+    // [P, *shape] views for layers that evaluate all P at once (several grid points per pass over the data).
     private Tensor? _stackFlat;   // [capacity, N]
     private Tensor[]? _controlStacks;   // [p] views [K, *shape] of every control point's tensor of parameter p
     private Tensor[]? _stack;     // [p] views [P, *shape] of the first P rows

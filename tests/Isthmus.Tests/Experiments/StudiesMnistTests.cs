@@ -1,6 +1,7 @@
-using Isthmus.Experiments;
-using Isthmus.Experiments.Studies;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
+using Isthmus.Studies;
 
 namespace Isthmus.Tests.Experiments;
 
@@ -43,7 +44,7 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
         Assert.Equal(2, outcome.Rows.Count);
         foreach (var r in outcome.Rows)
         {
-            Assert.True(File.Exists(Path.Combine(r.Run, TrainRecipe.ModelFile)), r.Run);
+            Assert.True(File.Exists(Path.Combine(r.Run, TrainedRun.ModelFile)), r.Run);
             Assert.All(r.Geometry.Radii, x => Assert.InRange(x, 1e-3, 1e4));
             Assert.True(r.Geometry.TopEigenvalue.Value > 0, $"λmax {r.Geometry.TopEigenvalue.Value}");
             Assert.True(r.Geometry.Threshold > r.Geometry.Nll);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 
@@ -30,7 +32,7 @@ public sealed record BatchNormBatchesRow(int? Batches, long Examples, double Max
     double MaxTrainLoss, double MaxTrainError, double SecondsPerPoint);
 
 /// <summary>
-/// <c>isthmus bench bn-batches</c> (issue 7): recalibrates batch norm at points of a curve and of the segment between
+/// <c>isthmus bench bn-batches</c> (docs/science.md §6): recalibrates batch norm at points of a curve and of the segment between
 /// its endpoints with N batches and with the whole training split, and reports the metric error each N causes, so
 /// that <c>--bn-batches</c> can be chosen by measurement. Every point is scored with each N in turn.
 /// </summary>
@@ -41,8 +43,8 @@ public static class BatchNormBatches
         if (s.Batches.Count == 0 || s.Batches.Any(b => b < 1)) throw new IsthmusException("--batches takes positive batch counts, e.g. 1,3,10,30.");
         if (s.Points < 2) throw new IsthmusException($"--points must be at least 2 (got {s.Points}).");
         var curve = CurveRun.Open(s.Run);
-        using var session = Session.Open(curve.Data, s.DataRoot, curve.Val, s.Threads, s.Device, log: log);
-        using var net = curve.Load(session);
+        using var session = Session.Open(curve.Data, s.DataRoot, curve.Kind.Val, s.Threads, s.Device, log: log);
+        using var net = session.Load(curve);
         using var space = net.Space;
         if (!net.HasBatchNorm) throw new IsthmusException($"{s.Run} holds {net.Spec}, which has no batch norm to recalibrate; pass a curve of a network with --bn.");
         using var segment = space.SegmentBetween(0, curve.Family.ControlPoints - 1);

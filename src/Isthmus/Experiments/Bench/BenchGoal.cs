@@ -1,3 +1,6 @@
+using Isthmus.Methods;
+using Isthmus.Runs;
+
 namespace Isthmus.Experiments.Bench;
 
 /// <summary>

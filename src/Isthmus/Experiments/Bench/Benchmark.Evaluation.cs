@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Isthmus.Evaluation;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
 

@@ -1,6 +1,8 @@
 using Isthmus.Evaluation;
+using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Platform;
+using Isthmus.Runs;
 using Isthmus.Training;
 using static TorchSharp.torch;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Isthmus.Data;
 using Isthmus.Evaluation;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 using static TorchSharp.torch;
@@ -41,8 +43,8 @@ public sealed record BenchSettings
 }
 
 /// <summary>
-/// Ratios measured in one process on the same model, data and batch size (issue 7): curve step ÷ plain step, FGE step ÷
-/// plain step (issue 4), evaluation throughput ÷ plain inference, memory after many steps ÷ after few, and plain
+/// Ratios measured in one process on the same model, data and batch size: curve step ÷ plain step, FGE step ÷
+/// plain step (the overheads docs/performance.md sets goals for), evaluation throughput ÷ plain inference, memory after many steps ÷ after few, and plain
 /// training against the machine's measured matrix-multiply peak. Timed rows alternate blocks of the two kinds in pairs
 /// (A B, B A, ...), so that drift in the machine's speed hits both alike, and report the median paired ratio with a
 /// 95 % confidence interval; each row with a goal is judged against it (<see cref="BenchGoal"/>).
