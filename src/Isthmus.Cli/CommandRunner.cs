@@ -40,6 +40,7 @@ internal static class CommandRunner
         var output = new Output(parse);
         try
         {
+            RequireSomethingToResume(parse);
             return body(parse, output, Cancel.Token);
         }
         catch (IsthmusException e)
@@ -66,6 +67,19 @@ internal static class CommandRunner
             return 1;
         }
     };
+
+    /// <summary>
+    /// <c>--resume</c> continues the run in <c>--out</c>; with no run there it is refused before anything else is read
+    /// (the same rule for every command that takes it).
+    /// </summary>
+    private static void RequireSomethingToResume(ParseResult parse)
+    {
+        var options = parse.CommandResult.Command.Options;
+        if (options.FirstOrDefault(o => o.Name == "--resume") is not Option<bool> resume || !parse.GetValue(resume)) return;
+        if (options.FirstOrDefault(o => o.Name == "--out") is not Option<string> output || parse.GetValue(output) is not { } folder) return;
+        if (!Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new IsthmusException($"There is nothing to resume in {folder}: no run was started there; run the same command without --resume to start one (see `isthmus {FullName(parse.CommandResult.Command)} --help`).");
+    }
 
     private static string FullName(Command command)
     {

@@ -73,7 +73,7 @@ internal static class ConnectSetCommand
             };
             var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";
             var scores = string.Join(", ", outcome.ConnectorMetrics.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"connector {i + 1} train loss {m.TrainLoss:F4}, test error {m.Test.Error:F2}%")));
-            io.Result($"joined {outcome.Modes} modes in {settings.Out} by a {outcome.Shape} of {outcome.Simplices} simplices{note}: {scores}; measure it with `isthmus eval-set --run {settings.Out}`", json);
+            io.Result($"joined {outcome.Modes} modes in {settings.Out} by a {outcome.Shape} of {Words.Count(outcome.Simplices, "simplex", "simplices")}{note}: {scores}; measure it with `isthmus eval-set --run {settings.Out}`", json);
             return 0;
         }));
         return command;

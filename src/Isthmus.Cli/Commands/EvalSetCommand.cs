@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -47,6 +48,7 @@ internal static class EvalSetCommand
                 Out = parse.GetValue(output),
             });
             var outcome = GridProgressBar.Run(io, "eval-set", progress => EvalSetRecipe.Run(settings, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;
             var c = result["comparison"]!;

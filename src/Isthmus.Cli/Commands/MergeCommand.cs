@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs.Sharding;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -33,7 +34,8 @@ internal static class MergeCommand
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
             });
-            io.Result($"merged {outcome.Shards} shards of {outcome.Command} ({outcome.Points} points) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
+            Figures.Draw(outcome);
+            io.Result($"merged {Words.Count(outcome.Shards, "shard")} of {outcome.Command} ({Words.Count(outcome.Points, "point")}) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
                 new JsonObject
                 {
                     ["command"] = outcome.Command, ["folder"] = outcome.Folder, ["shards"] = outcome.Shards, ["points"] = outcome.Points,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -50,6 +51,7 @@ internal static class PlaneCommand
                 Resume = parse.GetValue(resume),
             });
             var outcome = GridProgressBar.Run(io, "plane", progress => PlaneRecipe.Run(settings, progress, ct));
+            Figures.Draw(outcome);
             if (outcome.Surface is not { } s)
             {
                 double perPoint = outcome.Cells.Count == 0 ? 0 : outcome.Cells.Average(c => c.Seconds);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
@@ -71,7 +72,7 @@ public static class ConnectRecipe
         Describe(run, s, family, a, b, session, net, h);
         var history = SpaceTraining.Run(run, net, session, h, sampler, progress, log, ct, Platform.Precision.AutocastType(s.Precision));
 
-        log?.Invoke("Evaluating the curve's midpoint (batch norm recomputed)...");
+        log?.Invoke($"Evaluating the curve's midpoint{(net.HasBatchNorm ? " (batch norm recomputed)" : "")}...");
         sampler.MoveTo(space, 0.5);
         var midpoint = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd).Evaluate(net, ct);
         SpaceFile.Save(run.File(CurveRun.CurveFile), net, new Dictionary<string, string> { ["isthmus.curve"] = family.Name });

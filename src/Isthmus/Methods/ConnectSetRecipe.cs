@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
@@ -70,7 +71,7 @@ public static class ConnectSetRecipe
         Describe(run, s, complex, modes, session, net, h, sampler);
         var history = SpaceTraining.Run(run, net, session, h, sampler, progress, log, ct);
 
-        log?.Invoke("Evaluating the connectors (batch norm recomputed)...");
+        log?.Invoke($"Evaluating the connectors{(net.HasBatchNorm ? " (batch norm recomputed)" : "")}...");
         var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), h.WeightDecay);
         var connectors = Enumerable.Range(complex.Modes, complex.Connectors).Select(k =>
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CsvHelper;
 using Isthmus.Evaluation;
 using Isthmus.Runs;
+using Isthmus.Landscape;
 using Isthmus.Storage;
 
 namespace Isthmus.Methods;
@@ -14,6 +15,9 @@ namespace Isthmus.Methods;
 /// </summary>
 public static class CurveResults
 {
+    /// <summary>Why a curve has no length ratio: its endpoints coincide, so the straight segment it is compared with has length 0.</summary>
+    public const string UndefinedLengthRatio = "the endpoints coincide, so the segment between them has length 0";
+
     public static JsonObject ToJson(CurveEvaluation c, string family, int? bends)
     {
         var o = new JsonObject
@@ -38,6 +42,7 @@ public static class CurveResults
         o["stats"] = stats;
         o["length"] = Json.Number(c.Length);
         o["length_ratio"] = Json.Number(c.LengthRatio);
+        if (!double.IsFinite(c.LengthRatio)) o["length_ratio_undefined"] = UndefinedLengthRatio;
         o["endpoint_distance"] = Json.Number(c.EndpointDistance);
         o["barrier"] = barrier;
         o["barrier_definitions"] = new JsonObject

@@ -26,7 +26,10 @@ public sealed record EnsembleSettings : InvocationSettings
     public required string Out { get; init; }
 }
 
-public sealed record EnsembleOutcome(string Folder, EnsembleEvaluation Evaluation, JsonObject Result);
+public sealed record EnsembleOutcome(string Folder, EnsembleEvaluation Evaluation, JsonObject Result) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// <c>isthmus ensemble</c> (docs/science.md §2 A.6, §4, §6): every member loaded in turn, its batch norm recomputed, scored
@@ -150,9 +153,10 @@ public static class EnsembleRecipe
             ["data"] = RunManifest.ToJson(DataSection.Of(session.Data)),
         };
         if (s.Curve is not null) context["curve"] = new JsonObject { ["run"] = Path.GetFullPath(s.Curve), ["points"] = s.Points };
-        var json = EnsembleResults.Write(run.Path, evaluation, $"{kind.Architecture} on {kind.Data}", context);
+        string title = $"{kind.Architecture} on {kind.Data}";
+        var json = EnsembleResults.Write(run.Path, evaluation, context);
         run.Manifest.SetSection(ManifestKey.Final, json["ensemble"]!.DeepClone());
         run.Complete();
-        return new EnsembleOutcome(run.Path, evaluation, json);
+        return new EnsembleOutcome(run.Path, evaluation, json) { Figures = [EnsembleResults.Figure(run.Path, evaluation, title)] };
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text;
 using Isthmus.Evaluation;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 
@@ -18,13 +17,12 @@ public static class EnsembleResults
     public const string JsonFile = "ensemble.json", CsvFile = "ensemble.csv", PngFile = "ensemble.png";
 
     /// <summary>
-    /// Writes the CSV and the picture into <c>folder</c>, then the JSON (last, so a complete JSON means complete
-    /// results); <c>context</c> holds extra top-level keys for ensemble.json (architecture, data, ...).
+    /// Writes the CSV into <c>folder</c>, then the JSON (last, so a complete JSON means complete results);
+    /// <c>context</c> holds extra top-level keys for ensemble.json (architecture, data, ...). The picture is <see cref="Figure"/>.
     /// </summary>
-    public static JsonObject Write(string folder, EnsembleEvaluation e, string title, JsonObject? context = null)
+    public static JsonObject Write(string folder, EnsembleEvaluation e, JsonObject? context = null)
     {
         WriteCsv(Path.Combine(folder, CsvFile), e);
-        EnsemblePlot.Save(Path.Combine(folder, PngFile), title, e.FirstK, e.MeanMemberError, e.MeanMemberNll, e.Average?.Error, e.Average?.ScaledNll ?? e.Average?.Nll);
         var json = ToJson(e);
         if (context is not null)
             foreach (var (key, value) in context) json[key] = value?.DeepClone();
@@ -32,6 +30,10 @@ public static class EnsembleResults
         Json.Write(Path.Combine(folder, JsonFile), json);
         return json;
     }
+
+    /// <summary>ensemble.png: ensemble error and NLL against the number of members, with the mean member as a line.</summary>
+    public static EnsembleFigure Figure(string folder, EnsembleEvaluation e, string title) =>
+        new(Path.Combine(folder, PngFile), title, e.FirstK, e.MeanMemberError, e.MeanMemberNll, e.Average?.Error, e.Average?.ScaledNll ?? e.Average?.Nll);
 
     public static JsonObject ToJson(EnsembleEvaluation e)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
@@ -22,14 +22,17 @@ public sealed record EvalChainSettings : InvocationSettings
     public int? BatchNormBatches { get; init; }
 }
 
-public sealed record EvalChainOutcome(string Folder, int Members, CurveEvaluation Chain, JsonObject Result);
+public sealed record EvalChainOutcome(string Folder, int Members, CurveEvaluation Chain, JsonObject Result) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// <c>isthmus eval-chain</c> (Garipov et al. 2018, A.10, Fig. 8): the polygonal chain w_1 → w_2 → … → w_n through
 /// consecutive members of an FGE (or SSE) run, evaluated like a curve. It is exactly a <see cref="PolyChain"/> with
 /// the n members as its n control points (n − 2 bends; member k at t = (k−1)/(n−1)), so the curve machinery —
 /// <see cref="CurveEvaluator"/>, batch norm recomputed per point, <see cref="CurveResults"/> — does all the work.
-/// Writes <c>chain.json</c> (curve.json's keys, plus each member's t), <c>chain.csv</c> and <c>chain.png</c>.
+/// Writes <c>chain.json</c> (curve.json's keys, plus each member's t), <c>chain.csv</c>; <c>chain.png</c> is the outcome's figure.
 /// </summary>
 public static class EvalChainRecipe
 {
@@ -81,11 +84,11 @@ public static class EvalChainRecipe
         json["data"] = RunManifest.ToJson(DataSection.Of(session.Data));
         json["evaluated_utc"] = DateTime.UtcNow.ToString("O");
         CurveResults.WriteCsv(folder.File(ChainCsv), chain);
-        CurvePlot.Save(folder.File(ChainPng), $"{architecture} on {data}: chain through {files.Count} members",
+        var figure = new CurveFigure(folder.File(ChainPng), $"{architecture} on {data}: chain through {files.Count} members",
             [new CurveSeries("chain", chain.T, chain.Points.Select(p => p.Metrics.TrainLoss).ToArray(), chain.Points.Select(p => p.Metrics.Test.Error).ToArray(), Dashed: false)]);
         Json.Write(folder.File(ChainJson), json);
         if (folder.Manifest.Command == "eval-chain") folder.Complete();
-        return new EvalChainOutcome(folder.Path, files.Count, chain, json);
+        return new EvalChainOutcome(folder.Path, files.Count, chain, json) { Figures = [figure] };
     }
 
     /// <summary>The members folder itself (derived results, replaced on re-evaluation), or a new eval-chain run folder.</summary>

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Nn;
-using Isthmus.Reporting;
 using Isthmus.Runs.Sharding;
 using Isthmus.Runs;
 using Isthmus.Space;
@@ -33,11 +33,14 @@ public sealed record EvalCurveSettings : InvocationSettings
 }
 
 /// <summary>What eval-curve wrote. For a shard, <see cref="Curve"/> holds only its own points and <see cref="Result"/> describes the part.</summary>
-public sealed record EvalCurveOutcome(string Folder, string Family, CurveEvaluation Curve, CurveEvaluation? Segment, JsonObject Result, Shard Shard);
+public sealed record EvalCurveOutcome(string Folder, string Family, CurveEvaluation Curve, CurveEvaluation? Segment, JsonObject Result, Shard Shard) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// <c>isthmus eval-curve</c>: evaluates a curve (or a segment, or a trivial curve) on a uniform t grid with batch norm
-/// recomputed per point, and writes <c>curve.json</c>, <c>curve.csv</c> and <c>curve.png</c> (docs/science.md §2, Table 2).
+/// recomputed per point, writes <c>curve.json</c> and <c>curve.csv</c>, and describes <c>curve.png</c> in its outcome's figures (docs/science.md §2, Table 2).
 /// Results written into an existing curve run are derived data: a re-evaluation replaces them, each file atomically,
 /// the JSON last. With a shard it evaluates that shard's points only and writes its part (<see cref="ShardPart"/>);
 /// <see cref="Merge"/> writes the files above from all parts.
@@ -177,7 +180,7 @@ public static class EvalCurveRecipe
         return new EvalCurveOutcome(folder.Path, target.Family, result, line, summary, s.Shard);
     }
 
-    /// <summary>Writes curve.json, curve.csv and curve.png (and the segment's files) from every shard's points.</summary>
+    /// <summary>Writes curve.json and curve.csv (and the segment's files) from every shard's points; curve.png is the outcome's figure.</summary>
     internal static MergeOutcome Merge(MergedGrid grid, MergeSettings s)
     {
         var context = ShardPart.FromJson<CurveContext>(grid.Context);
@@ -187,10 +190,10 @@ public static class EvalCurveRecipe
             frame.With(grid.Results.Select(r => ShardPart.FromJson<CurvePoint>(r[key])).ToArray());
         var curve = Series(context.Curve, "curve");
         var segment = context.Segment is null ? null : Series(context.Segment, "segment");
-        Write(folder, context, curve, segment);
+        var written = Write(folder, context, curve, segment);
         var files = new List<string> { CurveJson, CurveCsv, CurvePng };
         if (segment is not null) files.AddRange([SegmentJson, SegmentCsv]);
-        return new MergeOutcome(Command, folder.Path, grid.Folders.Count, grid.Results.Count, files);
+        return new MergeOutcome(Command, folder.Path, grid.Folders.Count, grid.Results.Count, files) { Figures = written.Figures };
     }
 
     private static EvalCurveOutcome Write(RunDirectory folder, CurveContext c, CurveEvaluation curve, CurveEvaluation? segment)
@@ -217,10 +220,9 @@ public static class EvalCurveRecipe
         }
         var segmentSeries = segment is not null ? FromCurve(segment) : c.Family != "segment" && File.Exists(segmentFile) ? FromJson(segmentFile) : null;
         if (segmentSeries is not null) series.Add(segmentSeries);
-        CurvePlot.Save(folder.File(CurvePng), c.Title, series);
         Json.Write(folder.File(CurveJson), json);
         if (folder.Manifest.Command == Command) folder.Complete();
-        return new EvalCurveOutcome(folder.Path, c.Family, curve, segment, json, Shard.All);
+        return new EvalCurveOutcome(folder.Path, c.Family, curve, segment, json, Shard.All) { Figures = [new CurveFigure(folder.File(CurvePng), c.Title, series)] };
     }
 
     private static JsonObject Endpoint(string? run, JsonObject evaluated) => new()

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
@@ -28,7 +28,10 @@ public sealed record EvalSetSettings : InvocationSettings
     public string? Out { get; init; }
 }
 
-public sealed record EvalSetOutcome(string Folder, SetEvaluation Evaluation, JsonObject Result);
+public sealed record EvalSetOutcome(string Folder, SetEvaluation Evaluation, JsonObject Result) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// <c>isthmus eval-set</c> (docs/science.md §5): measures the subspace of a <c>connect-set</c> run — its vertices, points drawn
@@ -58,12 +61,13 @@ public static class EvalSetRecipe
         var sampler = new SimplexSampler(set.Complex, set.SampleBy);
         sampler.BeginEpoch(space, 0); // volume weighting: the trained set's volumes
         var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), set.WeightDecay, s.BatchNormBatches);
-        log?.Invoke($"Evaluating {SetEvaluation.PointCount(set.Complex, options)} points (batch norm recomputed at each)...");
+        log?.Invoke($"Evaluating {SetEvaluation.PointCount(set.Complex, options)} points{(net.HasBatchNorm ? " (batch norm recomputed at each)" : "")}...");
         var evaluation = SetEvaluation.Evaluate(net, sampler, options, evaluator, progress, ct);
 
         bool text = session.Data.Kind == Data.DataKind.Text;
         string title = $"{set.Kind.Architecture} on {session.Data.Name}";
-        var sliceFiles = evaluation.Slices.Select(slice => SavePictures(folder, slice, set.Complex, title)).ToList();
+        var pictures = evaluation.Slices.Select(slice => Pictures(folder, slice, set.Complex, title)).ToList();
+        var sliceFiles = pictures.Select(p => p.Select(f => Path.GetFileName(f.Png)).ToArray()).ToList();
         var json = SetResults.ToJson(evaluation, sampler.Probabilities, set.ModeSources, sliceFiles, text);
         json["samples_seed"] = s.Seed;
         json["bn_batches"] = s.BatchNormBatches is { } b ? b : "all";
@@ -73,7 +77,7 @@ public static class EvalSetRecipe
         SetResults.WriteCsv(folder.File(SubspaceCsv), evaluation, text);
         Json.Write(folder.File(SubspaceJson), json);
         if (folder.Manifest.Command == "eval-set") folder.Complete();
-        return new EvalSetOutcome(folder.Path, evaluation, json);
+        return new EvalSetOutcome(folder.Path, evaluation, json) { Figures = pictures.SelectMany(p => p).ToList() };
     }
 
     private static void Validate(EvalSetSettings s)
@@ -85,17 +89,18 @@ public static class EvalSetRecipe
         if (s.BatchNormBatches is < 1) throw new IsthmusException($"--bn-batches must be 'all' or a positive number (got {s.BatchNormBatches}).");
     }
 
-    /// <summary>Draws the slice's train loss and test error; returns the two file names.</summary>
-    private static string[] SavePictures(RunDirectory folder, SetSlice slice, Space.SimplicialComplex complex, string title)
+    /// <summary>The slice's train loss and test error pictures.</summary>
+    private static PlaneFigure[] Pictures(RunDirectory folder, SetSlice slice, Space.SimplicialComplex complex, string title)
     {
         var markers = slice.Points.Select(p => new PlaneMarker(complex.VertexName(p.Vertex), p.X, p.Y)).ToList();
         var surface = slice.Surface;
         string stem = $"slice-{slice.ModeA + 1}-{slice.ModeB + 1}";
         string what = $"{complex.VertexName(slice.ModeA)}, {complex.VertexName(slice.ModeB)}, {complex.VertexName(slice.Connector)}";
-        var files = new[] { $"{stem}_train_loss.png", $"{stem}_test_error.png" };
-        PlanePlot.Save(folder.File(files[0]), $"{title}: train loss through {what}", "train loss", surface.X, surface.Y, surface.TrainLoss, markers, slice.Edges, "subspace edges");
-        PlanePlot.Save(folder.File(files[1]), $"{title}: test error through {what}", "test error (%)", surface.X, surface.Y, surface.TestError, markers, slice.Edges, "subspace edges");
-        return files;
+        return
+        [
+            new PlaneFigure(folder.File($"{stem}_train_loss.png"), $"{title}: train loss through {what}", "train loss", surface.X, surface.Y, surface.TrainLoss, markers, slice.Edges, "subspace edges"),
+            new PlaneFigure(folder.File($"{stem}_test_error.png"), $"{title}: test error through {what}", "test error (%)", surface.X, surface.Y, surface.TestError, markers, slice.Edges, "subspace edges"),
+        ];
     }
 
     /// <summary>The set run itself (derived results, replaced on re-evaluation), or a new eval-set run folder.</summary>

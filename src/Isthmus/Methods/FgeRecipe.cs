@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Isthmus.Runs;
+using Isthmus.Data;
 using Isthmus.Storage;
 using Isthmus.Training;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;

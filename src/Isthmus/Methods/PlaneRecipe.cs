@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Nn;
-using Isthmus.Reporting;
 using Isthmus.Runs.Sharding;
 using Isthmus.Runs;
 using Isthmus.Storage;
@@ -35,7 +35,10 @@ public sealed record PlaneSettings : InvocationSettings
 
 /// <summary>What plane wrote; a shard has no <see cref="Surface"/>, only its <see cref="Cells"/>.</summary>
 public sealed record PlaneOutcome(string Folder, PlaneSurface? Surface, double UNorm, double VNorm, IReadOnlyList<PlaneMarker> Markers,
-    Shard Shard, IReadOnlyList<GridPoint> Cells);
+    Shard Shard, IReadOnlyList<GridPoint> Cells) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// <c>isthmus plane</c> (docs/science.md §3, Fig. 1): the plane through three weight vectors, train loss and test error on a
@@ -136,9 +139,9 @@ public static class PlaneRecipe
         };
         if (s.Shard.IsAll)
         {
-            var surface = Write(folder, context, cells);
+            var (surface, figures) = Write(folder, context, cells);
             File.Delete(progressFile);
-            return new PlaneOutcome(folder.Path, surface, plane.UNorm, plane.VNorm, markers, s.Shard, cells);
+            return new PlaneOutcome(folder.Path, surface, plane.UNorm, plane.VNorm, markers, s.Shard, cells) { Figures = figures };
         }
 
         new ShardPart
@@ -150,14 +153,14 @@ public static class PlaneRecipe
         return new PlaneOutcome(folder.Path, null, plane.UNorm, plane.VNorm, markers, s.Shard, cells);
     }
 
-    /// <summary>Writes plane.json and the two pictures from every shard's grid points.</summary>
+    /// <summary>Writes plane.json from every shard's grid points; the two pictures are the outcome's figures.</summary>
     internal static MergeOutcome Merge(MergedGrid grid, MergeSettings s)
     {
         var context = ShardPart.FromJson<PlaneContext>(grid.Context);
         var folder = ShardMerge.ResultFolder(grid, s, context,
             "These shards evaluated a plane through three train runs, which has no run of its own to write into; pass --out DIR.");
-        Write(folder, context, grid.Results.Select(r => ShardPart.FromJson<GridPoint>(r["point"])).ToArray());
-        return new MergeOutcome(Command, folder.Path, grid.Folders.Count, grid.Results.Count, [PlaneJson, LossPng, ErrorPng]);
+        var (_, figures) = Write(folder, context, grid.Results.Select(r => ShardPart.FromJson<GridPoint>(r["point"])).ToArray());
+        return new MergeOutcome(Command, folder.Path, grid.Folders.Count, grid.Results.Count, [PlaneJson, LossPng, ErrorPng]) { Figures = figures };
     }
 
     /// <summary>The grid points evaluated so far, saved every few seconds while a grid runs and deleted when it is done.</summary>
@@ -173,19 +176,22 @@ public static class PlaneRecipe
         return (saved["points"] as JsonArray ?? []).Select(p => ShardPart.FromJson<GridPoint>(p)).ToList();
     }
 
-    private static PlaneSurface Write(RunDirectory folder, PlaneContext c, IReadOnlyList<GridPoint> cells)
+    private static (PlaneSurface, Figure[]) Write(RunDirectory folder, PlaneContext c, IReadOnlyList<GridPoint> cells)
     {
         var surface = PlaneSurface.From(c.X, c.Y, cells, c.BatchNormRecomputed);
         var curve = c.CurveX is null ? null : c.CurveX.Zip(c.CurveY!).ToList();
-        PlanePlot.Save(folder.File(LossPng), $"{c.Title}: train loss", "train loss", c.X, c.Y, surface.TrainLoss, c.Markers, curve, c.CurveName);
-        PlanePlot.Save(folder.File(ErrorPng), $"{c.Title}: test error", "test error (%)", c.X, c.Y, surface.TestError, c.Markers, curve, c.CurveName);
+        Figure[] figures =
+        [
+            new PlaneFigure(folder.File(LossPng), $"{c.Title}: train loss", "train loss", c.X, c.Y, surface.TrainLoss, c.Markers, curve, c.CurveName),
+            new PlaneFigure(folder.File(ErrorPng), $"{c.Title}: test error", "test error (%)", c.X, c.Y, surface.TestError, c.Markers, curve, c.CurveName),
+        ];
         var json = ToJson(surface, c);
         json["architecture"] = c.Architecture.DeepClone();
         json["data"] = c.Data.DeepClone();
         json["evaluated_utc"] = DateTime.UtcNow.ToString("O");
         Json.Write(folder.File(PlaneJson), json);
         if (folder.Manifest.Command == Command) folder.Complete();
-        return surface;
+        return (surface, figures);
     }
 
     /// <summary>Start, the bend closest to the middle of the curve, end — or the user's three control points.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;

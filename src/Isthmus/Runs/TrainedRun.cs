@@ -47,6 +47,12 @@ public sealed class TrainedRun
             throw new IsthmusException($"{option} names the same run twice ({full.GroupBy(p => p).First(g => g.Count() > 1).Key}); pass each run once.");
         var runs = paths.Select(p => Open(p)).ToList();
         foreach (var r in runs.Skip(1)) runs[0].Kind.RequireSame(r.Kind, runs[0].Path, r.Path, verb);
+        // Two folders can hold one network (a copy): a curve or plane through it twice is degenerate (length 0).
+        var hashes = runs.Select(r => Isthmus.Data.FileHash.Sha256OfFile(r.ModelPath)).ToList();
+        for (int i = 0; i < runs.Count; i++)
+            for (int j = i + 1; j < runs.Count; j++)
+                if (hashes[i] == hashes[j])
+                    throw new IsthmusException($"{runs[i].Path} and {runs[j].Path} hold the same network (identical weights, SHA-256 {hashes[i][..12]}…); {option} needs different networks.");
         return runs;
     }
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Methods;
 using Isthmus.Nn;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
@@ -61,7 +61,10 @@ public sealed record CutRow(int Dim, double? RadiusSetting, double Radius, doubl
 public sealed record CutAnchor(double? RadiusSetting, double Radius, double TrainLoss, double TestError);
 
 /// <summary>The study's result: per (d, r) the best of its rates (<see cref="Rows"/>), and every rate tried (<see cref="Trials"/>).</summary>
-public sealed record CutsOutcome(string Folder, IReadOnlyList<CutRow> Rows, IReadOnlyList<CutRow> Trials, IReadOnlyList<CutAnchor> Anchors);
+public sealed record CutsOutcome(string Folder, IReadOnlyList<CutRow> Rows, IReadOnlyList<CutRow> Trials, IReadOnlyList<CutAnchor> Anchors) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// Low-dimensional cuts (docs/science.md §5; Fort &amp; Jastrzebski 2019 after Li et al. 2018): for every anchor radius r and
@@ -110,7 +113,7 @@ public static class CutsStudy
         Write(study, s, trials, anchors);
         study.Manifest.Platform = TrainingRecord.Platform(session.Threads, session.Device);
         study.Complete();
-        return new CutsOutcome(study.Path, Best(trials), trials, anchors);
+        return new CutsOutcome(study.Path, Best(trials), trials, anchors) { Figures = [Picture(study, Best(trials))] };
     }
 
     /// <summary>Per (d, r), the trial with the lowest final train loss (a diverged one only when every rate diverged).</summary>
@@ -201,19 +204,24 @@ public static class CutsStudy
     private static object?[] Values(CutRow r) =>
         [r.Dim, r.RadiusSetting, r.Radius, r.Lr, r.TrainLoss, r.TrainNll, r.TrainError, r.TestNll, r.TestError, r.Distance, r.Dense, r.Seconds];
 
-    private static void Write(RunDirectory study, CutsSettings s, IReadOnlyList<CutRow> trials, IReadOnlyList<CutAnchor> anchors)
+    /// <summary>Best train loss and its test error against the cut dimension, one line per radius.</summary>
+    private static PanelsFigure Picture(RunDirectory study, IReadOnlyList<CutRow> best)
     {
-        var best = Best(trials);
-        StudyTable.WriteCsv(study.File(CsvFile), Columns, best.Select(Values));
         var groups = best.GroupBy(r => r.RadiusSetting).ToList();
         string Name(IGrouping<double?, CutRow> g) => Describe(g.Key, g.First().Radius);
-        StudyPlot.Panels(study.File(PngFile),
+        return new PanelsFigure(study.File(PngFile),
         [
             new PlotPanel("Training inside a random cut: train loss", "cut dimension d", "best train loss (log scale)",
                 groups.Select(g => new PlotSeries(Name(g), g.Select(r => (double)r.Dim).ToArray(), g.Select(r => r.TrainLoss).ToArray())).ToList(), LogX: true, LogY: true),
             new PlotPanel("Training inside a random cut: test error", "cut dimension d", "test error at the best rate (%)",
                 groups.Select(g => new PlotSeries(Name(g), g.Select(r => (double)r.Dim).ToArray(), g.Select(r => r.TestError).ToArray())).ToList(), LogX: true),
         ]);
+    }
+
+    private static void Write(RunDirectory study, CutsSettings s, IReadOnlyList<CutRow> trials, IReadOnlyList<CutAnchor> anchors)
+    {
+        var best = Best(trials);
+        StudyTable.WriteCsv(study.File(CsvFile), Columns, best.Select(Values));
         var json = new JsonObject
         {
             ["architecture"] = RunManifest.ToJson(s.Model),

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 
@@ -19,7 +18,15 @@ public static class DiversityResults
 
     private static readonly string[] PairColumns = ["i", "j", "family_i", "family_j", "disagreement", "cosine", "distance"];
 
-    public static void Write(RunDirectory run, DiversityOutcome o, string title)
+    /// <summary>The members in function space beside each family's first-k error, and the pairwise matrices.</summary>
+    public static Figure[] Pictures(RunDirectory run, DiversityOutcome o, string title) =>
+    [
+        new DiversityFigure(run.File(DiversityStudy.PngFile), title, o.Projection, o.MemberFamilies,
+            o.Families.Select(f => (f.Name, f.FirstK.Select(k => k.Error).ToArray(), f.MeanMemberError)).ToList()),
+        new DiversityMatricesFigure(run.File(DiversityStudy.MatricesFile), title, o.Disagreement, o.Cosine, o.MemberFamilies, o.Reference),
+    ];
+
+    public static void Write(RunDirectory run, DiversityOutcome o)
     {
         int m = o.Sources.Count;
         var pairs = new List<object?[]>();
@@ -32,9 +39,6 @@ public static class DiversityResults
             f.Name, f.Members.Count, f.MeanMemberError, f.MeanMemberNll, f.Ensemble.Error, f.Ensemble.Nll, f.MeanDisagreement, f.MeanDistance, f.MeanCosine, f.GainPerMemberError, f.GainPerMemberNll,
         }).ToList();
         StudyTable.WriteCsv(run.File(DiversityStudy.FamiliesFile), FamilyColumns, families);
-        DiversityPlot.Save(run.File(DiversityStudy.PngFile), title, o.Projection, o.MemberFamilies,
-            o.Families.Select(f => (f.Name, f.FirstK.Select(k => k.Error).ToArray(), f.MeanMemberError)).ToList());
-        DiversityPlot.Matrices(run.File(DiversityStudy.MatricesFile), title, o.Disagreement, o.Cosine, o.MemberFamilies, o.Reference);
 
         var table = StudyTable.Rows(FamilyColumns, families);
         for (int f = 0; f < o.Families.Count; f++)

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 using static TorchSharp.torch;
@@ -44,7 +43,10 @@ public sealed record FamilySummary(string Name, IReadOnlyList<int> Members, doub
 
 /// <summary>Everything the diversity study measured; matrices are indexed by member.</summary>
 public sealed record DiversityOutcome(string Folder, IReadOnlyList<string> Sources, IReadOnlyList<string> MemberFamilies, IReadOnlyList<MemberScore> Scores,
-    IReadOnlyList<FamilySummary> Families, double[,] Disagreement, double[,] Cosine, double[,] Distance, FunctionSpaceProjection Projection, string Reference);
+    IReadOnlyList<FamilySummary> Families, double[,] Disagreement, double[,] Cosine, double[,] Distance, FunctionSpaceProjection Projection, string Reference) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// docs/science.md §5: members from one trajectory (FGE, SSE, points of one curve) should stay in one wedge — lower
@@ -114,9 +116,10 @@ public static class DiversityStudy
             }).ToList();
             var outcome = new DiversityOutcome(run.Path, members.Select(m => m.Origin).ToList(), families, evaluation.Members.Select(m => m.Score).ToList(),
                 summaries, disagreement, cosine, distance, projection, s.Reference is null ? "the members' mean" : Path.GetFullPath(s.Reference));
-            DiversityResults.Write(run, outcome, $"{kind.Architecture} on {kind.Data}");
+            string title = $"{kind.Architecture} on {kind.Data}";
+            DiversityResults.Write(run, outcome);
             run.Complete();
-            return outcome;
+            return outcome with { Figures = DiversityResults.Pictures(run, outcome, title) };
         }
         finally
         {

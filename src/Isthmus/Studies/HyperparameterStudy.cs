@@ -4,7 +4,6 @@ using Isthmus.Data;
 using Isthmus.Landscape;
 using Isthmus.Methods;
 using Isthmus.Nn;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
@@ -45,7 +44,10 @@ public sealed record HyperparameterSettings : InvocationSettings
 /// <summary>One setting of one knob: the run it trained, how it scores, and the shape of the loss around it.</summary>
 public sealed record HyperparameterRow(string Knob, double Value, string Run, long Parameters, double TrainLoss, double TestError, Geometry Geometry);
 
-public sealed record HyperparameterOutcome(string Folder, IReadOnlyList<HyperparameterRow> Rows);
+public sealed record HyperparameterOutcome(string Folder, IReadOnlyList<HyperparameterRow> Rows) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// docs/science.md §5: "larger learning rate, smaller width and stronger L2 act alike: they change the large-scale curvature
@@ -92,7 +94,7 @@ public static class HyperparameterStudy
             }
         study.Manifest.Platform = TrainingRecord.Platform(session.Threads, session.Device);
         study.Complete();
-        return new HyperparameterOutcome(study.Path, rows);
+        return new HyperparameterOutcome(study.Path, rows) { Figures = [Picture(study.File(PngFile), s, rows)] };
     }
 
     /// <summary>The training run of one setting: the base with one knob changed, in a folder named by all three knobs.</summary>
@@ -175,7 +177,6 @@ public static class HyperparameterStudy
     private static void Write(RunDirectory study, HyperparameterSettings s, IReadOnlyList<HyperparameterRow> rows, long measured)
     {
         StudyTable.WriteCsv(study.File(CsvFile), Columns, rows.Select(Values));
-        Plot(study.File(PngFile), s, rows);
         var table = StudyTable.Rows(Columns, rows.Select(Values));
         for (int i = 0; i < rows.Count; i++) table[i]!["radii"] = new JsonArray(rows[i].Geometry.Radii.Select(Json.Number).ToArray());
         var g = s.Geometry;
@@ -195,7 +196,7 @@ public static class HyperparameterStudy
     }
 
     /// <summary>One panel per quantity, one line per knob, its settings ordered from weakest to strongest in the claim's sense.</summary>
-    private static void Plot(string path, HyperparameterSettings s, IReadOnlyList<HyperparameterRow> rows)
+    private static PanelsFigure Picture(string path, HyperparameterSettings s, IReadOnlyList<HyperparameterRow> rows)
     {
         var sweeps = s.Vary.Select(v => (v, Rows: rows.Where(r => r.Knob == v.Knob).OrderBy(r => v.ClaimedDirection * r.Value).ToList())).Where(x => x.Rows.Count > 0).ToList();
         PlotPanel Panel(string title, string y, Func<HyperparameterRow, double> value, bool log) => new(title, "weakest → strongest (lr ↑ width ↓ wd ↑)", y,
@@ -203,12 +204,12 @@ public static class HyperparameterStudy
                 string.Create(CultureInfo.InvariantCulture, $"{x.v.Knob} {x.Rows[0].Value:G3} → {x.Rows[^1].Value:G3}"),
                 x.Rows.Select((_, i) => x.Rows.Count == 1 ? 0.5 : (double)i / (x.Rows.Count - 1)).ToArray(),
                 x.Rows.Select(value).ToArray())).ToList(), LogY: log);
-        StudyPlot.Panels(path,
+        return new PanelsFigure(path,
         [
             Panel($"Radius (NLL + {s.Geometry.Delta:G3})", s.Geometry.FilterNormalize ? "mean relative distance, filter-normalised (log scale)" : "mean distance (log scale)", r => r.Geometry.MeanRadius, true),
             Panel("Top Hessian eigenvalue", "λ_max of the NLL (log scale)", r => r.Geometry.TopEigenvalue.Value, true),
             Panel("Distance from initialisation", "|w − w0|", r => r.Geometry.DistanceFromInit, false),
             Panel("Test error", "test error (%)", r => r.TestError, false),
-        ], panelWidth: 450);
+        ], PanelWidth: 450);
     }
 }

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
@@ -34,6 +33,12 @@ public sealed record ParametrizationSettings : InvocationSettings
 public sealed record ParametrizationRow(double WidthFactor, long Parameters, double EndpointLossMax, double CurveLossMax, double CurveLossInt,
     double SegmentLossMax, double CurveTestErrorMax, double EndpointTestErrorMax, double LengthRatio);
 
+/// <summary>The study's rows, and its pictures: each width's curve and the study's own.</summary>
+public sealed record ParametrizationOutcome(IReadOnlyList<ParametrizationRow> Rows) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
+
 /// <summary>
 /// Over-parametrisation (Garipov et al. 2018, A.7): for each width factor K, train two networks with every layer
 /// K times as wide, connect them by a one-bend Bezier curve, and evaluate it and the segment. The paper finds the
@@ -42,7 +47,7 @@ public sealed record ParametrizationRow(double WidthFactor, long Parameters, dou
 /// </summary>
 public static class ParametrizationStudy
 {
-    public static IReadOnlyList<ParametrizationRow> Run(ParametrizationSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    public static ParametrizationOutcome Run(ParametrizationSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         if (s.WidthFactors.Count == 0 || s.WidthFactors.Any(k => !(k > 0)))
             throw new IsthmusException("--width-factors must be positive numbers, e.g. 0.3,0.5,0.8,1.");
@@ -51,6 +56,7 @@ public static class ParametrizationStudy
         study.Manifest.Settings = s.ToManifest();
         study.SaveManifest();
         var rows = new List<ParametrizationRow>();
+        var figures = new List<Figure>();
         foreach (var k in s.WidthFactors)
         {
             ct.ThrowIfCancellationRequested();
@@ -83,10 +89,12 @@ public static class ParametrizationStudy
                 Run = curve, Points = s.Points, WithSegment = true, DataRoot = s.DataRoot, Threads = s.Threads, Device = s.Device,
             }, ct: ct);
             rows.Add(Row(k, RunDirectory.Open(a), RunDirectory.Open(b), eval));
+            figures.AddRange(eval.Figures);
             Write(study, rows);
         }
         study.Complete();
-        return rows;
+        figures.Add(Picture(study, rows));
+        return new ParametrizationOutcome(rows) { Figures = figures };
     }
 
     private static ParametrizationRow Row(double k, RunDirectory a, RunDirectory b, EvalCurveOutcome eval)
@@ -127,10 +135,13 @@ public static class ParametrizationStudy
             "width_factor,parameters,endpoint_train_loss_max,curve_train_loss_max,curve_train_loss_int,segment_train_loss_max,curve_test_error_max,endpoint_test_error_max,length_ratio\n" +
             string.Concat(rows.Select(r => string.Join(',', new object[] { r.WidthFactor, r.Parameters, r.EndpointLossMax, r.CurveLossMax, r.CurveLossInt, r.SegmentLossMax, r.CurveTestErrorMax, r.EndpointTestErrorMax, r.LengthRatio }
                 .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n")));
-        StudyPlot.Lines(study.File("parametrization.png"), "Over-parametrisation (A.7)", "width factor K",
+    }
+
+    /// <summary>The worst train loss on the curve and at the endpoints against K, beside the length ratio.</summary>
+    private static LinesFigure Picture(RunDirectory study, IReadOnlyList<ParametrizationRow> rows) =>
+        new(study.File("parametrization.png"), "Over-parametrisation (A.7)", "width factor K",
             [("curve: max train loss", rows.Select(r => r.WidthFactor).ToArray(), rows.Select(r => r.CurveLossMax).ToArray()),
              ("endpoints: max train loss", rows.Select(r => r.WidthFactor).ToArray(), rows.Select(r => r.EndpointLossMax).ToArray())],
-            "train loss (log scale)", logY: true,
-            second: ("length ratio", rows.Select(r => r.WidthFactor).ToArray(), rows.Select(r => r.LengthRatio).ToArray()));
-    }
+            "train loss (log scale)", LogY: true,
+            Second: ("length ratio", rows.Select(r => r.WidthFactor).ToArray(), rows.Select(r => r.LengthRatio).ToArray()));
 }

@@ -5,6 +5,7 @@ using Isthmus.Storage;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
 using Isthmus.Training;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Ensembles;
 
@@ -15,7 +16,9 @@ public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<Tin
     private EnsembleOutcome Run(EnsembleSettings s)
     {
         using var session = Session.ForData(problem.Data);
-        return EnsembleRecipe.Run(s, session);
+        var outcome = EnsembleRecipe.Run(s, session);
+        Figures.Draw(outcome);
+        return outcome;
     }
 
     [Fact]

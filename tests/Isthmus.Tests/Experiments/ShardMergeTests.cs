@@ -5,6 +5,7 @@ using Isthmus.Nn;
 using Isthmus.Runs.Sharding;
 using Isthmus.Runs;
 using Isthmus.Storage;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Experiments;
 
@@ -66,6 +67,7 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
         Assert.False(File.Exists(Path.Combine(bezier, EvalCurveRecipe.CurveJson)));
 
         var merged = MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/1"], _dir["parts/0"]] });
+        Figures.Draw(merged);
         Assert.Equal(Path.GetFullPath(bezier), merged.Folder); // where the unsharded command writes without --out
         Assert.Equal(5, merged.Points);
         foreach (var file in new[] { EvalCurveRecipe.CurveJson, EvalCurveRecipe.SegmentJson })
@@ -98,6 +100,7 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
         var e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]] }));
         Assert.Contains("pass --out", e.Message); // three train runs: no run of their own to write into
         var merged = MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]], Out = _dir["merged"] });
+        Figures.Draw(merged);
         var (expected, got) = (Timeless(Path.Combine(whole.Folder, PlaneRecipe.PlaneJson)), Timeless(Path.Combine(merged.Folder, PlaneRecipe.PlaneJson)));
         Assert.True(JsonNode.DeepEquals(expected, got), $"plane.json differs:\n{expected}\n---\n{got}");
         Assert.Equal(whole.Surface!.TestError[1, 1], got["test_error"]![1]![1]!.GetValue<double>());

@@ -2,6 +2,7 @@ using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Experiments;
 
@@ -21,6 +22,7 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
             Data = "mnist", Model = Small, Out = dir["cuts"], Dims = [2, 64], Rates = [4], Epochs = 2, Subset = 2000,
             DataRoot = mnist.Root, Threads = 1,
         });
+        Figures.Draw(outcome);
         Assert.Equal(2, outcome.Rows.Count);
         Assert.All(outcome.Rows, r => Assert.True(r.Dense));
         var anchor = outcome.Anchors.Single();
@@ -41,6 +43,7 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
             MeasureExamples = 500, Geometry = new Isthmus.Landscape.GeometryOptions { Directions = 2, PowerIterations = 8, Bisections = 6 },
             DataRoot = mnist.Root, Threads = 1,
         });
+        Figures.Draw(outcome);
         Assert.Equal(2, outcome.Rows.Count);
         foreach (var r in outcome.Rows)
         {
@@ -66,6 +69,7 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
         {
             Members = [new(dir["ind1"]), new(dir["ind2"]), new(dir["sse"])], Out = dir["div"], DataRoot = mnist.Root, Threads = 1,
         });
+        Figures.Draw(o);
         Assert.Equal(["independent", "independent", "sse", "sse"], o.MemberFamilies);
         Assert.Equal(["independent", "sse"], o.Families.Select(f => f.Name));
         for (int i = 0; i < 4; i++)

@@ -4,6 +4,7 @@ using Isthmus.Storage;
 using Isthmus.Studies;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Fge;
 
@@ -25,7 +26,9 @@ public sealed class CompareRecipeTests : IDisposable
     private CompareOutcome Compare(CompareSettings s, Action<string>? log = null, IProgress<Isthmus.Training.TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         using var session = Session.ForData(_data);
-        return CompareRecipe.Run(s, session, progress, log, ct);
+        var outcome = CompareRecipe.Run(s, session, progress, log, ct);
+        Figures.Draw(outcome);
+        return outcome;
     }
 
     [Fact]

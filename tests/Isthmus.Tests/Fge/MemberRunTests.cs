@@ -1,4 +1,5 @@
 using Isthmus.Methods;
+using Isthmus.Data;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
@@ -6,6 +7,7 @@ using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
 using Isthmus.Training;
 using static TorchSharp.torch;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Fge;
 
@@ -235,6 +237,7 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
         var fge = Fge(Settings("chain-source"));
         using var session = Session.ForData(problem.Data);
         var outcome = EvalChainRecipe.Run(new EvalChainSettings { Members = fge.RunPath, PointsPerSegment = 2 }, session);
+        Figures.Draw(outcome);
         Assert.Equal(4, outcome.Members);
         Assert.Equal(7, outcome.Chain.Points.Count); // 3 segments × 2 + 1
         var json = Json.ReadObject(Path.Combine(fge.RunPath, EvalChainRecipe.ChainJson));

@@ -6,6 +6,7 @@ using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
 using Isthmus.Training;
 using static TorchSharp.torch;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Sets;
 
@@ -28,7 +29,9 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
     private EvalSetOutcome Evaluate(EvalSetSettings s)
     {
         using var session = Session.ForData(problem.Data);
-        return EvalSetRecipe.Run(s, session);
+        var outcome = EvalSetRecipe.Run(s, session);
+        Figures.Draw(outcome);
+        return outcome;
     }
 
     [Fact]

@@ -2,13 +2,17 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs;
+using Isthmus.Data;
 using Isthmus.Storage;
 using Isthmus.Training;
 
 namespace Isthmus.Studies;
 
 /// <summary>The result of <c>isthmus compare</c>: the table and compare.json.</summary>
-public sealed record CompareOutcome(string Folder, IReadOnlyList<CompareRow> Rows, JsonObject Result, double Seconds, bool AlreadyComplete);
+public sealed record CompareOutcome(string Folder, IReadOnlyList<CompareRow> Rows, JsonObject Result, double Seconds, bool AlreadyComplete) : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
 
 /// <summary>
 /// <c>isthmus compare</c>: Ind, SSE and FGE at equal budgets kB (Garipov et al. 2018, §5, Table 1 and Figure 3;
@@ -56,11 +60,17 @@ public static class CompareRecipe
         var (cells, diversity) = CompareEvaluation.Evaluate(plan, run, session, s.Model, log, ct);
         var rows = CompareResults.Rows(cells, s.Budget);
         var title = $"{s.Model} on {s.Data}, B = {s.Budget}";
-        CompareResults.PlotTrajectory(run.File(CompareResults.TrajectoryPng), run.File(plan.TracedRun), $"{title}: FGE run {plan.TracedRun}");
         var json = CompareResults.Write(run, context, rows, cells, diversity, title, s.Budget, s.Ks);
         run.Manifest.SetSection(ManifestKey.Final, json["table"]!.DeepClone());
         run.Complete();
-        return new CompareOutcome(run.Path, rows, json, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+        return new CompareOutcome(run.Path, rows, json, clock.Elapsed.TotalSeconds, AlreadyComplete: false)
+        {
+            Figures =
+            [
+                new TrajectoryFigure(run.File(CompareResults.TrajectoryPng), run.File(plan.TracedRun), $"{title}: FGE run {plan.TracedRun}"),
+                CompareResults.TimeFigure(run, rows, cells, title, s.Budget, s.Ks),
+            ],
+        };
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text;
 using Isthmus.Methods;
-using Isthmus.Reporting;
 using Isthmus.Runs;
 using Isthmus.Storage;
 
@@ -90,14 +89,17 @@ public static class CompareResults
         }).ToList();
     }
 
+    /// <summary>Figure 3 right: each method's ensemble error against the epochs spent, the budgets marked.</summary>
+    public static BudgetFigure TimeFigure(RunDirectory folder, IReadOnlyList<CompareRow> rows, IReadOnlyList<CellScore> cells, string title, double budget, IReadOnlyList<int> ks) =>
+        new(folder.File(TimePng), ErrorAgainstTime(cells).Select(t => t.Curve).ToList(),
+            $"{title}: ensemble error against training time (mean over seeds)", ks.Select(k => k * budget).ToList(),
+            YMax: 1.5 * rows.Where(r => r.Method == "ind").MinBy(r => r.K)!.Error.Mean, Stepped: true);
+
     public static JsonObject Write(RunDirectory folder, JsonObject context, IReadOnlyList<CompareRow> rows, IReadOnlyList<CellScore> cells,
         IReadOnlyList<GroupDiversity> diversity, string title, double budget, IReadOnlyList<int> ks)
     {
         WriteCsv(folder.File(CsvFile), rows);
         var time = ErrorAgainstTime(cells);
-        BudgetPlot.Save(folder.File(TimePng), time.Select(t => t.Curve).ToList(),
-            $"{title}: ensemble error against training time (mean over seeds)", ks.Select(k => k * budget).ToList(),
-            yMax: 1.5 * rows.Where(r => r.Method == "ind").MinBy(r => r.K)!.Error.Mean, stepped: true);
 
         var json = (JsonObject)context.DeepClone();
         json["table"] = new JsonArray(rows.Select(r => (JsonNode)r.ToJson()).ToArray());
@@ -126,29 +128,6 @@ public static class CompareResults
         json["evaluated_utc"] = DateTime.UtcNow.ToString("O");
         Json.Write(folder.File(JsonFile), json);
         return json;
-    }
-
-    /// <summary>Figure 3 left from an FGE run's <c>trajectory.csv</c>: the rate of every iteration, and test error and distance from ŵ wherever it was scored.</summary>
-    public static void PlotTrajectory(string png, string fgeRun, string title)
-    {
-        var iterations = new List<double>();
-        var rates = new List<double>();
-        var scored = new List<(double, double, double)>();
-        var members = new HashSet<double>();
-        static double Parse(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
-        foreach (var line in File.ReadLines(Path.Combine(fgeRun, MemberTraining.TrajectoryFile)).Skip(1))
-        {
-            var c = line.Split(',');
-            double i = Parse(c[0]);
-            if (c[2] != "")
-            {
-                iterations.Add(i);
-                rates.Add(Parse(c[2]));
-            }
-            if (c[4] != "") scored.Add((i, Parse(c[4]), Parse(c[6])));
-            if (c[3] != "" && c[3] != "0") members.Add(i);
-        }
-        ComparePlot.Trajectory(png, title, iterations.ToArray(), rates.ToArray(), scored, members);
     }
 
     private static void WriteCsv(string path, IReadOnlyList<CompareRow> rows)

@@ -8,7 +8,7 @@ using Isthmus.Space;
 using Isthmus.Training;
 using static TorchSharp.torch;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 /// <summary>One measured ratio, with the absolute numbers it was made from.</summary>
 /// <param name="RatioLow">Lower end of the 95 % confidence interval of the ratio (the median of paired ratios), where one was measured.</param>
@@ -260,71 +260,11 @@ public static partial class Benchmark
             BenchGoal.None, "one point at a time (batch norm is recomputed per point), batch-norm pass included");
     }
 
-    /// <summary>Parts of the memory row's progress (each a twentieth of its steps).</summary>
-    private const int MemoryParts = 20;
-
-    /// <summary>Resident memory after <paramref name="totalSteps"/> steps against after 100; <paramref name="partDone"/> hears every twentieth of the steps.</summary>
-    private static BenchRow Memory(Session session, ArchitectureSpec spec, int totalSteps, int batch, CancellationToken ct, Action partDone)
-    {
-        int parts = 0;
-        using var net = session.Build(spec, 1, seed: 1);
-        using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
-        var train = BatchSources.Training(session.Data, batch, 1);
-        int epochs = (totalSteps + train.BatchesPerEpoch - 1) / train.BatchesPerEpoch;
-        using var small = Slice(session.Data, batch, 1000);
-        double early = double.NaN, late = double.NaN;
-        var progress = new SyncProgress<TrainingProgress>(p =>
-        {
-            long step = (long)p.Epoch * p.BatchesPerEpoch + p.Batch;
-            if (double.IsNaN(early) && step >= 100) early = Rss();
-            if (step >= totalSteps || (p.Epoch == epochs && p.Batch == 0)) late = Rss();
-            for (; parts < MemoryParts && step >= (long)(parts + 1) * totalSteps / MemoryParts; parts++) partDone();
-        });
-        Trainer.Run(new TrainingJob
-        {
-            Network = net, Train = train, Eval = BatchSources.Evaluation(small), Schedule = new ConstantSchedule(0.05),
-            Optimizer = optimizer, WeightDecay = 5e-4, Epochs = epochs, Seed = 1,
-        }, progress, ct);
-        return new BenchRow($"memory after {totalSteps} steps / after 100 ({spec})", late / early, early / 1e6, late / 1e6, "MB resident", BenchGoal.Below(1.05), "whole process");
-    }
-
-    private static BenchRow PeakFraction(Session session, ArchitectureSpec spec, int steps, int batch, CancellationToken ct)
-    {
-        double peak = MatmulPeak(session.Device);
-        using var data = Slice(session.Data, (long)steps * batch, 1000);
-        using var net = session.Build(spec, 1, seed: 1);
-        using var optimizer = new Sgd(net.Space.TrainableTensors(), 0.9, 5e-4);
-        Phase(net, optimizer, FixedPoint.Instance, data, batch, 5e-4, 0, ct);
-        double perStep = Phase(net, optimizer, FixedPoint.Instance, data, batch, 5e-4, 1, ct);
-        // A dense layer costs 2·params FLOPs per example forward and 4·params backward.
-        double flops = 6.0 * net.Layout.TotalElements * batch / perStep;
-        return new BenchRow($"plain training / matmul peak ({spec})", flops / peak, peak / 1e9, flops / 1e9, "GFLOP/s", new BenchGoal("as high as possible"),
-            "peak: fp32 2048² matmul on all threads");
-    }
-
-    private static double MatmulPeak(Device device)
-    {
-        using var a = randn([2048, 2048], device: device);
-        using var b = randn([2048, 2048], device: device);
-        using (var w = a.matmul(b)) { }
-        var clock = Stopwatch.StartNew();
-        const int n = 10;
-        for (int i = 0; i < n; i++) using (var c = a.matmul(b)) { }
-        return n * 2.0 * 2048 * 2048 * 2048 / clock.Elapsed.TotalSeconds;
-    }
-
     /// <summary>The first <paramref name="train"/> training and <paramref name="eval"/> test examples, sharing memory with the session's data.</summary>
     private static DataBundle Slice(DataBundle data, long train, long eval)
     {
         ImageDataset Take(ImageDataset d, long n) => new(d.Images.narrow(0, 0, Math.Min(n, d.Count)), d.Labels.narrow(0, 0, Math.Min(n, d.Count)), d.Normalization);
         return DataBundle.ForImages(data.Name, Take(data.Train!, train), Take(data.Eval!, eval), data.Classes, augment: false);
-    }
-
-    private static double Rss()
-    {
-        using var p = Process.GetCurrentProcess();
-        p.Refresh();
-        return p.WorkingSet64;
     }
 
     private static double Median(List<double> xs)

@@ -1,7 +1,6 @@
-using Isthmus.Data;
 using static TorchSharp.torch;
 
-namespace Isthmus.Training;
+namespace Isthmus.Data;
 
 /// <summary>Batch sources for the splits of a <see cref="DataBundle"/>.</summary>
 public static class BatchSources

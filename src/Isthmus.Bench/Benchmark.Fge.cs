@@ -5,7 +5,7 @@ using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 public static partial class Benchmark
 {

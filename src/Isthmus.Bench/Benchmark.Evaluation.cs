@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;
@@ -6,7 +7,7 @@ using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 public static partial class Benchmark
 {

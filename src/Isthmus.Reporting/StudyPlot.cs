@@ -1,12 +1,8 @@
+using Isthmus.Methods;
+using Isthmus.Runs;
 using ScottPlot;
 
 namespace Isthmus.Reporting;
-
-/// <summary>One line of a study picture; <paramref name="Color"/> is an index into the palette (−1: by position).</summary>
-public sealed record PlotSeries(string Name, double[] X, double[] Y, int Color = -1);
-
-/// <summary>One panel of a study picture: its lines, axis labels and which axes are logarithmic.</summary>
-public sealed record PlotPanel(string Title, string XLabel, string YLabel, IReadOnlyList<PlotSeries> Series, bool LogX = false, bool LogY = false, bool Legend = true);
 
 /// <summary>Line pictures for studies: panels side by side, each with several series, optionally on log axes.</summary>
 public static class StudyPlot

@@ -1,9 +1,8 @@
+using Isthmus.Methods;
+using Isthmus.Runs;
 using ScottPlot;
 
 namespace Isthmus.Reporting;
-
-/// <summary>A labelled point on a plane picture (w1, w2, w3, or a bend).</summary>
-public sealed record PlaneMarker(string Label, double X, double Y);
 
 /// <summary>
 /// A plane picture like the paper's Fig. 1: the metric as a heatmap on a log colour scale with contour lines at

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using ScottPlot;
 
 namespace Isthmus.Reporting;
@@ -8,6 +11,29 @@ namespace Isthmus.Reporting;
 /// </summary>
 public static class ComparePlot
 {
+    /// <summary>Figure 3 left from an FGE run's <c>trajectory.csv</c>: the rate of every iteration, and test error and distance from ŵ wherever it was scored.</summary>
+    public static void FromRun(string png, string fgeRun, string title)
+    {
+        var iterations = new List<double>();
+        var rates = new List<double>();
+        var scored = new List<(double, double, double)>();
+        var members = new HashSet<double>();
+        static double Parse(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
+        foreach (var line in File.ReadLines(Path.Combine(fgeRun, MemberTraining.TrajectoryFile)).Skip(1))
+        {
+            var c = line.Split(',');
+            double i = Parse(c[0]);
+            if (c[2] != "")
+            {
+                iterations.Add(i);
+                rates.Add(Parse(c[2]));
+            }
+            if (c[4] != "") scored.Add((i, Parse(c[4]), Parse(c[6])));
+            if (c[3] != "" && c[3] != "0") members.Add(i);
+        }
+        Trajectory(png, title, iterations.ToArray(), rates.ToArray(), scored, members);
+    }
+
     /// <summary>Figure 3 left: three stacked panels against the iteration since ŵ, members marked.</summary>
     /// <param name="iterations">Iterations 1 … n with the rate of each in <paramref name="rates"/>.</param>
     /// <param name="scored">Where the network was scored (0 = ŵ, trajectory points, members), with test error (%) and distance from ŵ.</param>

@@ -1,9 +1,8 @@
+using Isthmus.Methods;
+using Isthmus.Runs;
 using ScottPlot;
 
 namespace Isthmus.Reporting;
-
-/// <summary>One series of a curve picture: a name and its per-t values.</summary>
-public sealed record CurveSeries(string Name, double[] T, double[] TrainLoss, double[] TestError, bool Dashed);
 
 /// <summary>
 /// <c>curve.png</c>: train loss (log axis) and test error against t, side by side, as the paper's Fig. 2 (left);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Methods;
@@ -6,7 +7,7 @@ using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 /// <summary>Settings of <c>isthmus bench bn-batches</c>.</summary>
 public sealed record BatchNormBatchesSettings

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
+using Isthmus.Methods;
+using Isthmus.Runs;
 
 namespace Isthmus.Reporting;
-
-/// <summary>One ensemble as a function of what it cost: error of the first k members against the training epochs spent to get them.</summary>
-public sealed record EnsembleCurve(string Label, string Family, double[] Epochs, double[] Error, double[] Nll);
 
 /// <summary>
 /// Prices the members of an <c>ensemble.json</c> in training epochs, the paper's budget unit (docs/science.md §4): an

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Isthmus.Training;
+namespace Isthmus.Data;
 
 /// <summary>
 /// Minibatches of one split of a data set, made by tensor work only. Training sources reshuffle per epoch from

@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;
@@ -6,7 +7,7 @@ using Isthmus.Runs;
 using Isthmus.Training;
 using static TorchSharp.torch;
 
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 public static partial class Benchmark
 {

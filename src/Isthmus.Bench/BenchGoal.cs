@@ -1,7 +1,4 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-
-namespace Isthmus.Experiments.Bench;
+namespace Isthmus.Bench;
 
 /// <summary>
 /// What a benchmark row should show, as text and, where it is a bound on the ratio, as a number the row's result is

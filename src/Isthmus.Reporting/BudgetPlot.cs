@@ -1,3 +1,5 @@
+using Isthmus.Methods;
+using Isthmus.Runs;
 using ScottPlot;
 
 namespace Isthmus.Reporting;
