@@ -24,6 +24,7 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(ConnectCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(EvalCurveCommand.Create());
 root.Subcommands.Add(PlaneCommand.Create());
 root.Subcommands.Add(MergeCommand.Create());

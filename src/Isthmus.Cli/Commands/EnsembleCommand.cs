@@ -13,7 +13,7 @@ internal static class EnsembleCommand
     {
         var members = new Option<string[]?>("--members")
         {
-            Description = "Members: train run folders, folders of member-<k>.safetensors (fge, sse), or .safetensors files.",
+            Description = "Members: train run folders, folders of member-<k>.safetensors (fge, sse), or checkpoint files (.safetensors, or PyTorch .pt/.pth/.bin state dicts).",
             AllowMultipleArgumentsPerToken = true,
         };
         var curve = new Option<string?>("--curve") { Description = "A finished `isthmus connect` folder: ensemble equally spaced points of its curve (A.6)." };
@@ -79,9 +79,9 @@ internal static class EnsembleCommand
     internal static (Option<string> Data, ModelOptions Model) MemberKindOptions()
     {
         var data = CommonOptions.Data(required: false);
-        data.Description = "For .safetensors members without a run manifest beside them: their data set.";
+        data.Description = "For checkpoint-file members without a run manifest beside them: their data set.";
         var model = new ModelOptions();
-        model.Model.Description = "For .safetensors members without a run manifest beside them: their architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
+        model.Model.Description = "For checkpoint-file members without a run manifest beside them: their architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
         return (data, model);
     }
 }

@@ -8,12 +8,12 @@ internal static class FgeCommand
 {
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = "Start point ŵ: a train run folder, or a .safetensors file of a network trained elsewhere (then give --data and --model)." };
+        var from = new Option<string?>("--from") { Description = "Start point ŵ: a train run folder, or a checkpoint file (.safetensors, or PyTorch .pt/.pth/.bin from torch.save(model.state_dict())) of a network trained elsewhere (then give --data and --model)." };
         var startEpoch = new Option<int?>("--start-epoch") { Description = "With a run folder: start from its checkpoint-<E>.safetensors (train with --save-every); default: its final model." };
         var data = CommonOptions.Data(required: false);
-        data.Description = "With --from FILE.safetensors: the data set it was trained on (mnist, fashion-mnist, cifar10, cifar100, fortunes).";
+        data.Description = "With --from FILE: the data set it was trained on (mnist, fashion-mnist, cifar10, cifar100, fortunes, npz:FILE, folder:DIR).";
         var model = new ModelOptions();
-        model.Model.Description = "With --from FILE.safetensors: its architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
+        model.Model.Description = "With --from FILE: its architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the cyclic schedule (K).", DefaultValueFactory = _ => 4 };
         var cycle = new Option<double>("--cycle") { Description = "Cycle length in epochs, may be fractional (the paper: 2-4); rounded to an even number of iterations, as the manifest records.", DefaultValueFactory = _ => 2 };
         var lr1 = new Option<double>("--lr1") { Description = "α1, the rate at the start and end of each cycle (the paper: 5e-2 for ResNets, 1e-2 for VGG).", DefaultValueFactory = _ => 5e-2 };
@@ -28,9 +28,9 @@ internal static class FgeCommand
             DefaultValueFactory = _ => 0,
         };
         var val = CommonOptions.Val();
-        val.Description = "With --from FILE.safetensors: hold out the last N training examples as the evaluation set (as the network was trained).";
+        val.Description = "With --from FILE: hold out the last N training examples as the evaluation set (as the network was trained).";
         var subset = CommonOptions.Subset();
-        subset.Description = "With --from FILE.safetensors: train on only the first N training examples (0 = all).";
+        subset.Description = "With --from FILE: train on only the first N training examples (0 = all).";
         var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
         var resume = CommonOptions.Resume();

@@ -7,8 +7,14 @@ namespace Isthmus.Data;
 /// </summary>
 public static class DataCatalog
 {
-    /// <summary>Every name <see cref="Load"/> accepts.</summary>
+    /// <summary>Every name <see cref="Load"/> accepts, besides a user's own <c>npz:FILE</c> and <c>folder:DIR</c>.</summary>
     public static IReadOnlyList<string> Names { get; } = ["mnist", "fashion-mnist", "cifar10", "cifar100", "fortunes"];
+
+    /// <summary>Prefix of a user's own images in an <c>.npz</c> (<see cref="OwnImages.FromNpz"/>).</summary>
+    public const string NpzPrefix = "npz:";
+
+    /// <summary>Prefix of a user's own images in class folders (<see cref="ImageFolderReader"/>).</summary>
+    public const string FolderPrefix = "folder:";
 
     /// <summary>Loads <paramref name="name"/> from <see cref="DataOptions.Root"/> onto <see cref="DataOptions.Device"/>.</summary>
     /// <exception cref="IsthmusException">Unknown name, data set not present, a file corrupt, or <see cref="DataOptions.Val"/>
@@ -17,6 +23,8 @@ public static class DataCatalog
     {
         if (options.Val < 0)
             throw new IsthmusException($"The validation hold-out must be 0 or more examples, not {options.Val}; pass --val 0 to evaluate on the test set.");
+        if (name.StartsWith(NpzPrefix, StringComparison.Ordinal)) return OwnImages.FromNpz(name, name[NpzPrefix.Length..], options);
+        if (name.StartsWith(FolderPrefix, StringComparison.Ordinal)) return ImageFolderReader.Load(name, name[FolderPrefix.Length..], options);
         return name switch
         {
             "mnist" => LoadIdx(FetchSource.Mnist, Normalization.Mnist, options),
@@ -24,7 +32,7 @@ public static class DataCatalog
             "cifar10" => LoadCifar(name, CifarVariant.Cifar10, Normalization.Cifar10, 10, options),
             "cifar100" => LoadCifar(name, CifarVariant.Cifar100, Normalization.Cifar100, 100, options),
             "fortunes" => LoadText(FetchSource.Fortunes, options),
-            _ => throw new IsthmusException($"Unknown data set '{name}'; use one of {string.Join(", ", Names)}."),
+            _ => throw new IsthmusException($"Unknown data set '{name}'; use one of {string.Join(", ", Names)}, npz:FILE or folder:DIR."),
         };
     }
 
@@ -68,7 +76,7 @@ public static class DataCatalog
     }
 
     // Garipov et al.'s --use_test off: the last Val training examples become the evaluation set; the test set is unused.
-    private static DataBundle Bundle(string name, ImageDataset train, ImageDataset test, int classes, bool augment,
+    internal static DataBundle Bundle(string name, ImageDataset train, ImageDataset test, int classes, bool augment,
         DataOptions options, Dictionary<string, string> checksums)
     {
         if (options.Subset < 0)

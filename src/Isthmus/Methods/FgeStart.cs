@@ -9,18 +9,18 @@ namespace Isthmus.Methods;
 /// <summary>
 /// The point ŵ an FGE run starts from, resolved from <c>--from</c>: a <c>train</c> run folder (its final model, or
 /// <c>checkpoint-&lt;E&gt;.safetensors</c> for <c>--start-epoch E</c>) with the architecture, data and SGD settings
-/// its manifest records, or a safetensors file of a network trained elsewhere with <c>--data</c>/<c>--model</c>.
+/// its manifest records, or a safetensors or PyTorch torch.save file of a network trained elsewhere with <c>--data</c>/<c>--model</c>.
 /// </summary>
 public sealed record FgeStart(string File, string? Run, int? Epoch, ArchitectureSpec Architecture, string Data, int Val, int Subset,
     double? Momentum, double? WeightDecay, int? BatchSize)
 {
     public static FgeStart Resolve(FgeSettings s)
     {
-        if (s.From == "") throw new IsthmusException("fge needs --from RUN (a train run folder) or --from FILE.safetensors with --data and --model; see `isthmus fge --help`.");
+        if (s.From == "") throw new IsthmusException("fge needs --from RUN (a train run folder) or --from FILE (.safetensors or PyTorch .pt) with --data and --model; see `isthmus fge --help`.");
         var from = Path.GetFullPath(s.From);
         if (Directory.Exists(from)) return FromRun(from, s);
-        if (!System.IO.File.Exists(from)) throw new IsthmusException($"--from {s.From} does not exist; pass a train run folder or a .safetensors file.");
-        if (s.StartEpoch is not null) throw new IsthmusException("--start-epoch picks a checkpoint of a run folder; with --from FILE.safetensors leave it out.");
+        if (!System.IO.File.Exists(from)) throw new IsthmusException($"--from {s.From} does not exist; pass a train run folder or a .safetensors or PyTorch .pt file.");
+        if (s.StartEpoch is not null) throw new IsthmusException("--start-epoch picks a checkpoint of a run folder; with --from FILE leave it out.");
         if (s.Data is null || s.Model is null)
             throw new IsthmusException($"--from {s.From} is a file, so fge needs --data and --model to know what it holds (e.g. --data mnist --model mlp).");
         return new FgeStart(from, null, null, s.Model, s.Data, s.Val, s.Subset, null, null, null);
@@ -29,7 +29,7 @@ public sealed record FgeStart(string File, string? Run, int? Epoch, Architecture
     private static FgeStart FromRun(string path, FgeSettings s)
     {
         if (s.Data is not null || s.Model is not null)
-            throw new IsthmusException($"--from {s.From} is a run folder, which brings its own data set and architecture; drop --data/--model (they go with --from FILE.safetensors).");
+            throw new IsthmusException($"--from {s.From} is a run folder, which brings its own data set and architecture; drop --data/--model (they go with --from FILE).");
         var run = RunDirectory.Open(path);
         var h = run.Manifest.Hyperparameters;
         int? epochs = h?.Epochs;

@@ -19,6 +19,9 @@ public sealed record DataSection
     public long[]? InputShape { get; init; }
     public int? Classes { get; init; }
     public SortedDictionary<string, string>? Checksums { get; init; }
+    /// <summary>The per-channel mean and std the images were normalised with; for a user's own images
+    /// (<c>npz:</c>, <c>folder:</c>) these are the training split's statistics.</summary>
+    public NormalizationSection? Normalization { get; init; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>The section of a data set in memory; <paramref name="full"/> = false names it only.</summary>
@@ -29,7 +32,15 @@ public sealed record DataSection
         InputShape = data.InputShape.ToArray(),
         Classes = data.Classes,
         Checksums = new SortedDictionary<string, string>(data.Checksums.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
+        Normalization = data.Train?.Normalization is { } n ? new NormalizationSection { Mean = n.Mean, Std = n.Std } : null,
     };
+}
+
+/// <summary><c>data.normalization</c>: images are stored as (x − mean) / std per channel.</summary>
+public sealed record NormalizationSection
+{
+    public float[] Mean { get; init; } = [];
+    public float[] Std { get; init; } = [];
 }
 
 /// <summary>

@@ -8,7 +8,7 @@ namespace Isthmus.Runs;
 /// <summary>
 /// Finds ensemble members from what a user names: a finished <c>train</c> run folder (its model.safetensors), a
 /// folder of <c>member-&lt;k&gt;.safetensors</c> written by <c>fge</c>/<c>sse</c> (in numeric order of k; no other file
-/// is a member), a bare <c>.safetensors</c> file, or equally spaced points of a trained curve. A folder's (or a
+/// is a member), a bare <c>.safetensors</c> or PyTorch <c>.pt</c> file, or equally spaced points of a trained curve. A folder's (or a
 /// file's folder's) manifest says what its networks are; for files from elsewhere the caller supplies the kind
 /// (<c>--data</c>, <c>--model</c>).
 /// </summary>
@@ -31,7 +31,7 @@ public static partial class Members
     /// <summary>
     /// Resolves each path to one or more members, in the order given.
     /// </summary>
-    /// <param name="paths">Run folders, member folders or .safetensors files.</param>
+    /// <param name="paths">Run folders, member folders, or checkpoint files (.safetensors, or PyTorch .pt/.pth/.bin).</param>
     /// <param name="fallback">The kind of members whose folder has no manifest (files trained elsewhere); when it
     /// names a kind and a member's manifest says otherwise, that is an error.</param>
     public static IReadOnlyList<MemberSource> Resolve(IEnumerable<string> paths, NetworkKind? fallback = null)
@@ -55,14 +55,14 @@ public static partial class Members
             }
             else if (File.Exists(path))
             {
-                if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-                    throw new IsthmusException($"{path} is not a .safetensors checkpoint; pass a run folder, a folder of member-<k>.safetensors, or a .safetensors file.");
+                if (!StateDict.IsCheckpointFile(path))
+                    throw new IsthmusException($"{path} is not a checkpoint; pass a run folder, a folder of member-<k>.safetensors, or a .safetensors or PyTorch .pt/.pth/.bin file.");
                 var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
                 members.Add(new CheckpointMember(path, KindOf(folder, fallback, path)));
             }
             else
             {
-                throw new IsthmusException($"{path} does not exist; pass a run folder, a folder of member-<k>.safetensors, or a .safetensors file.");
+                throw new IsthmusException($"{path} does not exist; pass a run folder, a folder of member-<k>.safetensors, or a .safetensors or PyTorch .pt/.pth/.bin file.");
             }
         }
         if (members.Count == 0) throw new IsthmusException("No members to ensemble; pass at least one run folder, member folder or checkpoint.");

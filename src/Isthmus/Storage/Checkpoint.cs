@@ -21,34 +21,37 @@ public static class Checkpoint
     public static void SavePoint(string path, Network net, IReadOnlyDictionary<string, string>? metadata = null) =>
         Safetensors.Save(path, Entries(net, net.Space.PointTensors), WithFormat(net, metadata));
 
-    /// <summary>Loads a plain checkpoint into control point <paramref name="controlPoint"/>; buffers too when present.</summary>
+    /// <summary>
+    /// Loads a plain checkpoint into control point <paramref name="controlPoint"/>, with its buffers: Isthmus's
+    /// <c>.safetensors</c>, anyone's, or a PyTorch <c>torch.save(state_dict)</c> zip (<see cref="StateDictMatch"/>
+    /// says how names are matched).
+    /// </summary>
     public static void Load(string path, Network net, int controlPoint = 0)
     {
-        using var file = Safetensors.Load(path);
-        LoadInto(file, path, net, controlPoint);
+        using var file = StateDict.Read(path);
+        LoadInto(file, net, controlPoint);
     }
 
-    /// <summary>Matches <paramref name="file"/>'s tensors to the network's parameters by name, checking shapes.</summary>
-    public static void LoadInto(Safetensors.Contents file, string path, Network net, int controlPoint)
+    /// <summary>Matches <paramref name="file"/>'s tensors to the network's parameters and buffers by name, checking shapes.</summary>
+    public static void LoadInto(StateDict file, Network net, int controlPoint)
     {
-        var layout = net.Layout;
-        var missing = layout.Specs.Where(s => !file.Tensors.ContainsKey(s.Name)).Select(s => s.Name).ToList();
-        if (missing.Count > 0)
+        var tensors = StateDictMatch.Match(file, net);
+        for (int i = 0; i < net.Layout.Count; i++)
         {
-            var more = missing.Count > 1 ? $" and {missing.Count - 1} more" : "";
-            throw new IsthmusException($"{path} does not hold the weights of {net.Spec}: '{missing[0]}'{more} missing; it was saved from another architecture (pass the matching --model options).");
-        }
-        for (int i = 0; i < layout.Count; i++)
-        {
-            var spec = layout.Specs[i];
-            var t = file.Tensors[spec.Name];
-            if (!t.shape.SequenceEqual(spec.Shape))
-                throw new IsthmusException($"{path}: '{spec.Name}' has shape [{string.Join(", ", t.shape)}] but {net.Spec} needs {spec.ShapeText}; the checkpoint is of another width or data set.");
+            var t = tensors[net.Layout.Specs[i].Name];
             using var f = t.dtype == ScalarType.Float32 ? t.alias() : t.to_type(ScalarType.Float32);
             net.Space.SetControl(controlPoint, i, f);
         }
-        net.Buffers.CopyFrom(file.Tensors);
+        net.Buffers.CopyFrom(tensors);
     }
+
+    /// <summary>
+    /// Writes control point <paramref name="controlPoint"/> and the buffers for PyTorch: a torch.save zip for
+    /// <c>.pt</c>/<c>.pth</c>/<c>.bin</c>, safetensors otherwise; either loads with <c>load_state_dict(strict=True)</c>
+    /// into the PyTorch module of the same names.
+    /// </summary>
+    public static void Export(string path, Network net, int controlPoint = 0) =>
+        StateDict.Write(path, Entries(net, net.Space.ControlTensors(controlPoint)), WithFormat(net, null));
 
     private static IEnumerable<(string, Tensor)> Entries(Network net, IReadOnlyList<Tensor> parameters)
     {
