@@ -16,27 +16,27 @@ internal static class BenchDeepCommand
         var model = new ModelOptions();
         var batch = new Option<int>("--batch-size") { Description = "Training minibatch.", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Timed training steps (after one warm-up step).", DefaultValueFactory = _ => 3 };
-        var evalBatch = new Option<int>("--eval-batch-size") { Description = "Evaluation batch (images, or token columns for lstm-lm).", DefaultValueFactory = _ => 1000 };
         var evalExamples = new Option<int>("--eval-examples") { Description = "Examples (or token columns) in the evaluation pass.", DefaultValueFactory = _ => 1000 };
         var threads = CommonOptions.Threads();
         var command = new Command("deep", """
             Time a training step and an evaluation pass of one network on synthetic data of CIFAR-10's shape (32×32×3,
             10 classes; token ids of a 10,000-word vocabulary for lstm-lm) and record the process's peak resident memory
-            over each. tools/memory_vs_pytorch.py runs the same work in PyTorch and prints both (docs/performance.md).
+            over each. The evaluation runs --eval-examples in batches of --eval-batch-size (1000 images or 10 token
+            columns by default). tools/memory_vs_pytorch.py runs the same work in PyTorch and prints both (docs/performance.md).
 
             Examples:
               ./isthmus bench deep --model preresnet164 --batch-size 64
               ./isthmus bench deep --model vgg16 --bn --steps 2 --eval-batch-size 250 --json
             """);
-        foreach (var o in model.All.Concat<Option>([batch, steps, evalBatch, evalExamples, threads])) command.Options.Add(o);
+        foreach (var o in model.All.Concat<Option>([batch, steps, evalExamples, threads])) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var spec = model.Read(parse) ?? throw new IsthmusException("bench deep needs --model; see `isthmus bench deep --help`.");
-            if (parse.GetValue(batch) < 1 || parse.GetValue(steps) < 1 || parse.GetValue(evalBatch) < 1 || parse.GetValue(evalExamples) < 1)
-                throw new IsthmusException("--batch-size, --steps, --eval-batch-size and --eval-examples must be at least 1.");
+            if (parse.GetValue(batch) < 1 || parse.GetValue(steps) < 1 || parse.GetValue(evalExamples) < 1)
+                throw new IsthmusException("--batch-size, --steps and --eval-examples must be at least 1.");
             Compute.ConfigureThreads(parse.GetValue(threads));
             bool text = Isthmus.Nn.ModelZoo.IsLanguageModel(spec.Name);
-            var r = DeepMemory.Measure(new DeepMemorySettings(spec, parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(evalBatch),
+            var r = DeepMemory.Measure(new DeepMemorySettings(spec, parse.GetValue(batch), parse.GetValue(steps), Isthmus.Evaluation.EvaluationBatch.Size ?? (text ? 10 : 1000),
                 parse.GetValue(evalExamples), Classes: text ? 10000 : 10), ct);
             var json = new JsonObject
             {

@@ -12,6 +12,23 @@ namespace Isthmus.Nn;
 /// </summary>
 internal static class Stage
 {
+    [ThreadStatic] private static long? _widest;
+
+    /// <summary>
+    /// Elements of the largest stage output while <paramref name="forward"/> runs (0 if the network has no stages): what
+    /// <see cref="Network.WidestActivation"/> reads.
+    /// </summary>
+    public static long Widest(Action forward)
+    {
+        _widest = 0;
+        try
+        {
+            forward();
+            return _widest.Value;
+        }
+        finally { _widest = null; }
+    }
+
     /// <param name="input">The stage's input.</param>
     /// <param name="stage">The stage's computation.</param>
     /// <param name="disposeInput">True when the input is the previous stage's output, which nothing else reads: its
@@ -21,6 +38,7 @@ internal static class Stage
         Tensor output;
         using (NewDisposeScope())
             output = stage(input).MoveToOuterDisposeScope();
+        if (_widest is { } widest) _widest = Math.Max(widest, output.numel());
         if (disposeInput && !ReferenceEquals(output, input)) input.Dispose();
         return output;
     }
