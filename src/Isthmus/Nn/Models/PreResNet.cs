@@ -95,10 +95,17 @@ public sealed class PreResNet : Network
         public Tensor Forward(Tensor x)
         {
             var residual = _downsample is null ? x : _downsample.Forward(x);
-            var y = x;
             // ReLU in place on the batch norm's output, as the reference's ReLU(inplace=True): batch norm's backward
-            // reads its input, not its output, so one tensor per layer instead of two.
-            foreach (var (norm, conv) in _path) y = conv.Forward(norm.Forward(y).relu_());
+            // reads its input, not its output, so one tensor per layer instead of two. Each tensor is freed once the
+            // next layer has read it (what autograd saved stays alive), so evaluation holds what PyTorch's would.
+            var y = x;
+            foreach (var (norm, conv) in _path)
+            {
+                var a = norm.Forward(y).relu_();
+                if (!ReferenceEquals(y, x)) y.Dispose();
+                y = conv.Forward(a);
+                a.Dispose();
+            }
             return y.add_(residual);
         }
     }

@@ -71,11 +71,13 @@ public sealed class Vgg16 : Network
         bool owned = padded; // the caller's input is never disposed here
         foreach (var block in _blocks)
         {
-            // One stage per convolution (Nn.Stage): each unit's output is freed once the next has read it. ReLU runs in
-            // place, as the reference's ReLU(inplace=True): neither a convolution's nor batch norm's backward reads its output.
+            // One stage per layer (Nn.Stage): each output is freed once the next layer has read it, so at most two of
+            // these tensors live at a time in evaluation, as in PyTorch. ReLU runs in place, as the reference's
+            // ReLU(inplace=True): neither a convolution's nor batch norm's backward reads its output.
             foreach (var (conv, norm) in block)
             {
-                x = Stage.Run(x, y => (norm is null ? conv.Forward(y) : norm.Forward(conv.Forward(y))).relu_(), owned);
+                x = norm is null ? Stage.Run(x, y => conv.Forward(y).relu_(), owned)
+                    : Stage.Run(Stage.Run(x, conv.Forward, owned), y => norm.Forward(y).relu_(), disposeInput: true);
                 owned = true;
             }
             x = Stage.Run(x, y => nn.functional.max_pool2d(y, 2, 2), disposeInput: true);

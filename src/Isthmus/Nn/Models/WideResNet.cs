@@ -82,9 +82,15 @@ public sealed class WideResNet : Network
 
         public Tensor Forward(Tensor x)
         {
-            // ReLU in place on batch norm's output (its backward reads its input, not its output): same values, one tensor fewer.
-            var y = _dropout.Forward(_conv1.Forward(_bn1.Forward(x).relu_()));
-            y = _conv2.Forward(_bn2.Forward(y).relu_());
+            // ReLU in place on batch norm's output (its backward reads its input, not its output): same values, one
+            // tensor fewer. Each tensor is freed once the next layer has read it (what autograd saved stays alive).
+            var a = _bn1.Forward(x).relu_();
+            var y = _dropout.Forward(_conv1.Forward(a));
+            a.Dispose();
+            a = _bn2.Forward(y).relu_();
+            y.Dispose();
+            y = _conv2.Forward(a);
+            a.Dispose();
             return y.add_(_shortcut is null ? x : _shortcut.Forward(x));
         }
     }
