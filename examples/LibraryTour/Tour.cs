@@ -1,6 +1,8 @@
+using Isthmus.Data;
 using Isthmus.Evaluation;
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Training;
 
 namespace LibraryTour;
@@ -47,8 +49,8 @@ public static class Tour
 
         // 2. The weight space underneath: one network whose parameters are Σ_k c_k·θ_k over the curve's control points.
         var run = CurveRun.Open(curve.RunPath);
-        using var session = Session.Open(run.Data, dataRoot, run.Val, threads: null, device: "auto", subset: run.Subset);
-        using var net = run.Load(session);
+        using var session = Session.Open(run.Data, dataRoot, run.Kind.Val, threads: null, device: "auto", subset: run.Kind.Subset);
+        using var net = session.Load(run);
         var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), run.WeightDecay);
         net.Space.MoveTo(run.Family.Coefficients(0.5)); // φ(½): the curve family's coefficients at t = ½
         var middle = evaluator.Evaluate(net);           // batch norm (if any) recomputed, train and test split scored

@@ -1,4 +1,4 @@
-using Isthmus.Experiments.Bench;
+using Isthmus.Bench;
 using Spectre.Console;
 
 namespace Isthmus.Cli;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Isthmus.Runs;
 
 namespace Isthmus.Cli;
 
@@ -39,6 +40,7 @@ internal static class CommandRunner
         var output = new Output(parse);
         try
         {
+            RequireSomethingToResume(parse);
             if (parse.GetValue(GlobalOptions.EvalBatchSize) is { } evalBatch)
                 Isthmus.Evaluation.EvaluationBatch.Size = evalBatch >= 1 ? evalBatch
                     : throw new IsthmusException($"--eval-batch-size must be at least 1 (got {evalBatch}).");
@@ -46,7 +48,7 @@ internal static class CommandRunner
         }
         catch (IsthmusException e)
         {
-            Isthmus.Storage.RunDirectory.RemoveUnstarted();
+            RunDirectory.RemoveUnstarted();
             Console.Error.WriteLine($"error: {e.Message}");
             if (output.Verbose) Console.Error.WriteLine(e);
             return UserError;
@@ -62,12 +64,25 @@ internal static class CommandRunner
         }
         catch (Exception e)
         {
-            Isthmus.Storage.RunDirectory.RemoveUnstarted();
+            RunDirectory.RemoveUnstarted();
             Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message} (this is a bug in Isthmus; rerun with --verbose for the stack trace and report it).");
             if (output.Verbose) Console.Error.WriteLine(e);
             return 1;
         }
     };
+
+    /// <summary>
+    /// <c>--resume</c> continues the run in <c>--out</c>; with no run there it is refused before anything else is read
+    /// (the same rule for every command that takes it).
+    /// </summary>
+    private static void RequireSomethingToResume(ParseResult parse)
+    {
+        var options = parse.CommandResult.Command.Options;
+        if (options.FirstOrDefault(o => o.Name == "--resume") is not Option<bool> resume || !parse.GetValue(resume)) return;
+        if (options.FirstOrDefault(o => o.Name == "--out") is not Option<string> output || parse.GetValue(output) is not { } folder) return;
+        if (!Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new IsthmusException($"There is nothing to resume in {folder}: no run was started there; run the same command without --resume to start one (see `isthmus {FullName(parse.CommandResult.Command)} --help`).");
+    }
 
     private static string FullName(Command command)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 
 namespace Isthmus.Cli;
 

@@ -1,4 +1,5 @@
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Spectre.Console;
 
 namespace Isthmus.Cli;

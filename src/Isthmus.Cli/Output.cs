@@ -38,6 +38,9 @@ internal sealed class Output
         if (!Quiet) Err.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
     }
 
+    /// <summary>A warning on stderr, shown even with --quiet: the result it qualifies may be misleading.</summary>
+    public void Warn(string message) => Console.Error.WriteLine($"warning: {message}"); // one unwrapped line, as errors are
+
     /// <summary>Prints the command's result: a summary line, or the JSON object with --json.</summary>
     public void Result(string summary, JsonObject json)
     {

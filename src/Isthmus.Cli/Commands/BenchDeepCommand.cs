@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Bench;
+using Isthmus.Bench;
 using Isthmus.Platform;
 using Isthmus.Storage;
 using Spectre.Console;

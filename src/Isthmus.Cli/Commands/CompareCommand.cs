@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Comparison;
+using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -72,6 +73,7 @@ internal static class CompareCommand
                 TrajectoryPoints = parse.GetValue(trajectory), ReuseFrom = parse.GetValue(reuseFrom), Subset = parse.GetValue(subset), Resume = resuming,
             });
             var outcome = TrainingProgressBar.Run(io, "compare", progress => CompareRecipe.Run(settings, null, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var json = (JsonObject)outcome.Result.DeepClone();
             json["folder"] = outcome.Folder;
             json["already_complete"] = outcome.AlreadyComplete;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Space;
 
 namespace Isthmus.Cli.Commands;
@@ -69,7 +70,7 @@ internal static class ConnectCommand
                 ["already_complete"] = outcome.AlreadyComplete,
                 ["curve"] = outcome.Curve,
                 ["bends"] = outcome.Bends,
-                ["midpoint"] = TrainRecipe.FinalMetrics(mid.TrainLoss, mid.Train, mid.Test, text: false),
+                ["midpoint"] = MetricsSection.Json(mid.TrainLoss, mid.Train, mid.Test, text: false),
                 ["seconds_per_epoch"] = outcome.Epochs.Count == 0 ? null : Math.Round(outcome.Epochs.Average(e => e.Seconds), 3),
                 ["seconds"] = Math.Round(outcome.Seconds, 2),
             };

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 
@@ -65,14 +66,14 @@ internal static class ConnectSetCommand
                 ["already_complete"] = outcome.AlreadyComplete,
                 ["shape"] = outcome.Shape,
                 ["modes"] = outcome.Modes,
-                ["connectors"] = new JsonArray(outcome.ConnectorMetrics.Select(m => (JsonNode)TrainRecipe.FinalMetrics(m.TrainLoss, m.Train, m.Test, text: false)).ToArray()),
+                ["connectors"] = new JsonArray(outcome.ConnectorMetrics.Select(m => (JsonNode)MetricsSection.Json(m.TrainLoss, m.Train, m.Test, text: false)).ToArray()),
                 ["simplices"] = outcome.Simplices,
                 ["seconds_per_epoch"] = outcome.Epochs.Count == 0 ? null : Math.Round(outcome.Epochs.Average(e => e.Seconds), 3),
                 ["seconds"] = Math.Round(outcome.Seconds, 2),
             };
             var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";
             var scores = string.Join(", ", outcome.ConnectorMetrics.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"connector {i + 1} train loss {m.TrainLoss:F4}, test error {m.Test.Error:F2}%")));
-            io.Result($"joined {outcome.Modes} modes in {settings.Out} by a {outcome.Shape} of {outcome.Simplices} simplices{note}: {scores}; measure it with `isthmus eval-set --run {settings.Out}`", json);
+            io.Result($"joined {outcome.Modes} modes in {settings.Out} by a {outcome.Shape} of {Words.Count(outcome.Simplices, "simplex", "simplices")}{note}: {scores}; measure it with `isthmus eval-set --run {settings.Out}`", json);
             return 0;
         }));
         return command;

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Studies;
 using Isthmus.Landscape;
+using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -64,6 +65,7 @@ internal static class CutsStudyCommand
                 Out = parse.GetValue(output)!, Resume = parse.GetValue(sgd.Resume),
             });
             var outcome = TrainingProgressBar.Run(io, "cut", progress => CutsStudy.Run(settings, io.Info, progress, ct));
+            Figures.Draw(outcome);
             var json = new JsonObject
             {
                 ["out"] = outcome.Folder,

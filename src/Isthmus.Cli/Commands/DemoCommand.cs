@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Isthmus.Reporting;
+using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Cli.Commands;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Studies;
+using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -57,6 +58,7 @@ internal static class DiversityStudyCommand
                 Out = parse.GetValue(output)!,
             });
             var outcome = MemberProgressBar.Run(io, "members", progress => DiversityStudy.Run(settings, null, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var json = new JsonObject
             {
                 ["out"] = outcome.Folder,
@@ -67,7 +69,7 @@ internal static class DiversityStudyCommand
                     ["gain_per_member_error"] = Storage.Json.Number(f.GainPerMemberError),
                 }).ToArray()),
             };
-            io.Result($"{outcome.Sources.Count} members → {outcome.Folder}: " + string.Join("; ", outcome.Families.Select(f => string.Create(CultureInfo.InvariantCulture,
+            io.Result($"{Words.Count(outcome.Sources.Count, "member")} → {outcome.Folder}: " + string.Join("; ", outcome.Families.Select(f => string.Create(CultureInfo.InvariantCulture,
                 $"{f.Name} ({f.Members.Count}): disagreement {100 * f.MeanDisagreement:F2}%, distance {f.MeanDistance:G3}, ensemble {f.Ensemble.Error:F2}% (mean member {f.MeanMemberError:F2}%)"))), json);
             return 0;
         }));

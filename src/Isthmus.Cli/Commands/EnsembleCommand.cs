@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -57,11 +59,14 @@ internal static class EnsembleCommand
                 Out = parse.GetValue(output)!,
             });
             var outcome = MemberProgressBar.Run(io, "ensemble", progress => EnsembleRecipe.Run(settings, null, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var e = outcome.Evaluation;
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;
+            // An ensemble of one network is that network; say so rather than let the numbers pass for an ensemble's.
+            var who = e.Members.Count == 1 ? "1 member (an ensemble of one network is that network)" : Words.Count(e.Members.Count, "member");
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"{e.Members.Count} members: ensemble test error {e.Ensemble.Error:F2}% (NLL {e.Ensemble.Nll:F4}, ECE {e.Ensemble.Ece:F2}%, Brier {e.Ensemble.Brier:F4}) vs mean member {e.MeanMemberError:F2}% (NLL {e.MeanMemberNll:F4}); disagreement {100 * e.Disagreement:F2}%");
+                $"{who}: ensemble test error {e.Ensemble.Error:F2}% (NLL {e.Ensemble.Nll:F4}, ECE {e.Ensemble.Ece:F2}%, Brier {e.Ensemble.Brier:F4}) vs mean member {e.MeanMemberError:F2}% (NLL {e.MeanMemberNll:F4}); disagreement {100 * e.Disagreement:F2}%");
             if (e.Average is { } a) summary += string.Create(CultureInfo.InvariantCulture, $"; weight average {a.Error:F2}%");
             if (e.Compared.TryGetValue("endpoints", out var ends)) summary += string.Create(CultureInfo.InvariantCulture, $"; endpoint ensemble {ends.Error:F2}%");
             io.Result($"{summary} → {outcome.Folder}", result);

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
+using Isthmus.Landscape;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -35,13 +38,14 @@ internal static class EvalChainCommand
                 Out = parse.GetValue(output),
             });
             var outcome = GridProgressBar.Run(io, "eval-chain", progress => EvalChainRecipe.Run(settings, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var c = outcome.Chain;
             var loss = c.Stats(c.Arrays.First(a => a.Name == "train_loss").Values);
             var error = c.Stats(c.Arrays.First(a => a.Name == "test_error").Values);
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;
             io.Result(string.Create(CultureInfo.InvariantCulture,
-                $"chain through {outcome.Members} members over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}% → {outcome.Folder}"), result);
+                $"chain through {Words.Count(outcome.Members, "member")} over {Words.Count(c.Points.Count, "point")} ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}% → {outcome.Folder}"), result);
             return 0;
         }));
         return command;

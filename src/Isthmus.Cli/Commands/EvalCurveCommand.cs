@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
+using Isthmus.Landscape;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -52,6 +55,7 @@ internal static class EvalCurveCommand
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
             });
             var outcome = GridProgressBar.Run(io, "eval-curve", progress => EvalCurveRecipe.Run(settings, progress, io.Info, ct));
+            Figures.Draw(outcome);
             if (!outcome.Shard.IsAll)
             {
                 io.Result(ShardSummary(outcome.Shard, outcome.Curve.Points.Count, settings.Points, outcome.Curve.SecondsPerPoint, outcome.Folder), outcome.Result);
@@ -63,7 +67,7 @@ internal static class EvalCurveCommand
             var loss = c.Stats(c.Arrays.First(a => a.Name == "train_loss").Values);
             var error = c.Stats(c.Arrays.First(a => a.Name == "test_error").Values);
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"{outcome.Family} over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}%, length ratio {c.LengthRatio:F3}");
+                $"{outcome.Family} over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}%, {(double.IsFinite(c.LengthRatio) ? $"length ratio {c.LengthRatio:F3}" : $"no length ratio ({CurveResults.UndefinedLengthRatio})")}");
             if (outcome.Segment is { } seg)
             {
                 var se = seg.Stats(seg.Arrays.First(a => a.Name == "test_error").Values);

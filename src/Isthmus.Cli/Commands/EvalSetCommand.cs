@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -46,6 +48,7 @@ internal static class EvalSetCommand
                 Out = parse.GetValue(output),
             });
             var outcome = GridProgressBar.Run(io, "eval-set", progress => EvalSetRecipe.Run(settings, progress, io.Info, ct));
+            Figures.Draw(outcome);
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;
             var c = result["comparison"]!;

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 
 namespace Isthmus.Cli.Commands;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Studies;
 using Isthmus.Landscape;
+using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -69,6 +70,7 @@ internal static class HyperparametersStudyCommand
                 Out = parse.GetValue(output)!, Resume = parse.GetValue(sgd.Resume),
             });
             var outcome = TrainingProgressBar.Run(io, "train", progress => HyperparameterStudy.Run(settings, io.Info, progress, ct));
+            Figures.Draw(outcome);
             var json = new JsonObject
             {
                 ["out"] = outcome.Folder,

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using System.Text;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Cli.Commands;
@@ -22,7 +23,7 @@ internal static class MemberSummary
         };
         var text = new StringBuilder();
         var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";
-        text.Append(CultureInfo.InvariantCulture, $"{command}: {outcome.Members.Count} members in {outPath}{note}");
+        text.Append(CultureInfo.InvariantCulture, $"{command}: {Words.Count(outcome.Members.Count, "member")} in {outPath}{note}");
         if (outcome.Start is { } st) text.Append(CultureInfo.InvariantCulture, $"; start point test error {st.Error:F2}% (NLL {st.Nll:F4})");
         foreach (var m in outcome.Members)
             text.Append(CultureInfo.InvariantCulture, $"\n  {m.File}  iteration {m.Iteration} (epoch {m.Epoch:0.##})  test error {m.TestError:F2}%  NLL {m.TestNll:F4}  distance from start {m.DistanceFromStart:F3}");

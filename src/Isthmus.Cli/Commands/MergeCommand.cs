@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Sharding;
+using Isthmus.Methods;
+using Isthmus.Runs.Sharding;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -26,13 +28,14 @@ internal static class MergeCommand
         foreach (var o in new Option[] { output, force }) command.Options.Add(o);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
-            var outcome = ShardMerge.Run(new MergeSettings
+            var outcome = MergeRecipe.Run(new MergeSettings
             {
                 Parts = parse.GetValue(parts) ?? [],
                 Out = parse.GetValue(output),
                 Force = parse.GetValue(force),
             });
-            io.Result($"merged {outcome.Shards} shards of {outcome.Command} ({outcome.Points} points) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
+            Figures.Draw(outcome);
+            io.Result($"merged {Words.Count(outcome.Shards, "shard")} of {outcome.Command} ({Words.Count(outcome.Points, "point")}) → {outcome.Folder}: {string.Join(", ", outcome.Files)}",
                 new JsonObject
                 {
                     ["command"] = outcome.Command, ["folder"] = outcome.Folder, ["shards"] = outcome.Shards, ["points"] = outcome.Points,

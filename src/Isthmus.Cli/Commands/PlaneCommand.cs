@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -49,6 +51,7 @@ internal static class PlaneCommand
                 Resume = parse.GetValue(resume),
             });
             var outcome = GridProgressBar.Run(io, "plane", progress => PlaneRecipe.Run(settings, progress, ct));
+            Figures.Draw(outcome);
             if (outcome.Surface is not { } s)
             {
                 double perPoint = outcome.Cells.Count == 0 ? 0 : outcome.Cells.Average(c => c.Seconds);

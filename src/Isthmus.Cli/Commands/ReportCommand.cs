@@ -37,8 +37,8 @@ internal static class ReportCommand
             var catalog = RunCatalog.Scan(roots);
             var path = parse.GetValue(output) ?? Path.Combine(roots[0], "report.html");
             var report = HtmlReport.Write(catalog, path, parse.GetValue(title)!);
-            var benchmarks = catalog.Benchmarks.Count == 0 ? "" : $" and {catalog.Benchmarks.Count} benchmark result{(catalog.Benchmarks.Count == 1 ? "" : "s")}";
-            io.Result($"report of {catalog.Runs.Count} runs{benchmarks} with {report.Images} pictures → {path}",
+            var benchmarks = catalog.Benchmarks.Count == 0 ? "" : $" and {Words.Count(catalog.Benchmarks.Count, "benchmark result")}";
+            io.Result($"report of {Words.Count(catalog.Runs.Count, "run")}{benchmarks} with {Words.Count(report.Images, "picture")} → {path}",
                 new JsonObject { ["report"] = Path.GetFullPath(path), ["runs"] = catalog.Runs.Count, ["benchmarks"] = catalog.Benchmarks.Count, ["pictures"] = report.Images });
             return 0;
         }));

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Studies;
+using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -56,7 +57,9 @@ internal static class StudyCommand
                 Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(wd), Seed = parse.GetValue(seed), Subset = parse.GetValue(subset),
                 Out = parse.GetValue(output)!, Resume = parse.GetValue(resume),
             });
-            var rows = TrainingProgressBar.Run(io, "study", progress => ParametrizationStudy.Run(settings, io.Info, progress, ct));
+            var outcome = TrainingProgressBar.Run(io, "study", progress => ParametrizationStudy.Run(settings, io.Info, progress, ct));
+            Figures.Draw(outcome);
+            var rows = outcome.Rows;
             var json = new JsonObject
             {
                 ["out"] = settings.Out,

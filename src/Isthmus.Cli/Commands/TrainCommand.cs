@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 
 namespace Isthmus.Cli.Commands;
 
@@ -49,7 +50,7 @@ internal static class TrainCommand
             {
                 ["run"] = outcome.RunPath,
                 ["already_complete"] = outcome.AlreadyComplete,
-                ["final"] = TrainRecipe.FinalMetrics(outcome.TrainLoss, outcome.Train, outcome.Test, outcome.IsText),
+                ["final"] = MetricsSection.Json(outcome.TrainLoss, outcome.Train, outcome.Test, outcome.IsText),
                 ["seconds"] = Math.Round(outcome.Seconds, 2),
             };
             var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";

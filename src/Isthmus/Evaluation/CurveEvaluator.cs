@@ -1,5 +1,4 @@
 using System.Globalization;
-using Isthmus.Landscape;
 using Isthmus.Nn;
 using Isthmus.Space;
 using static TorchSharp.torch;
@@ -18,8 +17,8 @@ public sealed record CurvePoint(double T, PointMetrics Metrics, double EnsembleW
 }
 
 /// <summary>
-/// A curve measured the way Table 2 does (docs/science.md §2): per-t metrics, their min/max/mean/int, the curve's length and
-/// length ratio, and the three barrier heights of each metric (docs/science.md §6).
+/// A curve measured the way Table 2 does (docs/science.md §2): per-t metrics, the curve's length and length ratio; their
+/// min/max/mean/int and the three barrier heights of each metric (docs/science.md §6) are <see cref="Landscape.CurveMeasures"/>.
 /// </summary>
 public sealed class CurveEvaluation
 {
@@ -38,7 +37,7 @@ public sealed class CurveEvaluation
     public double[] T => Points.Select(p => p.T).ToArray();
 
     /// <summary>Length of the curve: Σ ‖φ(t_{i+1}) − φ(t_i)‖ over the grid.</summary>
-    public double Length => PathStatistics.Length(Steps);
+    public double Length => Steps.Sum();
 
     /// <summary>Length / ‖φ(1) − φ(0)‖ (a segment: 1).</summary>
     public double LengthRatio => EndpointDistance > 0 ? Length / EndpointDistance : double.NaN;
@@ -71,10 +70,6 @@ public sealed class CurveEvaluation
 
     /// <summary>True when the data are token streams (language models).</summary>
     public bool Sequence { get; init; }
-
-    public PathStats Stats(double[] values) => PathStatistics.Of(T, Steps, values);
-
-    public BarrierHeights Barriers(double[] values) => Landscape.Barrier.Of(T, values);
 }
 
 /// <summary>

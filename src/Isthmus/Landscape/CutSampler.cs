@@ -6,7 +6,7 @@ namespace Isthmus.Landscape;
 
 /// <summary>
 /// Trains a network inside a <see cref="RandomCut"/> with the ordinary <see cref="Trainer"/>: the coefficient rule of
-/// a cut (DESIGN.md's table: anchor + d fixed directions, coordinates z trainable). The network's weight space has two
+/// a cut (docs/science.md §5: anchor + d fixed directions, coordinates z trainable). The network's weight space has two
 /// control points: θ0 = the anchor W0 (fixed) and θ1 = the offset Pᵀz, written from z before every step; the point
 /// is θ0 + θ1. θ1 counts as trainable only so that <see cref="WeightSpace.PushGradientsToControls"/> hands it the
 /// point's gradient ∂L/∂W + wd·W (decay on the point, as for every space); <see cref="FinishGradients"/> turns it into

@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Nn;
 using Isthmus.Training;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Training;

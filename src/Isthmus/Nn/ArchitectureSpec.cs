@@ -6,6 +6,7 @@ namespace Isthmus.Nn;
 /// An architecture by name and options, e.g. <c>convfc</c> with <c>width_factor=0.5, bn=true</c>. Saved in every
 /// run's manifest; together with the data shape it is enough to rebuild the model.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(ArchitectureSpecJson))]
 public sealed record ArchitectureSpec(string Name, IReadOnlyDictionary<string, string> Options)
 {
     public ArchitectureSpec(string name) : this(name, new SortedDictionary<string, string>(StringComparer.Ordinal)) { }

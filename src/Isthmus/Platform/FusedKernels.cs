@@ -8,7 +8,7 @@ namespace Isthmus.Platform;
 /// The element-wise passes of a training step, each fused into ONE pass over float32 CPU buffers: moving a space's
 /// point (Σ_k c_k·θ_k), handing the point's gradient to the control points, and the SGD update. With libtorch every
 /// term is a separate kernel that streams the whole parameter vector through memory again (a curve step made ~24
-/// passes where a fused one makes ~11; issue 7). The buffers are worked through in chunks small enough to stay in
+/// passes where a fused one makes ~11; docs/performance.md). The buffers are worked through in chunks small enough to stay in
 /// cache while every term is applied, on torch's thread count.
 /// </summary>
 /// <remarks>

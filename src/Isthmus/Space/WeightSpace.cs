@@ -5,7 +5,7 @@ namespace Isthmus.Space;
 
 /// <summary>
 /// A small affine family of weight vectors: K control tensors per parameter and a current point
-/// W = Σ_k c_k·θ_k (DESIGN.md, "the one idea"). A plain network is K = 1 with c = (1); curves, simplices,
+/// W = Σ_k c_k·θ_k (docs/architecture.md, "The weight space"). A plain network is K = 1 with c = (1); curves, simplices,
 /// planes and cuts differ only in K, the coefficients and which control points are trainable.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ public sealed class WeightSpace : IDisposable
 
     // K > 1: every control point is one row of a [K, N] buffer and the point is one [N] buffer; the per-parameter
     // tensors are views into them. Moving the point is then ONE matrix-vector product (W = Cᵀ·c) and forming the
-    // bends' gradients ONE outer product, instead of a handful of passes per parameter (issue 7: curve step ≈ plain).
+    // bends' gradients ONE outer product, instead of a handful of passes per parameter (so a curve step costs about a plain one).
     private readonly Tensor? _controlFlat;      // [K, N]
     private readonly Tensor? _pointFlat;        // [N]
     private readonly Tensor? _controlGradFlat;  // [K, N], the .grad of every trainable control view
@@ -34,7 +34,7 @@ public sealed class WeightSpace : IDisposable
     private readonly bool _fused;               // CPU float32: the passes are fused kernels (Platform.FusedKernels)
 
     // Stacked points (inference only): P points side by side as the rows of one [P, N] buffer, with per-parameter
-    // [P, *shape] views for layers that evaluate all P at once (issue 7: several grid points per pass over the data).
+    // [P, *shape] views for layers that evaluate all P at once (several grid points per pass over the data).
     private Tensor? _stackFlat;   // [capacity, N]
     private Tensor[]? _controlStacks;   // [p] views [K, *shape] of every control point's tensor of parameter p
     private Tensor[]? _stack;     // [p] views [P, *shape] of the first P rows
@@ -175,11 +175,17 @@ public sealed class WeightSpace : IDisposable
         Combine(_pointFlat!, _coefficients);
     }
 
-    private void CheckCount(IReadOnlyList<double> coefficients)
+    /// <summary>CPU float32: moving the point and forming the gradients are fused kernels, so an optimiser may step the control points in the same pass (Training.FusedControlStep).</summary>
+    internal bool HasFusedPasses => _fused;
+
+    internal void CheckCount(IReadOnlyList<double> coefficients)
     {
         if (coefficients.Count != ControlPointCount)
             throw new ArgumentException($"Expected {ControlPointCount} coefficients, got {coefficients.Count}.");
     }
+
+    /// <summary>Records <paramref name="coefficients"/> as the one current point after a fused pass wrote its weights (Training.FusedControlStep).</summary>
+    internal void MovedTo(IReadOnlyList<double> coefficients) => SetCoefficients(coefficients);
 
     /// <summary>Records <paramref name="coefficients"/> as the one current point (the weights are written by the caller).</summary>
     private void SetCoefficients(IReadOnlyList<double> coefficients)
@@ -350,43 +356,6 @@ public sealed class WeightSpace : IDisposable
             if (weightDecay != 0.0) g.add_(point, alpha: weightDecay);
             for (int j = 0; j < grads.Length; j++) grads[j].copy_(g).mul_(scales[j]);
         }
-    }
-
-    /// <summary>
-    /// <see cref="PushGradientsToControls"/> and an SGD step of every trainable control tensor in one pass per
-    /// parameter: each is stepped straight from the point's gradient, c_k·(∂L/∂W + wd·W) formed inside the update, and,
-    /// when <paramref name="moveTo"/> is given, the point is then moved there (as <see cref="MoveTo"/>) in the same pass.
-    /// CPU float32 only. Returns false, having changed nothing, when that is not possible (one control point, another
-    /// device, or a trainable control tensor the optimiser does not hold); the caller then takes the general path.
-    /// </summary>
-    public bool StepControls(Training.Sgd optimizer, double rate, double weightDecay, IReadOnlyList<double>? moveTo = null)
-    {
-        if (ControlPointCount == 1 || !_fused) return false;
-        for (int k = 0; k < ControlPointCount; k++)
-            if (_trainable[k] && !_controls[k].All(optimizer.CanStepFromPoint)) return false;
-        if (moveTo is not null) CheckCount(moveTo);
-        using var _ = no_grad();
-        var steps = new List<Platform.FusedKernels.ControlStep>(ControlPointCount);
-        var column = new Tensor[ControlPointCount];
-        for (int p = 0; p < Layout.Count; p++)
-        {
-            var point = _point[p];
-            using var raw = point.grad;
-            point.grad = null;
-            // A parameter the loss did not reach has a zero gradient; a strided one is made dense first.
-            using var g = raw is null ? zeros_like(point) : raw.contiguous();
-            steps.Clear();
-            for (int k = 0; k < ControlPointCount; k++)
-            {
-                column[k] = _controls[k][p];
-                if (!_trainable[k]) continue;
-                var buffer = optimizer.BufferForFusedStep(_controls[k][p], out bool first);
-                steps.Add(new(_controls[k][p], buffer, first, _coefficients[k]));
-            }
-            Platform.FusedKernels.StepControls(g, point, weightDecay, steps, rate, optimizer.Momentum, optimizer.WeightDecay, column, moveTo);
-        }
-        if (moveTo is not null) SetCoefficients(moveTo);
-        return true;
     }
 
     /// <summary>Clears the gradients of the point and zeroes those of all control tensors.</summary>

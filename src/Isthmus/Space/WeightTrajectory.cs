@@ -5,7 +5,7 @@ namespace Isthmus.Space;
 /// <summary>
 /// The weights of ensemble members seen one after another: the distance ‖w_k − w_{k−1}‖ over all parameters between
 /// consecutive members (docs/science.md §4: ~7 between FGE members vs ~40 for SSE) and their running mean — the SWA-style
-/// average a user would try next (issue 4, item 6). Holds two copies of the weights (the previous member and a
+/// average a user would try next. Holds two copies of the weights (the previous member and a
 /// float64 sum), never one per member.
 /// </summary>
 public sealed class WeightTrajectory : IDisposable

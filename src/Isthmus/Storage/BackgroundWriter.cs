@@ -4,8 +4,8 @@ namespace Isthmus.Storage;
 
 /// <summary>
 /// Writes files on a background thread, one after another in the order given, so that a training loop that keeps
-/// checkpoints (FGE and SSE members, trajectory points) does not wait for the disk (issue 4: collecting members must
-/// not slow the loop). The caller copies what to write first (<see cref="Safetensors.Snapshot"/>), and calls
+/// checkpoints (FGE and SSE members, trajectory points) does not wait for the disk (collecting members must
+/// not slow the loop: FGE's point is a cheap ensemble). The caller copies what to write first (<see cref="Safetensors.Snapshot"/>), and calls
 /// <see cref="Flush"/> before it records the files as written (a manifest, a resume state): Flush waits for every
 /// write and rethrows the first failure (a full disk, a read-only folder) as the one-sentence error it was.
 /// </summary>

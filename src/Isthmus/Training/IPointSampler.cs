@@ -16,7 +16,7 @@ public interface IPointSampler
     /// <summary>
     /// Draws the next training point as <see cref="Next"/> would (the same draws from <paramref name="generator"/>) and
     /// returns its coefficients without moving <paramref name="space"/>, so that the trainer can fold the move into the
-    /// previous step's update (<see cref="WeightSpace.StepControls"/>). Null when this sampler moves the space itself
+    /// previous step's update (<see cref="FusedControlStep"/>). Null when this sampler moves the space itself
     /// (the default); the trainer then calls <see cref="Next"/>.
     /// </summary>
     IReadOnlyList<double>? DrawNext(WeightSpace space, Generator generator) => null;
@@ -44,7 +44,7 @@ public interface IPointSampler
     /// <summary>
     /// Whether <see cref="FinishGradients"/> reads or changes the control points' gradients. When it does not, the
     /// trainer may skip forming them and step the control points straight from the point's gradient
-    /// (<see cref="WeightSpace.StepControls"/>).
+    /// (<see cref="FusedControlStep"/>).
     /// </summary>
     bool FinishesGradients => false;
 }

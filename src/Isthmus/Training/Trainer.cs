@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ public sealed record TrainingJob
     /// <summary>
     /// Called after every optimiser step with that step's clock, inside the step's dispose scope (e.g. to keep the
     /// weights at chosen iterations as ensemble members). Keep it cheap: it runs in the hot loop. The control points
-    /// are updated; with several control points the point may already be the next step's (see WeightSpace.StepControls).
+    /// are updated; with several control points the point may already be the next step's (see <see cref="FusedControlStep"/>).
     /// </summary>
     public Action<TrainingClock>? AfterStep { get; init; }
 }
@@ -72,9 +73,7 @@ public static class Trainer
             var nllSum = zeros(Array.Empty<long>(), ScalarType.Float64, space.Device).DetachFromDisposeScope();
             var wrong = zeros(Array.Empty<long>(), ScalarType.Int64, space.Device).DetachFromDisposeScope();
             double rate = 0;
-            // The point drawn for the coming step by the previous one, and whether that step's update already moved there.
-            IReadOnlyList<double>? drawn = null;
-            bool moved = false;
+            var step = new PointStep(job, space, sampling, batches);
             try
             {
                 for (int b = 0; b < batches; b++)
@@ -83,34 +82,14 @@ public static class Trainer
                     var stepClock = new TrainingClock(epoch, b, batches, job.Epochs);
                     rate = job.Schedule.Rate(stepClock);
                     using var scope = NewDisposeScope();
-                    if (drawn is null) job.Sampler.Next(space, sampling);
-                    else if (!moved) space.MoveTo(drawn);
+                    step.MoveToPoint();
                     var (x, y) = job.Train.Batch(b);
                     if (job.Train.IsSequence) net.DetachState();
                     var logits = net.Forward(x);
                     if (logits.dtype != ScalarType.Float32) logits = logits.to_type(ScalarType.Float32); // autocast: the loss in float32
                     var nll = nn.functional.cross_entropy(logits, y);
                     nll.backward();
-                    // A curve or simplex whose sampler leaves the control gradients alone steps its control points
-                    // straight from the point's gradient and moves to the next step's point, drawn now (the same draws
-                    // in the same order), in one pass over the weights (WeightSpace.StepControls).
-                    bool stepped = false;
-                    drawn = null;
-                    if (!job.Sampler.FinishesGradients && space.ControlPointCount > 1)
-                    {
-                        drawn = b + 1 < batches ? job.Sampler.DrawNext(space, sampling) : null;
-                        stepped = space.StepControls(job.Optimizer, rate, job.WeightDecay, drawn);
-                    }
-                    moved = stepped && drawn is not null;
-                    if (!stepped)
-                    {
-                        space.PushGradientsToControls(job.WeightDecay);
-                        job.Sampler.FinishGradients(space);
-                        // K = 1: the gradients are released, so the next backward pass writes fresh ones instead of adding
-                        // into zeroed buffers. K > 1: PushGradientsToControls already released the point's gradients and
-                        // overwrites the controls' preallocated ones (which cuts and the volume term write into) every step.
-                        job.Optimizer.Step(rate, releaseGradients: space.ControlPointCount == 1);
-                    }
+                    step.Step(b, rate);
                     using (no_grad())
                     {
                         nllSum.add_(nll.detach().to_type(ScalarType.Float64) * y.shape[0]);

@@ -1,5 +1,7 @@
+using Isthmus.Data;
 using Isthmus.Evaluation;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
 using Isthmus.Tests.Nn;
@@ -28,7 +30,7 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
     {
         using var session = Session.ForData(problem.Data);
         var run = CurveRun.Open(curveRun);
-        using var net = run.Load(session);
+        using var net = session.Load(run);
         new CurveSampler(run.Family).MoveTo(net.Space, 0.5);
         return Evaluator.Evaluate(net, BatchSources.TrainingForEvaluation(problem.Data)).Nll;
     }
@@ -52,7 +54,7 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
 
         var curve = Tensors(Path.Combine(bezier.RunPath, CurveRun.CurveFile));
         foreach (var (k, endpoint) in new[] { (0, problem.A), (2, problem.B) })
-            foreach (var (name, t) in Tensors(Path.Combine(endpoint, TrainRecipe.ModelFile)).Where(kv => kv.Key.Contains("weight") || kv.Key.Contains("bias")))
+            foreach (var (name, t) in Tensors(Path.Combine(endpoint, TrainedRun.ModelFile)).Where(kv => kv.Key.Contains("weight") || kv.Key.Contains("bias")))
                 Assert.True(Close.Identical(t, curve[SpaceFile.ControlName(k, name)]), $"control point {k} '{name}' moved");
     }
 
@@ -64,7 +66,7 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
         Assert.Equal("segment", run.Family.Name);
         Assert.Equal(2, run.Family.ControlPoints);
         Assert.Equal(1e-4, run.WeightDecay); // from the start run
-        var m = run.Run.Manifest;
+        var m = run.Run.Manifest.ToJson();
         Assert.Equal(0, m["hyperparameters"]!["epochs"]!.GetValue<int>());
         Assert.Equal(new[] { "start", "end" }, m["space"]!["control_points"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
         Assert.True(m["space"]!["control_points"]![0]!["fixed"]!.GetValue<bool>());
@@ -92,7 +94,7 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
         var actual = Tensors(Path.Combine(resumed.RunPath, CurveRun.CurveFile));
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (name, t) in expected) Assert.True(Close.Identical(t, actual[name]), $"'{name}' differs after resuming");
-        string Metrics(string run) => string.Join("\n", File.ReadAllLines(Path.Combine(run, TrainRecipe.MetricsFile)).Select(l => l[..l.LastIndexOf(',')]));
+        string Metrics(string run) => string.Join("\n", File.ReadAllLines(Path.Combine(run, MetricsCsv.File)).Select(l => l[..l.LastIndexOf(',')]));
         Assert.Equal(Metrics(whole.RunPath), Metrics(resumed.RunPath));
     }
 
@@ -101,9 +103,9 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
     {
         var outcome = Connect(Settings("free") with { FreeStart = true, Epochs = 1 });
         var curve = Tensors(Path.Combine(outcome.RunPath, CurveRun.CurveFile));
-        var start = Tensors(Path.Combine(problem.A, TrainRecipe.ModelFile));
+        var start = Tensors(Path.Combine(problem.A, TrainedRun.ModelFile));
         Assert.False(Close.Identical(start["layers.0.weight"], curve[SpaceFile.ControlName(0, "layers.0.weight")]));
-        var points = RunDirectory.Open(outcome.RunPath).Manifest["space"]!["control_points"]!.AsArray();
+        var points = RunDirectory.Open(outcome.RunPath).Manifest.ToJson()["space"]!["control_points"]!.AsArray();
         Assert.False(points[0]!["fixed"]!.GetValue<bool>());
         Assert.True(points[2]!["fixed"]!.GetValue<bool>());
     }

@@ -193,7 +193,7 @@ public sealed class CurveSpaceTests
 
             fused.Space.MoveTo(c);
             nn.functional.cross_entropy(fused.Forward(x), y).backward();
-            Assert.True(fused.Space.StepControls(fusedOpt, 0.1, wd));
+            Assert.True(FusedControlStep.TryStep(fused.Space, fusedOpt, 0.1, wd));
         }
         for (int k = 0; k < family.ControlPoints; k++)
             for (int p = 0; p < general.Layout.Count; p++)

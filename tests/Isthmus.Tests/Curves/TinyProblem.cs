@@ -1,6 +1,7 @@
 using Isthmus.Data;
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Curves;

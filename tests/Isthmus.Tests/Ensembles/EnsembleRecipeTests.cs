@@ -1,9 +1,11 @@
 using Isthmus.Evaluation;
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
 using Isthmus.Training;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Ensembles;
 
@@ -14,7 +16,9 @@ public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<Tin
     private EnsembleOutcome Run(EnsembleSettings s)
     {
         using var session = Session.ForData(problem.Data);
-        return EnsembleRecipe.Run(s, session);
+        var outcome = EnsembleRecipe.Run(s, session);
+        Figures.Draw(outcome);
+        return outcome;
     }
 
     [Fact]
@@ -24,7 +28,7 @@ public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<Tin
         var e = outcome.Evaluation;
         Assert.Equal(2, e.Members.Count);
         foreach (var (member, run) in e.Members.Zip(new[] { problem.A, problem.B }))
-            Assert.Equal(TrainedRun.Open(run).Final!["test_error"]!.GetValue<double>(), member.Score.Error, 9); // each member = its own run
+            Assert.Equal(TrainedRun.Open(run).Final!.TestError!.Value, member.Score.Error, 9); // each member = its own run
         Assert.True(e.Ensemble.Nll <= e.MeanMemberNll);        // Jensen: -log of a mean ≤ mean of -logs
         Assert.Equal(2, e.FirstK.Count);
         Assert.Single(e.Distances);
@@ -76,8 +80,8 @@ public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<Tin
         var outcome = EnsembleRecipe.Run(new EnsembleSettings { Curve = curve.RunPath, Points = 5, Out = problem.Folder("curve-ens") }, session);
         var e = outcome.Evaluation;
         Assert.Equal(5, e.Members.Count);
-        Assert.Equal(TrainedRun.Open(problem.A).Final!["test_error"]!.GetValue<double>(), e.Members[0].Score.Error, 9);
-        Assert.Equal(TrainedRun.Open(problem.B).Final!["test_error"]!.GetValue<double>(), e.Members[4].Score.Error, 9);
+        Assert.Equal(TrainedRun.Open(problem.A).Final!.TestError!.Value, e.Members[0].Score.Error, 9);
+        Assert.Equal(TrainedRun.Open(problem.B).Final!.TestError!.Value, e.Members[4].Score.Error, 9);
         Assert.Contains("at t = 0.25", e.Members[1].Source);
         Assert.True(e.Compared.ContainsKey("endpoints"));
         Assert.NotNull(outcome.Result["endpoints_ensemble"]);

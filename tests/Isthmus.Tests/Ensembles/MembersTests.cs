@@ -1,5 +1,6 @@
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
 
@@ -28,7 +29,7 @@ public sealed class MembersTests(TinyProblem problem) : IClassFixture<TinyProble
         File.Copy(Path.Combine(problem.B, "model.safetensors"), dir["member-2.safetensors"]);
         var e = Assert.Throws<IsthmusException>(() => Members.Resolve([dir.Path]));
         Assert.Contains("--data and --model", e.Message);
-        var kind = new MemberKind(TinyProblem.Model, "tiny");
+        var kind = new NetworkKind(TinyProblem.Model, "tiny");
         var members = Members.Resolve([dir.Path], kind);
         Assert.Equal(2, members.Count);
         Assert.All(members, m => Assert.Equal(kind, m.Kind));
@@ -56,7 +57,7 @@ public sealed class MembersTests(TinyProblem problem) : IClassFixture<TinyProble
     [Fact]
     public void A_bare_checkpoint_contradicting_model_options_is_refused()
     {
-        var wrong = new MemberKind(new ArchitectureSpec("mlp").With("widths", "99"), "tiny");
+        var wrong = new NetworkKind(new ArchitectureSpec("mlp").With("widths", "99"), "tiny");
         var e = Assert.Throws<IsthmusException>(() => Members.Resolve([Path.Combine(problem.A, "model.safetensors")], wrong));
         Assert.Contains("widths=99", e.Message);
     }

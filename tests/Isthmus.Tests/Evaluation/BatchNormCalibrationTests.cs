@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn.Layers;
 using Isthmus.Tests.Nn;

@@ -46,7 +46,7 @@ public sealed class PackageTests(MnistFixture mnist)
                 </Project>
                 """);
             File.WriteAllText(dir["app/Program.cs"], """
-                using Isthmus.Experiments;
+                using Isthmus.Methods;
                 using Isthmus.Nn;
 
                 Isthmus.Platform.Startup.Prepare();

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
-using Isthmus.Experiments;
-using Isthmus.Experiments.Sharding;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs.Sharding;
+using Isthmus.Runs;
 using Isthmus.Storage;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Experiments;
 
@@ -64,7 +66,8 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
         Assert.Equal([0.0, 0.5, 1.0], first.Curve.T);       // shard 0 of 2 owns t = 0, 0.5, 1
         Assert.False(File.Exists(Path.Combine(bezier, EvalCurveRecipe.CurveJson)));
 
-        var merged = ShardMerge.Run(new MergeSettings { Parts = [_dir["parts/1"], _dir["parts/0"]] });
+        var merged = MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/1"], _dir["parts/0"]] });
+        Figures.Draw(merged);
         Assert.Equal(Path.GetFullPath(bezier), merged.Folder); // where the unsharded command writes without --out
         Assert.Equal(5, merged.Points);
         foreach (var file in new[] { EvalCurveRecipe.CurveJson, EvalCurveRecipe.SegmentJson })
@@ -79,7 +82,7 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
         // Real numbers: t = 0 is run A, scored exactly as train scored it, and shard 1 (which did not own t = 0)
         // computed the ensemble column against it all the same.
         var json = Json.ReadObject(Path.Combine(bezier, EvalCurveRecipe.CurveJson));
-        var recorded = RunDirectory.Open(a).Manifest["final"]!;
+        var recorded = RunDirectory.Open(a).Manifest.ToJson()["final"]!;
         Assert.Equal(recorded["test_error"]!.GetValue<double>(), json["test_error"]![0]!.GetValue<double>());
         Assert.Equal(whole.Curve.Points[1].EnsembleWithStartError, json["ensemble_with_start_error"]![1]!.GetValue<double>());
         Assert.InRange(json["test_error"]![2]!.GetValue<double>(), 3, 30);
@@ -94,25 +97,26 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
         var second = PlaneRecipe.Run(Plane(runs, _dir["parts/1"], new Shard(1, 2)));
         Assert.Equal([1, 3, 5, 7], second.Cells.Select(c => c.Index));
 
-        var e = Assert.Throws<IsthmusException>(() => ShardMerge.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]] }));
+        var e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]] }));
         Assert.Contains("pass --out", e.Message); // three train runs: no run of their own to write into
-        var merged = ShardMerge.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]], Out = _dir["merged"] });
+        var merged = MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]], Out = _dir["merged"] });
+        Figures.Draw(merged);
         var (expected, got) = (Timeless(Path.Combine(whole.Folder, PlaneRecipe.PlaneJson)), Timeless(Path.Combine(merged.Folder, PlaneRecipe.PlaneJson)));
         Assert.True(JsonNode.DeepEquals(expected, got), $"plane.json differs:\n{expected}\n---\n{got}");
         Assert.Equal(whole.Surface!.TestError[1, 1], got["test_error"]![1]![1]!.GetValue<double>());
         Assert.True(File.Exists(Path.Combine(merged.Folder, PlaneRecipe.LossPng)));
         Assert.True(File.Exists(Path.Combine(merged.Folder, PlaneRecipe.ErrorPng)));
-        var manifest = RunDirectory.Open(merged.Folder).Manifest;
+        var manifest = RunDirectory.Open(merged.Folder).Manifest.ToJson();
         Assert.Equal("plane", manifest["command"]!.GetValue<string>());
         Assert.Equal("complete", manifest["status"]!.GetValue<string>());
         Assert.Equal(2, manifest["merged_from"]!.AsArray().Count);
 
-        e = Assert.Throws<IsthmusException>(() => ShardMerge.Run(new MergeSettings { Parts = [_dir["parts/1"]], Out = _dir["m2"] }));
+        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/1"]], Out = _dir["m2"] }));
         Assert.Contains("Shard 0 of 2 is missing", e.Message);
-        e = Assert.Throws<IsthmusException>(() => ShardMerge.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/0"]], Out = _dir["m3"] }));
+        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/0"]], Out = _dir["m3"] }));
         Assert.Contains("both shard 0/2", e.Message);
         PlaneRecipe.Run(Plane([runs[0], runs[2], runs[1]], _dir["other/1"], new Shard(1, 2)));
-        e = Assert.Throws<IsthmusException>(() => ShardMerge.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["other/1"]], Out = _dir["m4"] }));
+        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["other/1"]], Out = _dir["m4"] }));
         Assert.Contains("shards of different evaluations: their weights_sha256[1] differ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -1,6 +1,8 @@
-using Isthmus.Experiments;
-using Isthmus.Experiments.Studies;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
+using Isthmus.Studies;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Experiments;
 
@@ -20,6 +22,7 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
             Data = "mnist", Model = Small, Out = dir["cuts"], Dims = [2, 64], Rates = [4], Epochs = 2, Subset = 2000,
             DataRoot = mnist.Root, Threads = 1,
         });
+        Figures.Draw(outcome);
         Assert.Equal(2, outcome.Rows.Count);
         Assert.All(outcome.Rows, r => Assert.True(r.Dense));
         var anchor = outcome.Anchors.Single();
@@ -40,10 +43,11 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
             MeasureExamples = 500, Geometry = new Isthmus.Landscape.GeometryOptions { Directions = 2, PowerIterations = 8, Bisections = 6 },
             DataRoot = mnist.Root, Threads = 1,
         });
+        Figures.Draw(outcome);
         Assert.Equal(2, outcome.Rows.Count);
         foreach (var r in outcome.Rows)
         {
-            Assert.True(File.Exists(Path.Combine(r.Run, TrainRecipe.ModelFile)), r.Run);
+            Assert.True(File.Exists(Path.Combine(r.Run, TrainedRun.ModelFile)), r.Run);
             Assert.All(r.Geometry.Radii, x => Assert.InRange(x, 1e-3, 1e4));
             Assert.True(r.Geometry.TopEigenvalue.Value > 0, $"λmax {r.Geometry.TopEigenvalue.Value}");
             Assert.True(r.Geometry.Threshold > r.Geometry.Nll);
@@ -65,6 +69,7 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
         {
             Members = [new(dir["ind1"]), new(dir["ind2"]), new(dir["sse"])], Out = dir["div"], DataRoot = mnist.Root, Threads = 1,
         });
+        Figures.Draw(o);
         Assert.Equal(["independent", "independent", "sse", "sse"], o.MemberFamilies);
         Assert.Equal(["independent", "sse"], o.Families.Select(f => f.Name));
         for (int i = 0; i < 4; i++)

@@ -1,5 +1,6 @@
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
 
@@ -35,7 +36,7 @@ public sealed class TrainRecipeTests(MnistFixture mnist)
         Assert.True(outcome.Epochs[2].TrainNll < outcome.Epochs[0].TrainNll);
         var run = RunDirectory.Open(dir["run"]);
         Assert.Equal("complete", run.Status);
-        var final = run.Manifest["final"]!;
+        var final = run.Manifest.ToJson()["final"]!;
         foreach (var key in new[] { "train_loss", "train_nll", "train_error", "test_nll", "test_error" })
             Assert.NotNull(final[key]);
         Assert.True(final["train_loss"]!.GetValue<double>() > final["train_nll"]!.GetValue<double>()); // includes ½·wd·‖w‖²
@@ -43,7 +44,7 @@ public sealed class TrainRecipeTests(MnistFixture mnist)
         Assert.False(File.Exists(run.File(ResumeState.File)));
         Assert.Equal(4, File.ReadAllLines(run.File("metrics.csv")).Length);
         Assert.Equal("ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
-            run.Manifest["data"]!["checksums"]!["train-images-idx3-ubyte"]!.GetValue<string>());
+            run.Manifest.ToJson()["data"]!["checksums"]!["train-images-idx3-ubyte"]!.GetValue<string>());
     }
 
     [Fact]

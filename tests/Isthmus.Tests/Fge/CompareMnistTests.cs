@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Isthmus.Experiments.Comparison;
 using Isthmus.Nn;
+using Isthmus.Studies;
 using Isthmus.Tests.Cli;
 using Isthmus.Tests.Experiments;
 

@@ -1,4 +1,4 @@
-using Isthmus.Experiments.Comparison;
+using Isthmus.Studies;
 using Isthmus.Training;
 
 namespace Isthmus.Tests.Fge;

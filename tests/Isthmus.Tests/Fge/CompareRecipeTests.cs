@@ -1,8 +1,10 @@
-using Isthmus.Experiments;
-using Isthmus.Experiments.Comparison;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Storage;
+using Isthmus.Studies;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Fge;
 
@@ -24,7 +26,9 @@ public sealed class CompareRecipeTests : IDisposable
     private CompareOutcome Compare(CompareSettings s, Action<string>? log = null, IProgress<Isthmus.Training.TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         using var session = Session.ForData(_data);
-        return CompareRecipe.Run(s, session, progress, log, ct);
+        var outcome = CompareRecipe.Run(s, session, progress, log, ct);
+        Figures.Draw(outcome);
+        return outcome;
     }
 
     [Fact]
@@ -36,11 +40,11 @@ public sealed class CompareRecipeTests : IDisposable
             outcome.Rows.Select(r => (r.Method, r.K, r.Members)));
         Assert.All(new[] { "ind-s1-r1", "fge-s1-r1", "sse-s1-r1", "ind-s1-r2", "fge-s1-r2", "sse-s1-r2" },
             name => Assert.Equal("complete", RunDirectory.Open(Path.Combine(s.Out, name)).Status));
-        var fgeStart = RunDirectory.Open(Path.Combine(s.Out, "fge-s1-r2")).Manifest["start"]!["file"]!.GetValue<string>();
+        var fgeStart = RunDirectory.Open(Path.Combine(s.Out, "fge-s1-r2")).Manifest.ToJson()["start"]!["file"]!.GetValue<string>();
         Assert.Equal(Path.Combine(s.Out, "ind-s1-r2", "checkpoint-3.safetensors"), fgeStart); // pre-training shared with Ind
 
         // The single model is the Ind run itself; every ensemble equals `ensemble --members` over the same folders.
-        var single = RunDirectory.Open(Path.Combine(s.Out, "ind-s1-r1")).Manifest["final"]!["test_error"]!.GetValue<double>();
+        var single = RunDirectory.Open(Path.Combine(s.Out, "ind-s1-r1")).Manifest.ToJson()["final"]!["test_error"]!.GetValue<double>();
         Assert.Equal(single, outcome.Rows[0].Error.Mean, 9);
         using var session = Session.ForData(_data);
         foreach (var (method, folders) in new[] { ("ind", new[] { "ind-s1-r1", "ind-s1-r2" }), ("sse", new[] { "sse-s1-r1", "sse-s1-r2" }), ("fge", new[] { "fge-s1-r1", "fge-s1-r2" }) })

@@ -1,10 +1,13 @@
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Data;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
 using Isthmus.Training;
 using static TorchSharp.torch;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Fge;
 
@@ -89,7 +92,7 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
     public void The_manifest_records_the_schedule_and_where_momentum_and_weight_decay_came_from()
     {
         var outcome = Fge(Settings("provenance") with { WeightDecay = 1e-3 });
-        var m = RunDirectory.Open(outcome.RunPath).Manifest;
+        var m = RunDirectory.Open(outcome.RunPath).Manifest.ToJson();
         Assert.Equal("complete", m["status"]!.GetValue<string>());
         Assert.Equal(0.8, m["optimizer"]!["momentum"]!["value"]!.GetValue<double>());
         Assert.Equal("run", m["optimizer"]!["momentum"]!["source"]!.GetValue<string>());
@@ -188,12 +191,12 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
     [Fact]
     public void Fge_from_a_safetensors_file_needs_data_and_model_and_takes_default_momentum()
     {
-        var file = Path.Combine(problem.Run, TrainRecipe.ModelFile);
+        var file = Path.Combine(problem.Run, TrainedRun.ModelFile);
         var e = Assert.Throws<IsthmusException>(() => Fge(new FgeSettings { From = file, Out = problem.Folder("file-no-model"), Epochs = 1, Cycle = 0.5 }));
         Assert.Contains("--data and --model", e.Message);
         var outcome = Fge(new FgeSettings { From = file, Data = "tiny", Model = FgeProblem.Model, Out = problem.Folder("file"), Epochs = 1, Cycle = 0.5, BatchSize = 32 });
         Assert.Equal(2, outcome.Members.Count);
-        var m = RunDirectory.Open(outcome.RunPath).Manifest;
+        var m = RunDirectory.Open(outcome.RunPath).Manifest.ToJson();
         Assert.Equal("default", m["optimizer"]!["momentum"]!["source"]!.GetValue<string>());
         Assert.Equal("cli", m["optimizer"]!["batch_size"]!["source"]!.GetValue<string>());
     }
@@ -221,7 +224,7 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
         }, session);
         Assert.Equal(new long[] { 32, 64 }, outcome.Members.Select(m => m.Iteration));
         Assert.All(outcome.Members, m => Assert.True(m.TestError < outcome.Start!.Error, $"snapshot {m.Index} ({m.TestError}%) no better than the random start ({outcome.Start.Error}%)"));
-        var m = RunDirectory.Open(outcome.RunPath).Manifest;
+        var m = RunDirectory.Open(outcome.RunPath).Manifest.ToJson();
         Assert.Equal(32, m["schedule"]!["cycle_iterations"]!.GetValue<long>());
         Assert.Equal("default", m["optimizer"]!["wd"]!["source"]!.GetValue<string>());
         using var net = session.Build(FgeProblem.Model, 1, seed: 3);
@@ -234,6 +237,7 @@ public sealed class MemberRunTests(FgeProblem problem) : IClassFixture<FgeProble
         var fge = Fge(Settings("chain-source"));
         using var session = Session.ForData(problem.Data);
         var outcome = EvalChainRecipe.Run(new EvalChainSettings { Members = fge.RunPath, PointsPerSegment = 2 }, session);
+        Figures.Draw(outcome);
         Assert.Equal(4, outcome.Members);
         Assert.Equal(7, outcome.Chain.Points.Count); // 3 segments × 2 + 1
         var json = Json.ReadObject(Path.Combine(fge.RunPath, EvalChainRecipe.ChainJson));

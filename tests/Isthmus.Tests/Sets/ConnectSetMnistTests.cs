@@ -1,5 +1,6 @@
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
+using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Tests.Experiments;
 

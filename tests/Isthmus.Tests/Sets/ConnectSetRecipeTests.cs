@@ -1,10 +1,12 @@
-using Isthmus.Experiments;
+using Isthmus.Methods;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
 using Isthmus.Tests.Curves;
 using Isthmus.Tests.Nn;
 using Isthmus.Training;
 using static TorchSharp.torch;
+using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Sets;
 
@@ -27,7 +29,9 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
     private EvalSetOutcome Evaluate(EvalSetSettings s)
     {
         using var session = Session.ForData(problem.Data);
-        return EvalSetRecipe.Run(s, session);
+        var outcome = EvalSetRecipe.Run(s, session);
+        Figures.Draw(outcome);
+        return outcome;
     }
 
     [Fact]
@@ -40,7 +44,7 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
         var set = Tensors.ReadAll(Path.Combine(outcome.RunPath, SetRun.SetFile));
         string[] modes = [problem.A, problem.B, problem.C];
         for (int k = 0; k < 3; k++)
-            foreach (var (name, t) in Tensors.ReadAll(Path.Combine(modes[k], TrainRecipe.ModelFile)))
+            foreach (var (name, t) in Tensors.ReadAll(Path.Combine(modes[k], TrainedRun.ModelFile)))
                 Assert.True(Close.Identical(t, set[SpaceFile.ControlName(k, name)]), $"mode {k + 1} '{name}' moved");
         // The connector left the centroid it started at.
         using var centroid = (set[SpaceFile.ControlName(0, "layers.0.weight")] + set[SpaceFile.ControlName(1, "layers.0.weight")] + set[SpaceFile.ControlName(2, "layers.0.weight")]) / 3;
@@ -48,12 +52,12 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
 
         var run = SetRun.Open(outcome.RunPath);
         Assert.Equal([[0, 3], [1, 3], [2, 3]], run.Complex.Simplices.Select(s => s.ToArray()));
-        Assert.Equal(1e-4, run.Origin.WeightDecay); // from the first mode
-        var points = run.Run.Manifest["space"]!["control_points"]!.AsArray();
+        Assert.Equal(1e-4, run.WeightDecay); // from the first mode
+        var points = run.Run.Manifest.ToJson()["space"]!["control_points"]!.AsArray();
         Assert.Equal(["mode.1", "mode.2", "mode.3", "connector.1"], points.Select(p => p!["name"]!.GetValue<string>()));
         Assert.Equal([true, true, true, false], points.Select(p => p!["fixed"]!.GetValue<bool>()));
         Assert.Equal(Path.GetFullPath(problem.B), points[1]!["source"]!.GetValue<string>());
-        Assert.InRange(run.Run.Manifest["connectors"]![0]!["test_error"]!.GetValue<double>(), 0, 100);
+        Assert.InRange(run.Run.Manifest.ToJson()["connectors"]![0]!["test_error"]!.GetValue<double>(), 0, 100);
         Assert.False(File.Exists(Path.Combine(outcome.RunPath, ResumeState.File)));
     }
 
@@ -83,14 +87,14 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
         {
             using var session = Session.ForData(problem.Data);
             var set = SetRun.Open(run);
-            using var net = set.Load(session);
+            using var net = session.Load(set);
             using var space = net.Space;
             var gram = ControlGram.Of(space);
             return set.Complex.Simplices.Sum(s => SimplexVolume.Of(gram, s));
         }
         var plain = Connect(Settings("plain", "complex"));
         var grown = Connect(Settings("grown", "complex") with { VolumeWeight = 2, SampleBy = "volume" });
-        var space = RunDirectory.Open(grown.RunPath).Manifest["space"]!;
+        var space = RunDirectory.Open(grown.RunPath).Manifest.ToJson()["space"]!;
         Assert.Equal(2, space["volume_weight"]!.GetValue<double>());
         Assert.Equal("volume", space["sample_by"]!.GetValue<string>());
         double before = TotalArea(plain.RunPath), after = TotalArea(grown.RunPath);
@@ -127,7 +131,7 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
         string[] modes = [problem.A, problem.B, problem.C];
         for (int k = 0; k < 3; k++)
         {
-            var final = RunDirectory.Open(modes[k]).Manifest["final"]!;
+            var final = RunDirectory.Open(modes[k]).Manifest.ToJson()["final"]!;
             Assert.Equal(final["test_error"]!.GetValue<double>(), e.Vertices[k].Metrics.Test.Error, 9);
             Assert.Equal(final["train_loss"]!.GetValue<double>(), e.Vertices[k].Metrics.TrainLoss, 6);
             // A segment's ends are its modes.

@@ -1,3 +1,4 @@
+using Isthmus.Data;
 using Isthmus.Nn;
 using Isthmus.Space;
 using Isthmus.Tests.Curves;

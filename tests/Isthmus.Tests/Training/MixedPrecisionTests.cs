@@ -1,7 +1,9 @@
+using Isthmus.Data;
 using Isthmus.Evaluation;
-using Isthmus.Experiments;
+using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Platform;
+using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Tests.Curves;
 using Isthmus.Training;

@@ -18,7 +18,7 @@ namespace Isthmus.Nn.Models;
 /// the first classifier layer takes 512·s·s features.
 /// <para>With <c>bn</c> every convolution runs as Conv → BN → ReLU. The reference's VGG16BN declares the same
 /// parameters but its forward zips [conv, bn, conv, bn, …] with one ReLU per convolution and so skips the later
-/// convolutions of each block (timgaripov/dnn-mode-connectivity issue #2): its checkpoints load here by name but
+/// convolutions of each block (reported as #2 on timgaripov/dnn-mode-connectivity's tracker): its checkpoints load here by name but
 /// compute a different function.</para>
 /// </remarks>
 public sealed class Vgg16 : Network

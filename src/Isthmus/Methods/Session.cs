@@ -1,0 +1,97 @@
+using Isthmus.Data;
+using Isthmus.Nn;
+using Isthmus.Platform;
+using Isthmus.Runs;
+using Isthmus.Space;
+using static TorchSharp.torch;
+
+namespace Isthmus.Methods;
+
+/// <summary>What every recipe sets up first: threads, device, the data set in memory, and a network for it.</summary>
+public sealed class Session : IDisposable
+{
+    private Session(DataBundle data, Device device, int threads)
+    {
+        Data = data;
+        Device = device;
+        Threads = threads;
+    }
+
+    public DataBundle Data { get; }
+    public Device Device { get; }
+    public int Threads { get; }
+    public DataShape Shape => new(Data.InputShape, Data.Classes);
+
+    /// <summary>
+    /// Opens a session. Data sets Isthmus can fetch (MNIST, Fashion-MNIST, fortunes) are fetched and checked on
+    /// first use, so that no command needs a manual set-up step.
+    /// </summary>
+    public static Session Open(string data, string? dataRoot, int val, int? threads, string device, int subset = 0, Action<string>? log = null)
+    {
+        int n = Compute.ConfigureThreads(threads);
+        var dev = Compute.SelectDevice(device);
+        var root = dataRoot ?? DataFetcher.DefaultRoot();
+        if (DataFetcher.Names.Contains(data) && !DataFetcher.IsPresent(data, root))
+        {
+            log?.Invoke($"{data} is not in {root} yet; fetching it (checksums verified)...");
+            DataFetcher.FetchAsync(data, root).GetAwaiter().GetResult();
+        }
+        var bundle = DataCatalog.Load(data, new DataOptions(root, val, dev, subset));
+        return new Session(bundle, dev, n);
+    }
+
+    /// <summary>
+    /// The session a method runs in for networks of <paramref name="kind"/>: a new one over their data (null is
+    /// returned when <paramref name="given"/>, owned by the caller, is used instead — after checking it holds that data).
+    /// </summary>
+    public static Session? OpenFor(NetworkKind kind, InvocationSettings s, Session? given, Action<string>? log)
+    {
+        if (given is null) return Open(kind.Data, s.DataRoot, kind.Val, s.Threads, s.Device, kind.Subset, log);
+        if (given.Data.Name != kind.Data)
+            throw new IsthmusException($"The networks are {kind.Describe()}, but the session given holds {given.Data.Name}; open a session on {kind.Data}.");
+        return null;
+    }
+
+    /// <summary>
+    /// A session over a data set already in memory (built with <see cref="DataBundle.ForImages"/> or
+    /// <see cref="DataBundle.ForText"/>), with torch's current thread count. The caller keeps ownership of
+    /// <paramref name="data"/>: disposing this session does not dispose it.
+    /// </summary>
+    public static Session ForData(DataBundle data, Device? device = null) =>
+        new(data, device ?? CPU, get_num_threads()) { _ownsData = false };
+
+    private bool _ownsData = true;
+
+    /// <summary>A network of <paramref name="spec"/> bound to a new space with <paramref name="controlPoints"/> control points.</summary>
+    public Network Build(ArchitectureSpec spec, int controlPoints, long seed)
+    {
+        var net = ModelZoo.Build(spec, Shape);
+        net.Bind(WeightSpace.Create(net.Layout, controlPoints, Device, seed));
+        return net;
+    }
+
+    /// <summary>
+    /// Writes what every run folder's manifest says about where and on what it ran: the command line, the
+    /// architecture, this session's data set (with its checksums) and the platform.
+    /// </summary>
+    public void Describe(RunManifest manifest, IReadOnlyList<string> commandLine, ArchitectureSpec architecture)
+    {
+        manifest.Arguments = commandLine;
+        manifest.Architecture = architecture;
+        manifest.Data = DataSection.Of(Data);
+        manifest.Platform = TrainingRecord.Platform(Threads, Device);
+    }
+
+    /// <summary>A network with every control point of <paramref name="run"/> loaded, on this session's device.</summary>
+    public Network Load(SpaceRun run)
+    {
+        var net = Build(run.Kind.Architecture, run.ControlPoints, seed: 0);
+        run.LoadInto(net);
+        return net;
+    }
+
+    public void Dispose()
+    {
+        if (_ownsData) Data.Dispose();
+    }
+}

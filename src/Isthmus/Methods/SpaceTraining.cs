@@ -1,0 +1,47 @@
+using Isthmus.Data;
+using Isthmus.Nn;
+using Isthmus.Runs;
+using Isthmus.Storage;
+using Isthmus.Training;
+
+namespace Isthmus.Methods;
+
+/// <summary>
+/// The training shared by every recipe whose weight space has several control points (<c>connect</c>,
+/// <c>connect-set</c>): SGD on the trainable control points only, weight decay on the sampled point (docs/science.md §1; the
+/// optimiser's own decay is 0), and after every epoch metrics.csv, an optional numbered checkpoint of every control
+/// point and the resume state. A space with nothing trainable (a segment) trains nothing.
+/// </summary>
+public static class SpaceTraining
+{
+    /// <param name="autocast">Mixed precision of the steps (<see cref="Platform.Precision.AutocastType"/>); null = float32.</param>
+    /// <returns>Every epoch of the run, resumed ones included.</returns>
+    public static List<EpochReport> Run(RunDirectory run, Network net, Session session, SgdHyperparameters h, IPointSampler sampler,
+        IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken ct, TorchSharp.torch.ScalarType? autocast = null)
+    {
+        using var optimizer = new Sgd(net.Space.TrainableTensors(), h.Momentum, weightDecay: 0);
+        var history = new List<EpochReport>();
+        if (optimizer.Parameters.Count == 0) return history;
+        int start = 0;
+        if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out start, history))
+            log?.Invoke($"Resuming {run.Path} after epoch {start} of {h.Epochs}.");
+        var job = new TrainingJob
+        {
+            Network = net,
+            Train = BatchSources.Training(session.Data, h.BatchSize, h.Seed),
+            Eval = BatchSources.Evaluation(session.Data),
+            Schedule = Schedules.Create(h.Schedule, h.Lr),
+            Optimizer = optimizer,
+            WeightDecay = h.WeightDecay,
+            Epochs = h.Epochs,
+            Seed = h.Seed,
+            Sampler = sampler,
+            StartEpoch = start,
+            Autocast = autocast,
+            EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, h.SaveEvery,
+                (path, metadata) => SpaceFile.Save(path, net, metadata)),
+        };
+        Trainer.Run(job, progress, ct);
+        return history;
+    }
+}
