@@ -52,7 +52,7 @@ public sealed record BenchSettings
 public static partial class Benchmark
 {
     /// <summary>The groups of rows <c>--only</c> selects, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "fge", "eval", "grid", "bf16", "memory", "peak"];
+    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "fge", "eval", "grid", "bf16", "memory", "peak", "deep"];
 
     /// <summary>
     /// Measures the rows of <paramref name="s"/>. <paramref name="measured"/> is called with the rows so far after every
@@ -112,6 +112,7 @@ public static partial class Benchmark
                 Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct, partDone)]);
         Measure("memory", "memory over many steps", MemoryParts, partDone => [Memory(session, mlp, size.MemorySteps, batch, ct, partDone)]);
         Measure("peak", "matrix-multiply peak", 1, _ => [PeakFraction(session, mlp, steps, batch, ct)]);
+        Measure("deep", "a deep network: peak memory of training steps and of an evaluation pass", 1, _ => DeepRows(s.Smoke, ct));
         return rows;
     }
 

@@ -41,6 +41,9 @@ internal static class CommandRunner
         try
         {
             RequireSomethingToResume(parse);
+            if (parse.GetValue(GlobalOptions.EvalBatchSize) is { } evalBatch)
+                Isthmus.Evaluation.EvaluationBatch.Size = evalBatch >= 1 ? evalBatch
+                    : throw new IsthmusException($"--eval-batch-size must be at least 1 (got {evalBatch}).");
             return body(parse, output, Cancel.Token);
         }
         catch (IsthmusException e)

@@ -9,5 +9,11 @@ internal static class GlobalOptions
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "No progress bars or messages; only the result (and errors).", Recursive = true };
     public static readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON on stdout instead of a summary line.", Recursive = true };
 
-    public static IEnumerable<Option> All => [Verbose, Quiet, Json];
+    public static readonly Option<int?> EvalBatchSize = new("--eval-batch-size")
+    {
+        Description = "Examples per forward pass when scoring (default: chosen for the network, at most 1000, so that a block's activations stay under 1 GiB; metrics do not depend on it). Batch-norm recalibration keeps its batches of 1000.",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [Verbose, Quiet, Json, EvalBatchSize];
 }

@@ -42,6 +42,7 @@ internal static class BenchCommand
         var smoke = new Option<bool>("--smoke") { Description = "Every row at toy size, for tests (measures nothing).", Hidden = true };
         foreach (var o in new Option[] { quick, only, pairs, batchSize, widths, smoke, output, force, dataRoot, threads, device }) command.Options.Add(o);
         command.Subcommands.Add(BenchBatchNormCommand.Create());
+        command.Subcommands.Add(BenchDeepCommand.Create());
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var file = parse.GetValue(output);

@@ -80,6 +80,31 @@ public abstract class Network : IDisposable
     /// </summary>
     public virtual bool EvaluatesStackedPoints => false;
 
+    private (long[] Shape, long Elements)? _widest;
+
+    /// <summary>
+    /// Elements per example of the largest activation a stage of the network hands to the next (<see cref="Stage"/>):
+    /// evaluation keeps about a stage's activations at a time, so this sizes its batches
+    /// (<c>Evaluation.EvaluationBatch</c>). Measured once per input shape by an eval-mode pass over the first example of
+    /// <paramref name="batch"/>; 0 for networks that are not built of stages (their activations are small).
+    /// </summary>
+    public long WidestActivation(Tensor batch)
+    {
+        long[] shape = batch.shape[1..];
+        if (_widest is { } known && known.Shape.SequenceEqual(shape)) return known.Elements;
+        bool wasTraining = Training;
+        Training = false;
+        try
+        {
+            using var _ = inference_mode();
+            using var scope = NewDisposeScope();
+            long widest = Stage.Widest(() => Forward(batch.narrow(0, 0, 1)));
+            _widest = (shape, widest);
+            return widest;
+        }
+        finally { Training = wasTraining; }
+    }
+
     /// <summary>Clears recurrent state between sequences (language models); nothing for feed-forward networks.</summary>
     public virtual void ResetState() { }
 

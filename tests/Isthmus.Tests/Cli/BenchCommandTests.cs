@@ -21,7 +21,8 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         var rows = json["rows"]!.AsArray().Select(x => x!.AsObject()).ToList();
         string[] expected = ["curve step / plain step (mlp)", "curve step / plain step (convfc", "FGE step / plain step", "curve-point evaluation",
             "grid evaluation, 32 points per pass / one at a time", "grid evaluation, 32 points per pass / plain inference", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
-            "memory after 120 steps", "plain training / matmul peak"];
+            "memory after 120 steps", "plain training / matmul peak", "peak memory of a training step / resident before (preresnet164",
+            "peak memory of an evaluation pass / resident before (preresnet164"];
         Assert.Equal(expected.Length, rows.Count);
         string[] verdicts = ["met", "not met", "at the edge"];
         for (int i = 0; i < rows.Count; i++)

@@ -41,19 +41,24 @@ public sealed class ConvFc : Network
 
     public override Tensor Forward(Tensor input)
     {
+        // One stage per layer (Nn.Stage); ReLU in place: neither a convolution's nor batch norm's backward reads its output.
         var x = input;
         for (int i = 0; i < 3; i++)
         {
-            x = _convs[i].Forward(x);
-            if (_norms[i] is { } norm) x = norm.Forward(x);
-            x = nn.functional.max_pool2d(nn.functional.relu(x), 3, 2);
+            var (conv, norm) = (_convs[i], _norms[i]);
+            if (norm is not null) x = Stage.Run(Stage.Run(x, conv.Forward, disposeInput: i > 0), y => norm.Forward(y).relu_(), disposeInput: true);
+            else x = Stage.Run(x, y => conv.Forward(y).relu_(), disposeInput: i > 0);
+            x = Stage.Run(x, y => nn.functional.max_pool2d(y, 3, 2), disposeInput: true);
         }
-        x = x.flatten(1);
-        for (int i = 0; i < 3; i++)
+        return Stage.Run(x, y =>
         {
-            x = _fcs[i].Forward(x);
-            if (i < 2) x = nn.functional.relu(x);
-        }
-        return x;
+            y = y.flatten(1);
+            for (int i = 0; i < 3; i++)
+            {
+                y = _fcs[i].Forward(y);
+                if (i < 2) y = y.relu_();
+            }
+            return y;
+        }, disposeInput: true);
     }
 }

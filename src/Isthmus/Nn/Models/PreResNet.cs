@@ -65,9 +65,8 @@ public sealed class PreResNet : Network
     public override Tensor Forward(Tensor input)
     {
         var x = _conv1.Forward(input);
-        foreach (var block in _blocks) x = block.Forward(x);
-        x = nn.functional.relu(_bn.Forward(x));
-        return _fc.Forward(x.mean([2, 3]));
+        foreach (var block in _blocks) x = Stage.Run(x, block.Forward, disposeInput: true);
+        return Stage.Run(x, y => _fc.Forward(_bn.Forward(y).relu_().mean([2, 3])), disposeInput: true);
     }
 
     /// <summary>One pre-activation block, basic (bn1-conv1-bn2-conv2) or bottleneck (… bn3-conv3).</summary>
@@ -96,8 +95,17 @@ public sealed class PreResNet : Network
         public Tensor Forward(Tensor x)
         {
             var residual = _downsample is null ? x : _downsample.Forward(x);
+            // ReLU in place on the batch norm's output, as the reference's ReLU(inplace=True): batch norm's backward
+            // reads its input, not its output, so one tensor per layer instead of two. Each tensor is freed once the
+            // next layer has read it (what autograd saved stays alive), so evaluation holds what PyTorch's would.
             var y = x;
-            foreach (var (norm, conv) in _path) y = conv.Forward(nn.functional.relu(norm.Forward(y)));
+            foreach (var (norm, conv) in _path)
+            {
+                var a = norm.Forward(y).relu_();
+                if (!ReferenceEquals(y, x)) y.Dispose();
+                y = conv.Forward(a);
+                a.Dispose();
+            }
             return y.add_(residual);
         }
     }

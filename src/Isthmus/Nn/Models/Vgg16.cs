@@ -66,20 +66,27 @@ public sealed class Vgg16 : Network
 
     public override Tensor Forward(Tensor input)
     {
-        var x = _pad.Any(p => p > 0) ? nn.functional.pad(input, _pad) : input;
+        bool padded = _pad.Any(p => p > 0);
+        var x = padded ? nn.functional.pad(input, _pad) : input;
+        bool owned = padded; // the caller's input is never disposed here
         foreach (var block in _blocks)
         {
+            // One stage per layer (Nn.Stage): each output is freed once the next layer has read it, so at most two of
+            // these tensors live at a time in evaluation, as in PyTorch. ReLU runs in place, as the reference's
+            // ReLU(inplace=True): neither a convolution's nor batch norm's backward reads its output.
             foreach (var (conv, norm) in block)
             {
-                x = conv.Forward(x);
-                if (norm is not null) x = norm.Forward(x);
-                x = nn.functional.relu(x);
+                x = norm is null ? Stage.Run(x, y => conv.Forward(y).relu_(), owned)
+                    : Stage.Run(Stage.Run(x, conv.Forward, owned), y => norm.Forward(y).relu_(), disposeInput: true);
+                owned = true;
             }
-            x = nn.functional.max_pool2d(x, 2, 2);
+            x = Stage.Run(x, y => nn.functional.max_pool2d(y, 2, 2), disposeInput: true);
         }
-        x = x.flatten(1);
-        x = nn.functional.relu(_fc1.Forward(_dropout1.Forward(x)));
-        x = nn.functional.relu(_fc2.Forward(_dropout2.Forward(x)));
-        return _fc3.Forward(x);
+        return Stage.Run(x, y =>
+        {
+            var h = _fc1.Forward(_dropout1.Forward(y.flatten(1))).relu_();
+            h = _fc2.Forward(_dropout2.Forward(h)).relu_();
+            return _fc3.Forward(h);
+        }, disposeInput: true);
     }
 }

@@ -57,9 +57,8 @@ public sealed class WideResNet : Network
     public override Tensor Forward(Tensor input)
     {
         var x = _conv1.Forward(input);
-        foreach (var block in _blocks) x = block.Forward(x);
-        x = nn.functional.relu(_bn1.Forward(x));
-        return _linear.Forward(x.mean([2, 3]));
+        foreach (var block in _blocks) x = Stage.Run(x, block.Forward, disposeInput: true);
+        return Stage.Run(x, y => _linear.Forward(_bn1.Forward(y).relu_().mean([2, 3])), disposeInput: true);
     }
 
     /// <summary>The wide basic block: bn1, conv1, dropout, bn2, conv2 (strided), shortcut.</summary>
@@ -83,8 +82,15 @@ public sealed class WideResNet : Network
 
         public Tensor Forward(Tensor x)
         {
-            var y = _dropout.Forward(_conv1.Forward(nn.functional.relu(_bn1.Forward(x))));
-            y = _conv2.Forward(nn.functional.relu(_bn2.Forward(y)));
+            // ReLU in place on batch norm's output (its backward reads its input, not its output): same values, one
+            // tensor fewer. Each tensor is freed once the next layer has read it (what autograd saved stays alive).
+            var a = _bn1.Forward(x).relu_();
+            var y = _dropout.Forward(_conv1.Forward(a));
+            a.Dispose();
+            a = _bn2.Forward(y).relu_();
+            y.Dispose();
+            y = _conv2.Forward(a);
+            a.Dispose();
             return y.add_(_shortcut is null ? x : _shortcut.Forward(x));
         }
     }
