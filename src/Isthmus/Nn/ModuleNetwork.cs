@@ -62,8 +62,11 @@ public class ModuleNetwork : Network
             .Select(prefix => new ModuleBatchNorm(prefix.TrimEnd('.'), byName[prefix + "running_mean"], byName[prefix + "running_var"], byName[prefix + "num_batches_tracked"]))
             .ToArray();
         foreach (var n in _norms) Buffers.Register(n);
-        ModuleChecks.MeasureBatchNorm(module, forward, _norms, data, spec.ToString(), FixAdvice);
+        ModuleChecks.MeasureBatchNorm(module, forward, _norms, data, Describe(spec), FixAdvice);
     }
+
+    /// <summary>The network as messages name it: its spec (a TorchScript network: its file).</summary>
+    protected virtual string Describe(ArchitectureSpec spec) => spec.ToString();
 
     /// <summary>What a user should do when the module's batch norm ignores train/eval mode (ends a refusal sentence).</summary>
     protected virtual string FixAdvice => "build it so that its batch-norm layers follow train() and eval()";
@@ -76,7 +79,7 @@ public class ModuleNetwork : Network
         if (Spec.Flag("reinit"))
         {
             if (_notReinitialisable is { } name)
-                throw new IsthmusException($"{Spec}: cannot re-initialise parameter {name} by PyTorch's default rules (they cover the weights and biases of linear, convolution and normalisation layers); train from the module's own weights instead (drop --reinit).");
+                throw new IsthmusException($"{Describe(Spec)}: cannot re-initialise parameter {name} by PyTorch's default rules (they cover the weights and biases of linear, convolution and normalisation layers); train from the module's own weights instead (drop --reinit).");
             return;
         }
         for (int k = 0; k < space.ControlPointCount; k++)

@@ -21,6 +21,8 @@ public sealed class TorchScriptNetwork : ModuleNetwork
 
     private TorchScriptNetwork(jit.ScriptModule<Tensor, Tensor> module, ArchitectureSpec spec, DataShape data) : base(module, module.forward, spec, data) { }
 
+    protected override string Describe(ArchitectureSpec spec) => spec.Get("file") ?? spec.ToString();
+
     protected override string FixAdvice => "save the model with torch.jit.script(model).save(FILE) instead of torch.jit.trace";
 
     /// <summary>The spec of a TorchScript file: <c>torchscript</c> with its full path and SHA-256 (file and sha256).</summary>
