@@ -30,19 +30,6 @@ public sealed class ModuleNetworkParityTests
         return (zoo, script);
     }
 
-    /// <summary>
-    /// Runs <paramref name="action"/> on one thread: on two, libtorch 2.10's CPU convolution backward now and then
-    /// returns NaN in an input's gradient here (measured with plain conv2d as well, outside any module), which is not
-    /// what these tests are about.
-    /// </summary>
-    internal static void OnOneThread(Action action)
-    {
-        int threads = get_num_threads();
-        set_num_threads(1);
-        try { action(); }
-        finally { set_num_threads(threads); }
-    }
-
     private static double Worst(Network zoo, Network script, Func<WeightSpace, int, Tensor?> read)
     {
         double worst = 0;
@@ -64,14 +51,11 @@ public sealed class ModuleNetworkParityTests
         using var gen = new Generator(4);
         var x = randn([16, 1, 28, 28], generator: gen);
         var y = randint(10, [16], generator: gen);
-        OnOneThread(() =>
+        foreach (var net in new[] { zoo, script })
         {
-            foreach (var net in new[] { zoo, script })
-            {
-                net.Training = true;
-                nn.functional.cross_entropy(net.Forward(x), y).backward();
-            }
-        });
+            net.Training = true;
+            nn.functional.cross_entropy(net.Forward(x), y).backward();
+        }
         Assert.True(Worst(zoo, script, (s, i) => s.Point(i).grad) < 1e-4);
         zoo.Training = script.Training = false;
         using var __ = no_grad();
@@ -88,23 +72,20 @@ public sealed class ModuleNetworkParityTests
         var x = randn([16, 1, 28, 28], generator: gen);
         var y = randint(10, [16], generator: gen);
         var bezier = new Bezier(1);
-        OnOneThread(() =>
+        foreach (var net in new[] { zoo, script })
         {
-            foreach (var net in new[] { zoo, script })
+            var space = net.Space;
+            space.SetTrainable(0, false);
+            space.SetTrainable(2, false);
+            using var optimizer = new Sgd(space.TrainableTensors(), 0.9, 0);
+            net.Training = true;
+            for (int step = 0; step < 3; step++)
             {
-                var space = net.Space;
-                space.SetTrainable(0, false);
-                space.SetTrainable(2, false);
-                using var optimizer = new Sgd(space.TrainableTensors(), 0.9, 0);
-                net.Training = true;
-                for (int step = 0; step < 3; step++)
-                {
-                    space.MoveTo(bezier.Coefficients(0.3 + 0.2 * step));
-                    nn.functional.cross_entropy(net.Forward(x), y).backward();
-                    Assert.True(space.StepControls(optimizer, 0.05, 5e-4));
-                }
+                space.MoveTo(bezier.Coefficients(0.3 + 0.2 * step));
+                nn.functional.cross_entropy(net.Forward(x), y).backward();
+                Assert.True(space.StepControls(optimizer, 0.05, 5e-4));
             }
-        });
+        }
         Assert.True(Worst(zoo, script, (s, i) => s.Control(1, i)) < 1e-4);
         Assert.True(Worst(zoo, script, (s, i) => s.Control(0, i)) == 0);
     }

