@@ -52,7 +52,7 @@ public sealed record BenchSettings
 public static partial class Benchmark
 {
     /// <summary>The groups of rows <c>--only</c> selects, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "fge", "eval", "grid", "bf16", "memory", "peak", "deep"];
+    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "torchscript", "fge", "eval", "grid", "bf16", "memory", "peak", "deep"];
 
     /// <summary>
     /// Measures the rows of <paramref name="s"/>. <paramref name="measured"/> is called with the rows so far after every
@@ -102,6 +102,8 @@ public static partial class Benchmark
                 var t = StepTimes(session, spec, steps, pairs, batch, ct, partDone);
                 return [new BenchRow($"curve step / plain step ({spec})", t.Ratio, t.A * 1000, t.B * 1000, "ms/step", BenchGoal.Below(1.10), $"Bezier, 1 bend; batch {batch}; {t.Spread}", t.CiLow, t.CiHigh)];
             });
+        Measure("torchscript", $"{convBn} from the zoo and written in PyTorch: plain and curve steps ({repeats} pairs of {steps}-step blocks each)", 2 * (repeats + 1),
+            partDone => TorchScriptRows(session, convBn, steps, repeats, batch, ct, partDone, log).ToList());
         Measure("fge", $"{mlp}: timing plain and FGE steps ({mlpRepeats} pairs of {steps}-step blocks)", mlpRepeats + 2,
             partDone => [FgeRow(session, mlp, steps, mlpRepeats, batch, ct, partDone)]);
         Measure("eval", "evaluation throughput", 1, _ => EvaluationThroughput(session, convBn, size.EvalExamples, ct));

@@ -150,8 +150,9 @@ internal sealed class ModelOptions
 {
     public readonly Option<string> Model = new("--model")
     {
-        Description = "Architecture: " + string.Join(", ", ModelZoo.Names) + ".",
+        Description = "Architecture: " + string.Join(", ", ModelZoo.Names) + ", or torchscript:FILE (a network saved with torch.jit.script(model).save(FILE); docs/own-network.md).",
     };
+    public readonly Option<bool> Reinit = new("--reinit") { Description = "torchscript:FILE: start from PyTorch's default initialisation (seeded by --seed) instead of the file's own weights." };
     public readonly Option<string?> Widths = new("--widths") { Description = "mlp: hidden widths, comma-separated (default 800,800)." };
     public readonly Option<double?> WidthFactor = new("--width-factor") { Description = "convfc: scale every layer's width by K (docs/science.md §2, A.7)." };
     public readonly Option<bool> BatchNorm = new("--bn") { Description = "convfc, vgg16: add batch normalisation." };
@@ -159,7 +160,7 @@ internal sealed class ModelOptions
     public readonly Option<int?> Layers = new("--layers") { Description = "lstm-lm: number of LSTM layers (default 2)." };
     public readonly Option<double?> Dropout = new("--dropout") { Description = "lstm-lm: dropout probability (default 0.5)." };
 
-    public IEnumerable<Option> All => [Model, Widths, WidthFactor, BatchNorm, Hidden, Layers, Dropout];
+    public IEnumerable<Option> All => [Model, Widths, WidthFactor, BatchNorm, Hidden, Layers, Dropout, Reinit];
 
     /// <summary>
     /// The data set and architecture of a new run, which <paramref name="command"/> needs unless it continues one in
@@ -178,7 +179,10 @@ internal sealed class ModelOptions
     {
         var name = parse.GetValue(Model);
         if (name is null) return null;
-        var spec = new ArchitectureSpec(name);
+        var spec = name.StartsWith(TorchScriptNetwork.Prefix, StringComparison.Ordinal)
+            ? TorchScriptNetwork.SpecFor(name[TorchScriptNetwork.Prefix.Length..])
+            : new ArchitectureSpec(name);
+        if (parse.GetValue(Reinit)) spec = spec.With("reinit", "true");
         if (parse.GetValue(Widths) is { } w) spec = spec.With("widths", w.Replace(" ", ""));
         if (parse.GetValue(WidthFactor) is { } k) spec = spec.With("width_factor", k.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (parse.GetValue(BatchNorm)) spec = spec.With("bn", "true");

@@ -66,7 +66,9 @@ public sealed class Session : IDisposable
     public Network Build(ArchitectureSpec spec, int controlPoints, long seed)
     {
         var net = ModelZoo.Build(spec, Shape);
-        net.Bind(WeightSpace.Create(net.Layout, controlPoints, Device, seed));
+        var space = WeightSpace.Create(net.Layout, controlPoints, Device, seed);
+        net.StartFromOwnWeights(space);
+        net.Bind(space);
         return net;
     }
 

@@ -6,7 +6,7 @@ namespace Isthmus.Nn;
 public sealed class BufferSet : IDisposable
 {
     private readonly List<(string Name, Tensor Tensor)> _buffers = new();
-    private readonly List<Layers.BatchNorm> _norms = new();
+    private readonly List<IRunningStatistics> _norms = new();
 
     public int Count => _buffers.Count;
     public IEnumerable<(string Name, Tensor Tensor)> All => _buffers;
@@ -18,7 +18,7 @@ public sealed class BufferSet : IDisposable
         return t;
     }
 
-    internal void Register(Layers.BatchNorm norm) => _norms.Add(norm);
+    internal void Register(IRunningStatistics norm) => _norms.Add(norm);
 
     public bool TryGet(string name, out Tensor tensor)
     {

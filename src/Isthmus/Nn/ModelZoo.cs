@@ -17,6 +17,22 @@ public static class ModelZoo
         ["lstm-lm"] = ("word-level LSTM language model; --hidden 650, --layers 2, --dropout 0.5, --tie", (s, d) => new LstmLanguageModel(s, d), true),
     };
 
+    /// <summary>
+    /// Makes a TorchSharp module an architecture by name, so that every recipe builds it from a spec of that name (its
+    /// options are the builder's to read): <paramref name="build"/> returns a fresh module for the spec and data shape,
+    /// which <see cref="ModuleNetwork"/> adapts. A name already taken is refused.
+    /// </summary>
+    public static void Register(string name, string summary, Func<ArchitectureSpec, DataShape, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> build)
+    {
+        if (name == TorchScriptNetwork.Name || name.Contains(':'))
+            throw new ArgumentException($"'{name}' cannot name a registered architecture.", nameof(name));
+        lock (Models)
+        {
+            if (Models.ContainsKey(name)) throw new ArgumentException($"An architecture named '{name}' exists already.", nameof(name));
+            Models[name] = (summary, (s, d) => new ModuleNetwork(build(s, d), s, d), false);
+        }
+    }
+
     /// <summary>Known architecture names.</summary>
     public static IReadOnlyList<string> Names => Models.Keys.ToList();
 
@@ -28,6 +44,7 @@ public static class ModelZoo
 
     public static Network Build(ArchitectureSpec spec, DataShape data)
     {
+        if (spec.Name == TorchScriptNetwork.Name) return new TorchScriptNetwork(spec, data);
         if (!Models.TryGetValue(spec.Name, out var entry))
             throw new IsthmusException($"Unknown model '{spec.Name}'; choose one of: {string.Join(", ", Models.Keys)}.");
         if (entry.Text != (data.InputShape.Length == 0))

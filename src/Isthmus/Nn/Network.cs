@@ -67,7 +67,18 @@ public abstract class Network : IDisposable
         if (!ReferenceEquals(space.Layout, Layout))
             throw new ArgumentException("The weight space was built for another network's layout.");
         _space = space;
+        OnBound(space);
     }
+
+    /// <summary>Called when the network is bound to <paramref name="space"/> (networks from outside point their module at it).</summary>
+    protected virtual void OnBound(WeightSpace space) { }
+
+    /// <summary>
+    /// Writes the weights the architecture comes with (a TorchScript file's own) into every control point of
+    /// <paramref name="space"/>, unless its spec asks to re-initialise them; the zoo's architectures come with none and
+    /// keep the layout's initialisation.
+    /// </summary>
+    public virtual void StartFromOwnWeights(WeightSpace space) { }
 
     /// <summary>Logits for a batch: [B, classes], or [P, B, classes] with P points stacked (see <see cref="EvaluatesStackedPoints"/>).</summary>
     public abstract Tensor Forward(Tensor input);
@@ -117,9 +128,13 @@ public abstract class Network : IDisposable
     /// <summary>True if the architecture has batch normalisation.</summary>
     public bool HasBatchNorm => Buffers.Count > 0;
 
+    /// <summary>Releases what a subclass holds besides the buffers (a module from outside).</summary>
+    protected virtual void Release() { }
+
     public void Dispose()
     {
         Buffers.Dispose();
+        Release();
         GC.SuppressFinalize(this);
     }
 }

@@ -1,5 +1,5 @@
-using Isthmus.Nn;
 using Isthmus.Nn.Models;
+using Isthmus.Nn;
 using Isthmus.Space;
 using static TorchSharp.torch;
 

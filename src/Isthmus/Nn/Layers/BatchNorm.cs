@@ -9,7 +9,7 @@ namespace Isthmus.Nn.Layers;
 /// evaluated point. With <see cref="Network.BatchNormMomentum"/> = null they are a cumulative average, which is
 /// how <c>Evaluation.BatchNormCalibration</c> recomputes them for each point.
 /// </summary>
-public sealed class BatchNorm
+public sealed class BatchNorm : IRunningStatistics
 {
     private const double Eps = 1e-5;
     private readonly Network _net;
@@ -44,7 +44,7 @@ public sealed class BatchNorm
         return nn.functional.batch_norm(x, _runningMean, _runningVar, _net.Space.Point(_weight), _net.Space.Point(_bias), _net.Training, momentum, Eps);
     }
 
-    internal void ResetStatistics()
+    void IRunningStatistics.ResetStatistics()
     {
         using var _ = no_grad();
         _runningMean.zero_();
@@ -53,5 +53,5 @@ public sealed class BatchNorm
         _batches = 0;
     }
 
-    internal void SyncCountFromBuffer() => _batches = _batchesTracked.item<long>();
+    void IRunningStatistics.SyncCountFromBuffer() => _batches = _batchesTracked.item<long>();
 }
