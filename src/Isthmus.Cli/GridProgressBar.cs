@@ -1,5 +1,4 @@
 using Isthmus.Evaluation;
-using Spectre.Console;
 
 namespace Isthmus.Cli;
 

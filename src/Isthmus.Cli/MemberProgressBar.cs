@@ -1,7 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Spectre.Console;
-
 namespace Isthmus.Cli;
 
 /// <summary>A progress bar with ETA over the members of an ensemble (and their average, last), on stderr.</summary>

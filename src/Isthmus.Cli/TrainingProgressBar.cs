@@ -1,5 +1,4 @@
 using Isthmus.Training;
-using Spectre.Console;
 
 namespace Isthmus.Cli;
 

@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Bench;
-using Isthmus.Storage;
-using Spectre.Console;
 
 namespace Isthmus.Cli.Commands;
 

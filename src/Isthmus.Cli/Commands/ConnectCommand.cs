@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
 using Isthmus.Space;
 
 namespace Isthmus.Cli.Commands;

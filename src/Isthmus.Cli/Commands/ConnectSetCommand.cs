@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Landscape;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus study cuts</c>: training restricted to random low-dimensional affine cuts (docs/science.md §5).</summary>

@@ -1,10 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Reporting;
-using Isthmus.Runs;
-using Isthmus.Storage;
 
 namespace Isthmus.Cli.Commands;
 

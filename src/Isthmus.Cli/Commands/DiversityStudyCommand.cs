@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus study diversity</c>: are members of one trajectory less diverse than independent runs (docs/science.md §5)?</summary>

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Landscape;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus study hyperparameters</c>: do learning rate, width and L2 change the loss around a solution alike (docs/science.md §5)?</summary>

@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
 using Isthmus.Runs.Sharding;
-using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 

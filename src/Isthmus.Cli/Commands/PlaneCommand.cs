@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class PlaneCommand

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus report</c>: rebuilds report.html (and report.json) from any finished runs.</summary>

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class SseCommand

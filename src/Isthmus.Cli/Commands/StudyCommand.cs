@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class StudyCommand

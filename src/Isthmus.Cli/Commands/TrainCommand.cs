@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class TrainCommand

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Isthmus.Runs;
 using Isthmus.Storage;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;

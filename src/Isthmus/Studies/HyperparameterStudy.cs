@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Data;
 using Isthmus.Landscape;
 using Isthmus.Methods;

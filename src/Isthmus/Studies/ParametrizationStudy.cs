@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Cli;
 
 /// <summary>`isthmus bench` end to end at toy size: every row is there, with a ratio, its interval and a verdict.</summary>

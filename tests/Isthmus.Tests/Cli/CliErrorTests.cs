@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Cli;
 
 /// <summary>Bad input through the real command line: one sentence, exit code 2, no stack trace.</summary>

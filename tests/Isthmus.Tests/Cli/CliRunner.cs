@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Isthmus.Tests.Cli;
 
 /// <summary>Runs the built command line in a child process, as a user would, and captures what it says.</summary>

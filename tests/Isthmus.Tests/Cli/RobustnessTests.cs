@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Isthmus.Tests.Experiments;
 using Xunit;
 
 namespace Isthmus.Tests.Cli;

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Isthmus.Storage;
-using Isthmus.Tests.Experiments;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Cli;
 
 /// <summary>

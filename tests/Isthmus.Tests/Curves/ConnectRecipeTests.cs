@@ -1,13 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Space;
-using Isthmus.Storage;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Curves;
 
 /// <summary><c>connect</c> end to end on a tiny problem: it lowers the midpoint's loss, keeps endpoints, resumes exactly, refuses mismatched pairs.</summary>

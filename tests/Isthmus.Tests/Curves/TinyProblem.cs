@@ -1,9 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Curves;
 
 /// <summary>

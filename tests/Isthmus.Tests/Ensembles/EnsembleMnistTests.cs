@@ -1,8 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>An ensemble of two small runs on real MNIST (a 2000-example subset).</summary>

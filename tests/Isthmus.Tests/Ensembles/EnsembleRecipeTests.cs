@@ -1,12 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Tests.Curves;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary><c>ensemble</c> end to end on the tiny problem: members reproduce their runs, files and keys, curve points, refusals.</summary>

@@ -1,10 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Landscape;
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Evaluation;
 
 public sealed class CurveEvaluatorTests

@@ -1,9 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Landscape;
-using Isthmus.Nn;
-using Isthmus.Space;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Evaluation;
 
 /// <summary>Several points of a grid scored in one pass over the data give the numbers of one point at a time.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Isthmus.Tests.Experiments;
 
 /// <summary>

@@ -1,11 +1,4 @@
-using System.Text.Json.Nodes;
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Nn;
 using Isthmus.Runs.Sharding;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Experiments;
 

@@ -1,9 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Experiments;
 
 /// <summary>The three studies of docs/science.md §5 end to end on a 2000-example subset of real MNIST, with a small MLP.</summary>

@@ -1,9 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Training;
-
 namespace Isthmus.Tests.Experiments;
 
 /// <summary>Training end to end on a small real MNIST subset: files, numbers, determinism, resume, bad input.</summary>

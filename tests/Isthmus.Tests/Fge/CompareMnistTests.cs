@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Isthmus.Nn;
-using Isthmus.Studies;
-using Isthmus.Tests.Cli;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary><c>compare</c> on real MNIST (a 2000-example subset, tiny budgets), through the library and the command line.</summary>

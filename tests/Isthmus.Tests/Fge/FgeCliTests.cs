@@ -1,5 +1,3 @@
-using Isthmus.Tests.Cli;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary>fge, sse and eval-chain refuse bad input through the real command line: one sentence, exit code 2.</summary>

@@ -1,5 +1,3 @@
-using Isthmus.Landscape;
-using Isthmus.Space;
 using Barrier = Isthmus.Landscape.Barrier;
 
 namespace Isthmus.Tests.Landscape;

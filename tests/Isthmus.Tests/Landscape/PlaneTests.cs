@@ -1,7 +1,3 @@
-using Isthmus.Landscape;
-using Isthmus.Space;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Landscape;
 
 public sealed class PlaneTests

@@ -1,7 +1,4 @@
-using Isthmus.Nn;
 using Isthmus.Nn.Models;
-using Isthmus.Space;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Nn;
 

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Isthmus.Tests.Cli;
-using Isthmus.Tests.Experiments;
 using SkiaSharp;
 using Xunit;
 

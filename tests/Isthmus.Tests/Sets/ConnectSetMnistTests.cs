@@ -1,9 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary>Three small MNIST modes (a 2000-example subset) joined by a one-connector star and measured by eval-set.</summary>

@@ -1,13 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Space;
-using Isthmus.Storage;
-using Isthmus.Tests.Curves;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary><c>connect-set</c> and <c>eval-set</c> end to end on the tiny problem's three modes.</summary>

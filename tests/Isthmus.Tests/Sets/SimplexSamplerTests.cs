@@ -1,7 +1,3 @@
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary>Which simplex and which point of it a set trains at; volumes and the volume term.</summary>

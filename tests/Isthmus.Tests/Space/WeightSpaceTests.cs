@@ -1,7 +1,3 @@
-using Isthmus.Space;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Space;
 
 public sealed class WeightSpaceTests

@@ -6,7 +6,6 @@ using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
 using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Studies;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Isthmus.Methods;
 using Isthmus.Runs;
 using Isthmus.Training;
