@@ -28,5 +28,6 @@ internal static class CliRunner
         var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line);
         Assert.Contains(expected, line);
+        Assert.DoesNotContain("   at ", r.Stderr);
     }
 }
