@@ -1,4 +1,3 @@
-using Isthmus.Methods;
 using Isthmus.Runs;
 using Isthmus.Storage;
 

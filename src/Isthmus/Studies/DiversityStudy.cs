@@ -2,7 +2,6 @@ using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Runs;
-using Isthmus.Storage;
 
 namespace Isthmus.Studies;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Isthmus.Methods;
 using Isthmus.Runs;
 using Isthmus.Storage;
 

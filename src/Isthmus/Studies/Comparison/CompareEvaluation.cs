@@ -5,7 +5,6 @@ using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Studies;
 

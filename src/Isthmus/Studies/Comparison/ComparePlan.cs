@@ -1,5 +1,4 @@
 using Isthmus.Methods;
-using Isthmus.Runs;
 using Isthmus.Training;
 
 namespace Isthmus.Studies;
