@@ -1,6 +1,5 @@
 using Isthmus.Data;
 using Isthmus.Nn;
-using Isthmus.Training;
 
 namespace Isthmus.Landscape;
 

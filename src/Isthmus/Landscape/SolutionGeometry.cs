@@ -1,7 +1,6 @@
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
-using Isthmus.Training;
 
 namespace Isthmus.Landscape;
 

@@ -3,7 +3,6 @@ using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Space;
-using Isthmus.Storage;
 
 namespace Isthmus.Methods;
 

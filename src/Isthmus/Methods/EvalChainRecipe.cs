@@ -4,7 +4,6 @@ using Isthmus.Landscape;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

@@ -6,7 +6,6 @@ using Isthmus.Runs.Sharding;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

@@ -3,7 +3,6 @@ using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

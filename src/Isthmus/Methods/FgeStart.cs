@@ -1,6 +1,5 @@
 using Isthmus.Nn;
 using Isthmus.Runs;
-using Isthmus.Storage;
 
 namespace Isthmus.Methods;
 

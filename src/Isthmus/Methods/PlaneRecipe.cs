@@ -5,7 +5,6 @@ using Isthmus.Nn;
 using Isthmus.Runs.Sharding;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

@@ -1,5 +1,4 @@
 using Isthmus.Nn;
-using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
 

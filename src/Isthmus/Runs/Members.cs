@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Runs;

@@ -1,4 +1,3 @@
-using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Runs;

@@ -1,5 +1,4 @@
 using Isthmus.Nn;
-using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
 

@@ -1,5 +1,4 @@
 using Isthmus.Storage;
-using Isthmus.Runs;
 
 namespace Isthmus.Runs;
 

@@ -1,5 +1,4 @@
 using Isthmus.Evaluation;
-using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Runs.Sharding;
