@@ -10,11 +10,8 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
         Epochs = 2, BatchSize = 32, Lr = 0.05, Seed = 5,
     };
 
-    private ConnectOutcome Connect(ConnectSettings s, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null)
-    {
-        using var session = Session.ForData(problem.Data);
-        return ConnectRecipe.Run(s, session, progress, log, ct);
-    }
+    private ConnectOutcome Connect(ConnectSettings s, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null) =>
+        problem.InSession(session => ConnectRecipe.Run(s, session, progress, log, ct));
 
     private double MidpointTrainNll(string curveRun)
     {

@@ -34,6 +34,21 @@ public sealed class TinyProblem : IDisposable
 
     public string Folder(string name) => _folder[name];
 
+    /// <summary>What <paramref name="recipe"/> gives in a session over <see cref="Data"/>.</summary>
+    public T InSession<T>(Func<Session, T> recipe)
+    {
+        using var session = Session.ForData(Data);
+        return recipe(session);
+    }
+
+    /// <summary>The same, its figures drawn as the command line would.</summary>
+    public T Drawn<T>(Func<Session, T> recipe) where T : IHasFigures
+    {
+        var outcome = InSession(recipe);
+        Figures.Draw(outcome);
+        return outcome;
+    }
+
     /// <summary>The tiny data set: 512 training and 256 test images of 4×4 pixels, 4 classes.</summary>
     public static DataBundle Images(string name, ulong seed)
     {

@@ -4,13 +4,7 @@ namespace Isthmus.Tests.Ensembles;
 [Collection(TorchGlobalRandom.Name)]
 public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<TinyProblem>
 {
-    private EnsembleOutcome Run(EnsembleSettings s)
-    {
-        using var session = Session.ForData(problem.Data);
-        var outcome = EnsembleRecipe.Run(s, session);
-        Figures.Draw(outcome);
-        return outcome;
-    }
+    private EnsembleOutcome Run(EnsembleSettings s) => problem.Drawn(session => EnsembleRecipe.Run(s, session));
 
     [Fact]
     public void Two_runs_make_an_ensemble_whose_files_hold_every_promised_key()
