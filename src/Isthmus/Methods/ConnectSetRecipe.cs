@@ -81,7 +81,7 @@ public static class ConnectSetRecipe
         run.Manifest.SetSection(ManifestKey.Connectors, new JsonArray(connectors.Select((p, m) =>
         {
             var o = new JsonObject { ["name"] = complex.VertexName(complex.Modes + m) };
-            foreach (var (key, value) in JsonSerializer.SerializeToNode(MetricsSection.Of(p, text))!.AsObject().ToList()) o[key] = value?.DeepClone();
+            foreach (var (key, value) in MetricsSection.Json(p.TrainLoss, p.Train, p.Test, text).ToList()) o[key] = value?.DeepClone();
             return (JsonNode)o;
         }).ToArray()));
         run.Manifest.SetSection(ManifestKey.Timing, TrainingRecord.Timing(history));

@@ -41,8 +41,17 @@ public abstract class Network : IDisposable
     /// </summary>
     public ScalarType? Autocast { get; set; }
 
-    /// <summary>For layers: <paramref name="t"/> in the <see cref="Autocast"/> type, if one is set.</summary>
-    internal Tensor CastForProduct(Tensor t) => Autocast is { } type && t.dtype != type ? t.to_type(type) : t;
+    /// <summary>
+    /// For layers: <paramref name="t"/> in the <see cref="Autocast"/> type, if one is set; in float32 instead when
+    /// <paramref name="keepFloat32"/> (a product the platform does not compute soundly in bf16, see
+    /// <see cref="Platform.Precision.Bf16ConvolutionIsSound"/>).
+    /// </summary>
+    internal Tensor CastForProduct(Tensor t, bool keepFloat32 = false)
+    {
+        if (Autocast is not { } type) return t;
+        var target = keepFloat32 ? ScalarType.Float32 : type;
+        return t.dtype == target ? t : t.to_type(target);
+    }
 
     /// <summary>Used by subclasses while they declare layers.</summary>
     protected LayerBuilder Builder { get; }

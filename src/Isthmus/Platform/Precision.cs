@@ -20,6 +20,17 @@ public static class Precision
     };
 
     /// <summary>
+    /// Whether a bf16 convolution with these channel counts gives bf16-accurate results on <paramref name="device"/>. On
+    /// the CPU, libtorch 2.10's oneDNN bf16 kernels (AVX-512 BF16 without AMX) return wrong outputs when the output
+    /// channels are not a multiple of 16 (relative error 0.1 to 0.9 against float32, where bf16 rounding gives 0.002),
+    /// and wrong or NaN input gradients when the input channels are not; weight and bias gradients are right. Autocast
+    /// keeps such convolutions in float32 (docs/performance.md), which costs speed, never accuracy.
+    /// </summary>
+    /// <param name="inputGradient">Whether the input's gradient is wanted (it is not for the network's input).</param>
+    public static bool Bf16ConvolutionIsSound(Device device, long inChannels, long outChannels, bool inputGradient) =>
+        device.type != DeviceType.CPU || (outChannels % 16 == 0 && (!inputGradient || inChannels % 16 == 0));
+
+    /// <summary>
     /// Why bf16 may be slow on <paramref name="device"/>: a CPU without AMX or AVX-512 BF16 emulates bfloat16
     /// products. Null when the hardware has them (Linux CPU flags; CUDA devices are assumed to).
     /// </summary>

@@ -29,7 +29,7 @@ public class DependencyTests
     [Fact]
     public void No_folder_uses_a_folder_above_it()
     {
-        var types = Folders().ToDictionary(Path.GetFileName,
+        var types = Folders().ToDictionary(d => Path.GetFileName(d)!,
             d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories).Select(f => Path.GetFileName(f).Split('.')[0]).ToHashSet());
         var upward = new List<string>();
         foreach (var folder in Folders())

@@ -1,3 +1,4 @@
+using Isthmus.Platform;
 using Isthmus.Space;
 
 namespace Isthmus.Nn.Layers;
@@ -29,7 +30,10 @@ public sealed class Conv2d
     /// <summary>Spatial size of the output for an input of size <paramref name="size"/>.</summary>
     public long OutputSize(long size, long kernel) => (size + 2 * _padding[0] - kernel) / _stride[0] + 1;
 
-    public Tensor Forward(Tensor x) =>
-        nn.functional.conv2d(_net.CastForProduct(x), _net.CastForProduct(_net.Space.Point(_weight)),
-            _bias >= 0 ? _net.CastForProduct(_net.Space.Point(_bias)) : null, _stride, _padding);
+    public Tensor Forward(Tensor x)
+    {
+        bool keep = _net.Autocast is not null && !Precision.Bf16ConvolutionIsSound(x.device, x.shape[1], OutChannels, x.requires_grad);
+        return nn.functional.conv2d(_net.CastForProduct(x, keep), _net.CastForProduct(_net.Space.Point(_weight), keep),
+            _bias >= 0 ? _net.CastForProduct(_net.Space.Point(_bias), keep) : null, _stride, _padding);
+    }
 }
