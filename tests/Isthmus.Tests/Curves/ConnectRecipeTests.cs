@@ -97,26 +97,26 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
         Assert.True(points[2]!["fixed"]!.GetValue<bool>());
     }
 
-    [Fact]
-    public void Endpoints_of_different_architectures_are_refused_naming_both_runs()
+    /// <summary>Connecting <see cref="TinyProblem.A"/> to <paramref name="to"/> into folder <paramref name="name"/> is refused, naming both runs.</summary>
+    private IsthmusException RefusedPair(string name, string to)
     {
-        var s = Settings("mismatch-model") with { To = problem.Narrow };
-        var e = Assert.Throws<IsthmusException>(() => Connect(s));
+        var e = Assert.Throws<IsthmusException>(() => Connect(Settings(name) with { To = to }));
         Assert.Contains(Path.GetFullPath(problem.A), e.Message);
-        Assert.Contains(Path.GetFullPath(problem.Narrow), e.Message);
-        Assert.Contains("widths=16", e.Message);
-        Assert.False(Directory.Exists(s.Out), "a refused pair must leave no run folder behind");
+        Assert.Contains(Path.GetFullPath(to), e.Message);
+        return e;
     }
 
     [Fact]
-    public void Endpoints_trained_on_different_data_are_refused_naming_both_runs()
+    public void Endpoints_of_different_architectures_are_refused_naming_both_runs()
     {
-        var s = Settings("mismatch-data") with { To = problem.OtherData };
-        var e = Assert.Throws<IsthmusException>(() => Connect(s));
-        Assert.Contains(Path.GetFullPath(problem.A), e.Message);
-        Assert.Contains(Path.GetFullPath(problem.OtherData), e.Message);
-        Assert.Contains("tiny-other", e.Message);
+        var e = RefusedPair("mismatch-model", problem.Narrow);
+        Assert.Contains("widths=16", e.Message);
+        Assert.False(Directory.Exists(problem.Folder("mismatch-model")), "a refused pair must leave no run folder behind");
     }
+
+    [Fact]
+    public void Endpoints_trained_on_different_data_are_refused_naming_both_runs() =>
+        Assert.Contains("tiny-other", RefusedPair("mismatch-data", problem.OtherData).Message);
 
     [Fact]
     public void An_existing_output_folder_is_refused_without_force()
