@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using Isthmus.Data;
-using Isthmus.Evaluation;
 using Isthmus.Landscape;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Space;
-using Isthmus.Training;
 
 namespace Isthmus.Bench;
 

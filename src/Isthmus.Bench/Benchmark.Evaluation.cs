@@ -1,12 +1,3 @@
-using System.Diagnostics;
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Space;
-using Isthmus.Training;
-
 namespace Isthmus.Bench;
 
 public static partial class Benchmark

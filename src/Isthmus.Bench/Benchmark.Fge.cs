@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Bench;
 

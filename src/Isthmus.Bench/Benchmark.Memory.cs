@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using Isthmus.Data;
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Bench;
 
 public static partial class Benchmark

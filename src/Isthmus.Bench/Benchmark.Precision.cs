@@ -1,11 +1,4 @@
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Nn;
 using Isthmus.Platform;
-using Isthmus.Runs;
-using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Bench;
 

@@ -1,13 +1,3 @@
-using System.Diagnostics;
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Bench;
 
 /// <summary>One measured ratio, with the absolute numbers it was made from.</summary>

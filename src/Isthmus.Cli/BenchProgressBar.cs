@@ -1,5 +1,4 @@
 using Isthmus.Bench;
-using Spectre.Console;
 
 namespace Isthmus.Cli;
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Isthmus.Runs;
-
 namespace Isthmus.Cli;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using Isthmus.Methods;
 using Isthmus.Nn;
-using Isthmus.Runs;
 
 namespace Isthmus.Cli;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Isthmus.Cli;
 
 /// <summary>Options every command accepts.</summary>

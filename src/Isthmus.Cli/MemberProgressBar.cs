@@ -1,7 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Spectre.Console;
-
 namespace Isthmus.Cli;
 
 /// <summary>A progress bar with ETA over the members of an ensemble (and their average, last), on stderr.</summary>
@@ -11,25 +7,18 @@ internal static class MemberProgressBar
     {
         static string Line(EnsembleProgress p) =>
             $"{p.Done}/{p.Total} · {p.Member} · test err {p.Last.Error:F2}% · NLL {p.Last.Nll:F4}" + (p.Last.Temperature is { } t ? $" · T {t:F3}" : "");
-        if (!output.ShowProgress)
-        {
+        return ProgressBars.Run(output, work,
             // No terminal: one line per member instead of a bar.
-            return work(new SyncProgress<EnsembleProgress>(p =>
+            line: p => $"{label}: {Line(p)}  ({p.Seconds / p.Done:F1} s/member)",
+            bars: ctx =>
             {
-                if (!output.Quiet) Console.Error.WriteLine($"{label}: {Line(p)}  ({p.Seconds / p.Done:F1} s/member)");
-            }));
-        }
-        T result = default!;
-        output.Bars().Start(ctx =>
-        {
-            ProgressTask? task = null;
-            result = work(new SyncProgress<EnsembleProgress>(p =>
-            {
-                task ??= ctx.AddTask(label, maxValue: p.Total);
-                task.Value = p.Done;
-                task.Description = Markup.Escape($"{label} {Line(p)}");
-            }));
-        });
-        return result;
+                ProgressTask? task = null;
+                return p =>
+                {
+                    task ??= ctx.AddTask(label, maxValue: p.Total);
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape($"{label} {Line(p)}");
+                };
+            });
     }
 }

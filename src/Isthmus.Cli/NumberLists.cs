@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Isthmus.Cli;
 
 /// <summary>Comma-separated numbers on the command line (<c>--dims 10,100,1000</c>), refused in one sentence when malformed.</summary>

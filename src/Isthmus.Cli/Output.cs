@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-
 namespace Isthmus.Cli;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Isthmus.Cli;
 using Isthmus.Cli.Commands;
 

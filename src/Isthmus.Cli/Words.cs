@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Isthmus.Cli;
 
 /// <summary>Counts in messages: "1 member", "2 members".</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using ScottPlot;
-
 namespace Isthmus.Reporting;
 
 /// <summary>

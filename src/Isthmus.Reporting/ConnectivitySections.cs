@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Storage;
 using static Isthmus.Reporting.ReportFormat;
 
 namespace Isthmus.Reporting;
@@ -48,10 +43,9 @@ internal static class ConnectivitySections
     {
         var rows = new JsonArray();
         var runs = catalog.With("curve.json").Concat(catalog.With("segment.json")).Distinct().ToList();
-        if (runs.Count == 0) return rows;
-        page.Section("curves", "Curves between modes (Garipov et al. 2018, Table 2)");
-        page.Paragraph("Every point is a network whose weights lie on the curve; batch norm, where present, is recomputed at each point. " +
-                       "Train loss includes the L2 term; Int is the arc-length-weighted mean (trapezoid rule), as in the paper's Table 2.");
+        if (!page.SectionFor(runs, "curves", "Curves between modes (Garipov et al. 2018, Table 2)",
+            "Every point is a network whose weights lie on the curve; batch norm, where present, is recomputed at each point. " +
+            "Train loss includes the L2 term; Int is the arc-length-weighted mean (trapezoid rule), as in the paper's Table 2.")) return rows;
         var table = new List<string[]>();
         bool mnistFc = false;
         foreach (var run in runs)
@@ -95,10 +89,9 @@ internal static class ConnectivitySections
     {
         var rows = new JsonArray();
         var runs = catalog.With("plane.json").ToList();
-        if (runs.Count == 0) return rows;
-        page.Section("planes", "Loss surface planes (Figure 1)");
-        page.Paragraph("The plane through three weight vectors (the curve's endpoints and its middle bend, unless chosen otherwise), " +
-                       "evaluated on a grid with batch norm recomputed at every point; the projected curve and points are drawn on it.");
+        if (!page.SectionFor(runs, "planes", "Loss surface planes (Figure 1)",
+            "The plane through three weight vectors (the curve's endpoints and its middle bend, unless chosen otherwise), " +
+            "evaluated on a grid with batch norm recomputed at every point; the projected curve and points are drawn on it.")) return rows;
         foreach (var run in runs)
         {
             var p = run.Read("plane.json");

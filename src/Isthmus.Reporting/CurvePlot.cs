@@ -1,7 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-using ScottPlot;
-
 namespace Isthmus.Reporting;
 
 /// <summary>

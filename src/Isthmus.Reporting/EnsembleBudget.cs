@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Reporting;
 
 /// <summary>

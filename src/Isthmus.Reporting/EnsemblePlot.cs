@@ -1,5 +1,4 @@
 using Isthmus.Evaluation;
-using ScottPlot;
 
 namespace Isthmus.Reporting;
 

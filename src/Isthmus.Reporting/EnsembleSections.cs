@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Storage;
 using static Isthmus.Reporting.ReportFormat;
 
 namespace Isthmus.Reporting;
@@ -14,10 +9,9 @@ internal static class EnsembleSections
     {
         var rows = new JsonArray();
         var runs = catalog.With("ensemble.json").ToList();
-        if (runs.Count == 0) return rows;
-        page.Section("ensembles", "Ensembles: FGE, snapshots and independent runs");
-        page.Paragraph("Ensemble = mean of the members' softmax outputs (docs/science.md §6); ECE with 15 bins; disagreement = mean pairwise fraction of differing top-1 labels; " +
-                       "“average” = the members' weights averaged (SWA-style), batch norm recomputed. Budget = training epochs spent on the members.");
+        if (!page.SectionFor(runs, "ensembles", "Ensembles: FGE, snapshots and independent runs",
+            "Ensemble = mean of the members' softmax outputs (docs/science.md §6); ECE with 15 bins; disagreement = mean pairwise fraction of differing top-1 labels; " +
+            "“average” = the members' weights averaged (SWA-style), batch norm recomputed. Budget = training epochs spent on the members.")) return rows;
         var table = new List<string[]>();
         var curves = new List<EnsembleCurve>();
         foreach (var run in runs)
@@ -51,9 +45,8 @@ internal static class EnsembleSections
     {
         var rows = new JsonArray();
         var runs = catalog.With("compare.json").ToList();
-        if (runs.Count == 0) return rows;
-        page.Section("compare", "Ind, SSE and FGE at equal budgets (Table 1)");
-        page.Paragraph("Each method at budgets kB (B training epochs each); test error of the ensemble in %, mean ± std over seeds where several ran.");
+        if (!page.SectionFor(runs, "compare", "Ind, SSE and FGE at equal budgets (Table 1)",
+            "Each method at budgets kB (B training epochs each); test error of the ensemble in %, mean ± std over seeds where several ran.")) return rows;
         foreach (var run in runs)
         {
             var c = run.Read("compare.json");
@@ -72,8 +65,7 @@ internal static class EnsembleSections
             page.Paragraph($"{run.Name}: {c["data"]?["name"]}, {Architecture(c)}, B = {c["budget_epochs"]} epochs, seeds {c["seeds"]?.ToJsonString()}.");
             page.Table(["method", .. ks.Select(k => $"{k}B")], methods.Select(m => (string[])[m.ToUpperInvariant(), .. ks.Select(k => Cell(m, k))]).ToList());
             rows.Add(new JsonObject { ["run"] = run.Name, ["table"] = table.DeepClone() });
-            foreach (var picture in Directory.EnumerateFiles(run.Path, "*.png").Order(StringComparer.Ordinal))
-                page.Figure(picture, $"{run.Name}: {Path.GetFileNameWithoutExtension(picture)}");
+            page.Figures(run);
         }
         return rows;
     }
@@ -82,9 +74,8 @@ internal static class EnsembleSections
     {
         var rows = new JsonArray();
         var runs = catalog.With("subspace.json").ToList();
-        if (runs.Count == 0) return rows;
-        page.Section("subspaces", "Set connectivity: one subspace through several modes (Fort & Jastrzebski 2019)");
-        page.Paragraph("Points sampled uniformly in the simplices of the trained complex, against the straight segments between the same modes.");
+        if (!page.SectionFor(runs, "subspaces", "Set connectivity: one subspace through several modes (Fort & Jastrzebski 2019)",
+            "Points sampled uniformly in the simplices of the trained complex, against the straight segments between the same modes.")) return rows;
         var table = new List<string[]>();
         foreach (var run in runs)
         {
@@ -94,8 +85,7 @@ internal static class EnsembleSections
                 rows.Add(new JsonObject { ["run"] = run.Name, ["where"] = label, ["train_loss"] = stats?["train_loss"]?.DeepClone(), ["test_error"] = stats?["test_error"]?.DeepClone() });
                 table.Add([run.Name, label, MinMeanMax(stats?["train_loss"], 3), MinMeanMax(stats?["test_error"], 2)]);
             }
-            foreach (var picture in Directory.EnumerateFiles(run.Path, "*.png").Order(StringComparer.Ordinal))
-                page.Figure(picture, $"{run.Name}: {Path.GetFileNameWithoutExtension(picture)}");
+            page.Figures(run);
         }
         page.Table(["run", "where", "train loss min / mean / max", "test error (%) min / mean / max"], table);
         return rows;

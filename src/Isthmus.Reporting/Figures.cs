@@ -1,6 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Reporting;
 
 /// <summary>Draws the pictures a method's outcome describes, each into its own PNG; the commands call it after the method returns.</summary>

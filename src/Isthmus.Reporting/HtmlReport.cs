@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Storage;
 using static Isthmus.Reporting.ReportFormat;
 
 namespace Isthmus.Reporting;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Isthmus.Storage;
-using ScottPlot;
-
 namespace Isthmus.Reporting;
 
 /// <summary>What every Isthmus picture shares: log-axis ticks in the data's own units, and atomic PNG writes.</summary>

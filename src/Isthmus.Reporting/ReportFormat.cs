@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Storage;
-
 namespace Isthmus.Reporting;
 
 /// <summary>How the report writes numbers, times and architectures into its tables ("–" for what is missing).</summary>

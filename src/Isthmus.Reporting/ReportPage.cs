@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -15,6 +14,15 @@ internal sealed class ReportPage(string title)
     {
         sections.Add((id, heading));
         body.Append(CultureInfo.InvariantCulture, $"<h2 id=\"{id}\">{E(heading)}</h2>\n");
+    }
+
+    /// <summary>Starts a section (its heading and introduction) when it has runs to show; false, and nothing written, when it has none.</summary>
+    public bool SectionFor(IReadOnlyCollection<FoundRun> runs, string id, string heading, string introduction)
+    {
+        if (runs.Count == 0) return false;
+        Section(id, heading);
+        Paragraph(introduction);
+        return true;
     }
 
     public void Paragraph(string text) => body.Append(CultureInfo.InvariantCulture, $"<p>{Code(E(text))}</p>\n");
@@ -40,6 +48,13 @@ internal sealed class ReportPage(string title)
         Images++;
         body.Append(CultureInfo.InvariantCulture,
             $"<figure><img alt=\"{E(caption)}\" src=\"data:image/png;base64,{data}\"><figcaption>{E(caption)} <span class=\"file\">({E(Path.GetFileName(pngPath))})</span></figcaption></figure>\n");
+    }
+
+    /// <summary>Every picture in a run's folder, in name order, captioned with the run and the picture's name.</summary>
+    public void Figures(FoundRun run)
+    {
+        foreach (var picture in Directory.EnumerateFiles(run.Path, "*.png").Order(StringComparer.Ordinal))
+            Figure(picture, $"{run.Name}: {Path.GetFileNameWithoutExtension(picture)}");
     }
 
     public string Render()

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Isthmus.Runs;
-using Isthmus.Storage;
-
 namespace Isthmus.Reporting;
 
 /// <summary>One folder found under the report's roots, with the result files it holds.</summary>

@@ -1,7 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-using ScottPlot;
-
 namespace Isthmus.Reporting;
 
 /// <summary>Line pictures for studies: panels side by side, each with several series, optionally on log axes.</summary>

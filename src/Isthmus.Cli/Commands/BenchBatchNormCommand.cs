@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Bench;
-using Isthmus.Storage;
-using Spectre.Console;
 
 namespace Isthmus.Cli.Commands;
 
@@ -29,7 +24,7 @@ internal static class BenchBatchNormCommand
               ./isthmus bench bn-batches --run runs/f/bn-bezier
               ./isthmus bench bn-batches --run runs/f/bn-bezier --batches 1,2,5,10,20 --points 3 --json
             """);
-        foreach (var o in new Option[] { run, batches, points, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        command.AddOptions([run, batches, points, output, force, dataRoot, threads, device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             BenchCommand.CheckOut(parse.GetValue(output), parse.GetValue(force));

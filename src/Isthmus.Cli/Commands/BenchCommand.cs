@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Bench;
-using Isthmus.Storage;
-using Spectre.Console;
 
 namespace Isthmus.Cli.Commands;
 
@@ -40,7 +35,7 @@ internal static class BenchCommand
         var widths = new Option<string?>("--widths") { Description = "Hidden widths of the MLP in the MLP rows, comma-separated (default 800,800)." };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out file." };
         var smoke = new Option<bool>("--smoke") { Description = "Every row at toy size, for tests (measures nothing).", Hidden = true };
-        foreach (var o in new Option[] { quick, only, pairs, batchSize, widths, smoke, output, force, dataRoot, threads, device }) command.Options.Add(o);
+        command.AddOptions([quick, only, pairs, batchSize, widths, smoke, output, force, dataRoot, threads, device]);
         command.Subcommands.Add(BenchBatchNormCommand.Create());
         command.Subcommands.Add(BenchDeepCommand.Create());
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class CompareCommand
@@ -53,11 +47,8 @@ internal static class CompareCommand
               ./isthmus compare --data mnist --model mlp --budget 10 --k 1,2 --seeds 1,2 --fge-lr1 0.1 --reuse-from runs/cmp --out runs/cmp-lr1
               ./isthmus compare --out runs/cmp --resume        (continue an interrupted comparison)
             """);
-        command.Options.Add(data);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { budget, ks, seeds, protocol, lr, momentum, wd, batchSize, fgeStart, fgeCycle, fgeLr1, fgeLr2, sseSnapshots, sseLr0, trajectory,
-                     reuseFrom, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
-            command.Options.Add(o);
+        command.AddOptions([data, .. model.All, budget, ks, seeds, protocol, lr, momentum, wd, batchSize, fgeStart, fgeCycle, fgeLr1, fgeLr2, sseSnapshots, sseLr0, trajectory,
+            reuseFrom, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

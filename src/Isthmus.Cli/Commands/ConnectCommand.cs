@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
 using Isthmus.Space;
 
 namespace Isthmus.Cli.Commands;
@@ -40,10 +36,7 @@ internal static class ConnectCommand
               ./isthmus connect --from runs/a --to runs/b --curve segment --out runs/segment    (no training)
               ./isthmus connect --out runs/bezier --resume        (continue an interrupted run)
             """);
-        foreach (var o in new Option[] { from, to, curve, bends, init, freeStart, freeEnd })
-            command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume })
-            command.Options.Add(o);
+        command.AddOptions([from, to, curve, bends, init, freeStart, freeEnd, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

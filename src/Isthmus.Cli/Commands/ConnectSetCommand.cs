@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Training;
 
@@ -42,10 +37,7 @@ internal static class ConnectSetCommand
               ./isthmus connect-set --modes runs/a runs/b runs/c --shape complex --volume-weight 0.01 --out runs/triangles
               ./isthmus connect-set --out runs/star --resume        (continue an interrupted run)
             """);
-        foreach (var o in new Option[] { modes, shape, connectors, sampleBy, volumeWeight })
-            command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume })
-            command.Options.Add(o);
+        command.AddOptions([modes, shape, connectors, sampleBy, volumeWeight, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Landscape;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus study cuts</c>: training restricted to random low-dimensional affine cuts (docs/science.md §5).</summary>
@@ -46,10 +39,7 @@ internal static class CutsStudyCommand
               ./isthmus study cuts --data mnist --model mlp --widths 100,100 --dims 10,100,1000 --epochs 3 --out runs/cuts
               ./isthmus study cuts --data mnist --model mlp --widths 100,100 --dims 10,100,1000 --radii init,4,16,32 --out runs/cuts-radii
             """);
-        command.Options.Add(data);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { dims, radii, sgd.Epochs, sgd.BatchSize, rates, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, maxDense, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume })
-            command.Options.Add(o);
+        command.AddOptions([data, .. model.All, dims, radii, sgd.Epochs, sgd.BatchSize, rates, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, maxDense, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new CutsSettings

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
 using Isthmus.Data;
-using Spectre.Console;
 
 namespace Isthmus.Cli.Commands;
 

@@ -1,10 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Reporting;
-using Isthmus.Runs;
-using Isthmus.Storage;
 
 namespace Isthmus.Cli.Commands;
 
@@ -55,7 +49,7 @@ internal static class DemoCommand
               ./isthmus demo --out runs/demo-full
               ./isthmus demo --out runs/demo-full --resume        (finish an interrupted demo)
             """);
-        foreach (var o in new Option[] { quick, smoke, data, output, force, resume, dataRoot, threads }) command.Options.Add(o);
+        command.AddOptions([quick, smoke, data, output, force, resume, dataRoot, threads]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

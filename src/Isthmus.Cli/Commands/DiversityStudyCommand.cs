@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus study diversity</c>: are members of one trajectory less diverse than independent runs (docs/science.md §5)?</summary>
@@ -34,13 +28,7 @@ internal static class DiversityStudyCommand
               ./isthmus study diversity --members runs/a runs/b runs/c runs/a-fge runs/sse runs/bezier --out runs/diversity
               ./isthmus study diversity --family ind=runs/a --family ind=runs/b --family fge=runs/a-fge --reference runs/a --out runs/div
             """);
-        command.Options.Add(members);
-        command.Options.Add(family);
-        command.Options.Add(curvePoints);
-        command.Options.Add(reference);
-        command.Options.Add(data);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
+        command.AddOptions([members, family, curvePoints, reference, data, .. model.All, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var sources = (parse.GetValue(members) ?? []).Select(p => new FamilySource(p)).ToList();

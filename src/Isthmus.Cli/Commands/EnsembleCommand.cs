@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class EnsembleCommand
@@ -38,13 +31,7 @@ internal static class EnsembleCommand
               ./isthmus ensemble --curve runs/polychain --points 50 --out runs/curve-ensemble
               ./isthmus ensemble --members a.safetensors b.safetensors --data mnist --model mlp --widths 800,800 --out runs/ens
             """);
-        command.Options.Add(members);
-        command.Options.Add(curve);
-        command.Options.Add(points);
-        command.Options.Add(temperature);
-        command.Options.Add(data);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
+        command.AddOptions([members, curve, points, temperature, data, .. model.All, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new EnsembleSettings

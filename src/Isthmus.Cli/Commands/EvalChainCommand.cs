@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Landscape;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class EvalChainCommand
@@ -27,7 +19,7 @@ internal static class EvalChainCommand
               ./isthmus eval-chain --members runs/a-fge
               ./isthmus eval-chain --members runs/a-fge --points-per-segment 4 --out runs/a-fge-chain
             """);
-        foreach (var o in new Option[] { members, perSegment, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
+        command.AddOptions([members, perSegment, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new EvalChainSettings

@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Landscape;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class EvalCurveCommand
@@ -37,7 +29,7 @@ internal static class EvalCurveCommand
               ./isthmus eval-curve --run runs/bezier --shard 0/2 --out runs/parts/0   # and 1/2 elsewhere, then:
               ./isthmus merge runs/parts/0 runs/parts/1                                  # curve.* into runs/bezier
             """);
-        foreach (var o in new Option[] { run, segment, curve, from, points, bn, withSegment, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
+        command.AddOptions([run, segment, curve, from, points, bn, withSegment, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool trivial = parse.GetValue(curve) == "trivial";

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class EvalSetCommand
@@ -33,7 +26,7 @@ internal static class EvalSetCommand
               ./isthmus eval-set --run runs/star5 --samples 60 --slices 2 --grid 9
               ./isthmus eval-set --run runs/star --grid 0 --out runs/star-eval --json
             """);
-        foreach (var o in new Option[] { run, samples, seed, segmentPoints, grid, slices, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
+        command.AddOptions([run, samples, seed, segmentPoints, grid, slices, bn, output, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new EvalSetSettings

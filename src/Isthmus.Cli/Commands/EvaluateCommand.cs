@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class EvaluateCommand
@@ -26,8 +22,7 @@ internal static class EvaluateCommand
               ./isthmus evaluate --run runs/a --data fashion-mnist --json
               ./isthmus evaluate --run runs/a/model.safetensors --data mnist --model mlp --widths 800,800 --out runs/a-again
             """);
-        foreach (var o in new Option[] { run, data }.Concat(model.All).Concat([output, strict, invocation.DataRoot, invocation.Threads, invocation.Device]))
-            command.Options.Add(o);
+        command.AddOptions([run, data, .. model.All, output, strict, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var outcome = EvaluateRecipe.Run(invocation.Read(parse, new EvaluateSettings

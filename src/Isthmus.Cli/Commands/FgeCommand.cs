@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class FgeCommand
@@ -49,10 +45,7 @@ internal static class FgeCommand
               ./isthmus fge --from pretrained.safetensors --data mnist --model mlp --epochs 4 --cycle 2 --out runs/ft-fge
               ./isthmus fge --out runs/a-fge --resume        (continue an interrupted run)
             """);
-        foreach (var o in new Option[] { from, startEpoch, data }) command.Options.Add(o);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { epochs, cycle, lr1, lr2, momentum, wd, batchSize, seed, trajectoryPoints, val, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
-            command.Options.Add(o);
+        command.AddOptions([from, startEpoch, data, .. model.All, epochs, cycle, lr1, lr2, momentum, wd, batchSize, seed, trajectoryPoints, val, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Landscape;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus study hyperparameters</c>: do learning rate, width and L2 change the loss around a solution alike (docs/science.md §5)?</summary>
@@ -47,10 +40,7 @@ internal static class HyperparametersStudyCommand
               ./isthmus study hyperparameters --data mnist --model mlp --widths 200,200 --vary lr=0.01,0.05,0.2 --vary width=50,200,800 --vary wd=0,5e-4,5e-3 --epochs 3 --out runs/knobs
               ./isthmus study hyperparameters --data mnist --model mlp --vary lr=0.02,0.1 --filter-normalize --directions 10 --out runs/lr
             """);
-        command.Options.Add(data);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { vary, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, directions, filter, delta, bisections, maxDistance, power, hvp, measure, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume })
-            command.Options.Add(o);
+        command.AddOptions([data, .. model.All, vary, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, directions, filter, delta, bisections, maxDistance, power, hvp, measure, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new HyperparameterSettings

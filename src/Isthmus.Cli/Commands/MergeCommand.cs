@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
 using Isthmus.Runs.Sharding;
-using Isthmus.Reporting;
 
 namespace Isthmus.Cli.Commands;
 
@@ -25,7 +21,7 @@ internal static class MergeCommand
               ./isthmus merge runs/seg-parts/0 runs/seg-parts/1 --out runs/a-b-segment
             """);
         command.Arguments.Add(parts);
-        foreach (var o in new Option[] { output, force }) command.Options.Add(o);
+        command.AddOptions([output, force]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var outcome = MergeRecipe.Run(new MergeSettings

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class PlaneCommand
@@ -35,7 +28,7 @@ internal static class PlaneCommand
               ./isthmus plane --run runs/bezier --shard 3/8 --out runs/plane-parts/3      # one of 8 shards, then:
               ./isthmus merge runs/plane-parts/*                                          # plane.* into runs/bezier
             """);
-        foreach (var o in new Option[] { run, points, grid, margin, bendsUsed, bn, output, shard, invocation.Force, resume, invocation.DataRoot, invocation.Threads, invocation.Device }) command.Options.Add(o);
+        command.AddOptions([run, points, grid, margin, bendsUsed, bn, output, shard, invocation.Force, resume, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new PlaneSettings

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 /// <summary><c>isthmus report</c>: rebuilds report.html (and report.json) from any finished runs.</summary>
@@ -28,9 +24,7 @@ internal static class ReportCommand
               ./isthmus report --runs runs/demo
               ./isthmus report --runs runs/t2 runs/fg --out runs/all.html --title "MNIST experiments"
             """);
-        command.Options.Add(runs);
-        command.Options.Add(output);
-        command.Options.Add(title);
+        command.AddOptions([runs, output, title]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var roots = parse.GetValue(runs)!;

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class SseCommand
@@ -34,10 +30,7 @@ internal static class SseCommand
               ./isthmus sse --data mnist --model mlp --budget 10 --snapshots 5 --lr0 0.1 --out runs/sse
               ./isthmus sse --out runs/sse --resume        (continue an interrupted run)
             """);
-        command.Options.Add(data);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { budget, snapshots, lr0, momentum, wd, batchSize, seed, val, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
-            command.Options.Add(o);
+        command.AddOptions([data, .. model.All, budget, snapshots, lr0, momentum, wd, batchSize, seed, val, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

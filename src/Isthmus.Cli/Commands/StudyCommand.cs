@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class StudyCommand
@@ -43,8 +37,7 @@ internal static class StudyCommand
               ./isthmus study parametrization --data fashion-mnist --width-factors 0.3,0.5,0.8,1 --epochs 10 --out runs/width
               ./isthmus study parametrization --data mnist --width-factors 0.25,1 --epochs 2 --curve-epochs 2 --subset 5000 --out runs/width-quick
             """);
-        foreach (var o in new Option[] { data, model, widths, bn, epochs, curveEpochs, points, lr, wd, seed, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume })
-            command.Options.Add(o);
+        command.AddOptions([data, model, widths, bn, epochs, curveEpochs, points, lr, wd, seed, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, resume]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var factors = parse.GetValue(widths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
-using Isthmus.Runs;
-
 namespace Isthmus.Cli.Commands;
 
 internal static class TrainCommand
@@ -27,10 +22,7 @@ internal static class TrainCommand
               ./isthmus train --data fashion-mnist --model convfc --bn --width-factor 0.5 --epochs 20 --out runs/cnn
               ./isthmus train --out runs/a --resume        (continue an interrupted run)
             """);
-        command.Options.Add(data);
-        foreach (var o in model.All) command.Options.Add(o);
-        foreach (var o in new Option[] { sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, val, subset, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume })
-            command.Options.Add(o);
+        command.AddOptions([data, .. model.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, val, subset, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Data;
 
 /// <summary>Batch sources for the splits of a <see cref="DataBundle"/>.</summary>

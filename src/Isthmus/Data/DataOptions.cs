@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Data;
 
 /// <summary>How <see cref="DataCatalog.Load"/> finds and places a data set.</summary>

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Isthmus.Data;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Data;
 
 /// <summary>One split of a text corpus as a single int64 tensor of token ids [T]. Owns it; dispose when done.</summary>

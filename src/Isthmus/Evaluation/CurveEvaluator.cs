@@ -1,7 +1,5 @@
-using System.Globalization;
 using Isthmus.Nn;
 using Isthmus.Space;
-using static TorchSharp.torch;
 
 namespace Isthmus.Evaluation;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Evaluation;
 
 /// <summary>Where members lie in function space: coordinates on the top principal components, and the share of variance each explains.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Evaluation;
 
 /// <summary>The ensemble of the first k members: its error (%) and NLL (Figure 3 right).</summary>

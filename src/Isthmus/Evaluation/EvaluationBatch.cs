@@ -5,7 +5,7 @@ namespace Isthmus.Evaluation;
 
 /// <summary>
 /// How many examples an eval-mode pass runs through the network at once. Evaluation sources hand out batches of
-/// <see cref="Training.BatchSources.EvalImageBatch"/> images; a network whose activations for that many would pass
+/// <see cref="Data.BatchSources.EvalImageBatch"/> images; a network whose activations for that many would pass
 /// <see cref="MemoryBudgetBytes"/> runs each batch in smaller chunks and joins their logits, which groups the same
 /// examples differently and changes no metric (eval mode: every example's logits depend on it alone). Batch-norm
 /// recalibration does not go through here: its batches are statistics and stay as documented.

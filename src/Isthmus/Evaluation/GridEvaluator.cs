@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Isthmus.Nn;
-using static TorchSharp.torch;
 
 namespace Isthmus.Evaluation;
 

@@ -1,6 +1,5 @@
 using Isthmus.Data;
 using Isthmus.Nn;
-using static TorchSharp.torch;
 
 namespace Isthmus.Evaluation;
 

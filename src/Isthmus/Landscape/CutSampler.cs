@@ -1,6 +1,5 @@
 using Isthmus.Space;
 using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Landscape;
 

@@ -1,7 +1,5 @@
 using Isthmus.Data;
 using Isthmus.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Landscape;
 

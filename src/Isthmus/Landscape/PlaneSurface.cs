@@ -1,4 +1,3 @@
-using System.Globalization;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Landscape;
 
 /// <summary>The eigenvalue power iteration settled on, how many products it took, and whether it met its tolerance.</summary>

@@ -1,7 +1,5 @@
 using Isthmus.Space;
 using Isthmus.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Isthmus.Landscape;
 

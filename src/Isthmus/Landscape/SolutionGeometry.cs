@@ -1,9 +1,6 @@
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
-using Isthmus.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Isthmus.Landscape;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;

@@ -1,5 +1,3 @@
-using Isthmus.Runs;
-
 namespace Isthmus.Methods;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Isthmus.Evaluation;
-using Isthmus.Runs;
 
 namespace Isthmus.Methods;
 

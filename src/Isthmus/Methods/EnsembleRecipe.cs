@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Space;
-using Isthmus.Storage;
 
 namespace Isthmus.Methods;
 

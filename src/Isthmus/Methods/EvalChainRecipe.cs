@@ -1,11 +1,9 @@
-using System.Text.Json.Nodes;
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
@@ -8,7 +6,6 @@ using Isthmus.Runs.Sharding;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

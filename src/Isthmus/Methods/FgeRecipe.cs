@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Isthmus.Runs;
 using Isthmus.Data;
 using Isthmus.Storage;

@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Nn;
 using Isthmus.Runs;
-using Isthmus.Storage;
 
 namespace Isthmus.Methods;
 

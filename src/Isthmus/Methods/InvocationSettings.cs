@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using Isthmus.Runs;
 using Isthmus.Storage;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Isthmus.Data;
 using Isthmus.Evaluation;
@@ -6,7 +5,6 @@ using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Methods;
 

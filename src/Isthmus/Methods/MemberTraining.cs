@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Isthmus.Data;
 using Isthmus.Evaluation;
@@ -9,7 +6,6 @@ using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Methods;
 

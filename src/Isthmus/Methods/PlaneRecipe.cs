@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
@@ -6,7 +5,6 @@ using Isthmus.Nn;
 using Isthmus.Runs.Sharding;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

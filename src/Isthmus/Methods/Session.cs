@@ -3,7 +3,6 @@ using Isthmus.Nn;
 using Isthmus.Platform;
 using Isthmus.Runs;
 using Isthmus.Space;
-using static TorchSharp.torch;
 
 namespace Isthmus.Methods;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using CsvHelper;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;

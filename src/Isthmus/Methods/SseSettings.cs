@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Isthmus.Nn;
-using Isthmus.Runs;
 
 namespace Isthmus.Methods;
 

@@ -1,5 +1,4 @@
 using Isthmus.Nn;
-using Isthmus.Runs;
 
 namespace Isthmus.Methods;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Isthmus.Nn;
 
 /// <summary>

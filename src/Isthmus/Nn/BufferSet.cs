@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Nn;
 
 /// <summary>Named non-trainable tensors of a network (batch-norm running statistics), as in a PyTorch state dict.</summary>

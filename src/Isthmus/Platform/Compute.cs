@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Isthmus.Platform;
 
 /// <summary>Device choice and thread count, set once per command.</summary>

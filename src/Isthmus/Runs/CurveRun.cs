@@ -15,6 +15,8 @@ public sealed class CurveRun : SpaceRun
 {
     public const string CurveFile = "curve.safetensors";
 
+    private CurveRun(RunDirectory run) : base(run, CurveFile) { }
+
     public required CurveFamily Family { get; init; }
     public ArchitectureSpec Architecture => Kind.Architecture;
     public string Data => Kind.Data;
@@ -22,7 +24,6 @@ public sealed class CurveRun : SpaceRun
     /// <summary>The train run of control point <paramref name="k"/>, as recorded (endpoints only).</summary>
     public string? Source(int k) => Run.Manifest.Space?.ControlPoints is { } points && k < points.Count ? points[k].Source : null;
 
-    public override string SpaceFileName => CurveFile;
     /// <summary>n + 2: the endpoints and the bends.</summary>
     public override int ControlPoints => Family.ControlPoints;
 
@@ -31,11 +32,8 @@ public sealed class CurveRun : SpaceRun
         var (run, space) = OpenFinished(path, "curve", CurveFile,
             $"{path} is not a curve run (made by `isthmus connect`); pass a connect --out folder, or use --segment RUN_A RUN_B.",
             status => $"{path} has not finished training its curve (status '{status}'); finish it with `isthmus connect ... --out {path} --resume`.");
-        return new CurveRun
+        return new CurveRun(run)
         {
-            Run = run,
-            Kind = NetworkKind.Read(run),
-            WeightDecay = run.Manifest.Hyperparameters?.Wd ?? 0,
             Family = CurveFamily.Create(space.Family ?? "", space.Bends ?? 0),
         };
     }

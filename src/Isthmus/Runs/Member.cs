@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Storage;
 using Isthmus.Training;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Isthmus.Storage;
-using static TorchSharp.torch;
 
 namespace Isthmus.Runs;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using Isthmus.Nn;
-using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
-using static TorchSharp.torch;
 
 namespace Isthmus.Runs;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Runs;

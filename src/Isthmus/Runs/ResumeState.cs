@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using Isthmus.Nn;
-using Isthmus.Runs;
 using Isthmus.Storage;
 using Isthmus.Training;
 

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Isthmus.Storage;
-using Isthmus.Runs;
 
 namespace Isthmus.Runs;
 

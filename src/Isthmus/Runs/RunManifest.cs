@@ -1,8 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Isthmus.Nn;
-using Isthmus.Storage;
 
 namespace Isthmus.Runs;
 

@@ -15,13 +15,14 @@ public sealed class SetRun : SpaceRun
 {
     public const string SetFile = "set.safetensors";
 
+    private SetRun(RunDirectory run) : base(run, SetFile) { }
+
     public required SimplicialComplex Complex { get; init; }
     /// <summary>edges or volume (how training drew simplices; evaluation draws the same way).</summary>
     public required string SampleBy { get; init; }
     /// <summary>The train run each mode came from, in vertex order.</summary>
     public required IReadOnlyList<string> ModeSources { get; init; }
 
-    public override string SpaceFileName => SetFile;
     /// <summary>N + M: the modes, then the connectors.</summary>
     public override int ControlPoints => Complex.Vertices;
 
@@ -31,11 +32,8 @@ public sealed class SetRun : SpaceRun
             $"{path} is not a set run (made by `isthmus connect-set`); pass a connect-set --out folder.",
             status => $"{path} has not finished training its connectors (status '{status}'); finish it with `isthmus connect-set --out {path} --resume`.");
         var complex = ReadComplex(space, path);
-        return new SetRun
+        return new SetRun(run)
         {
-            Run = run,
-            Kind = NetworkKind.Read(run),
-            WeightDecay = run.Manifest.Hyperparameters?.Wd ?? 0,
             Complex = complex,
             SampleBy = space.SampleBy ?? "edges",
             ModeSources = Enumerable.Range(0, complex.Modes).Select(k => space.ControlPoints is { } p && k < p.Count ? p[k].Source ?? "" : "").ToArray(),

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Isthmus.Storage;
 
 namespace Isthmus.Runs;

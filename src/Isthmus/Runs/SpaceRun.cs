@@ -1,5 +1,4 @@
 using Isthmus.Nn;
-using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Runs;
@@ -11,15 +10,24 @@ namespace Isthmus.Runs;
 /// </summary>
 public abstract class SpaceRun
 {
-    public required RunDirectory Run { get; init; }
+    /// <summary>What every space run's manifest says alike: what its networks are, and the weight decay they were trained with.</summary>
+    protected SpaceRun(RunDirectory run, string spaceFileName)
+    {
+        Run = run;
+        SpaceFileName = spaceFileName;
+        Kind = NetworkKind.Read(run);
+        WeightDecay = run.Manifest.Hyperparameters?.Wd ?? 0;
+    }
+
+    public RunDirectory Run { get; }
     /// <summary>What the runs it joins are: architecture, data set, hold-out and subset.</summary>
-    public required NetworkKind Kind { get; init; }
+    public NetworkKind Kind { get; }
 
     /// <summary>The weight decay its control points were trained with.</summary>
-    public required double WeightDecay { get; init; }
+    public double WeightDecay { get; }
 
     /// <summary>The file in <see cref="Run"/> that holds every control point.</summary>
-    public abstract string SpaceFileName { get; }
+    public string SpaceFileName { get; }
 
     /// <summary>K, the control points of the space.</summary>
     public abstract int ControlPoints { get; }

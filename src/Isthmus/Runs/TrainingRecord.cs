@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Nn;
 using Isthmus.Storage;
 using Isthmus.Training;

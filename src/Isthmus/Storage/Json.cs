@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Isthmus.Storage;
 
 /// <summary>One JSON style for every file Isthmus writes: snake_case keys, indented, non-finite numbers as null.</summary>

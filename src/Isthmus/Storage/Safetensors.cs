@@ -1,8 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Isthmus.Storage;
 

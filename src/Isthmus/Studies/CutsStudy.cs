@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
@@ -80,11 +78,8 @@ public static class CutsStudy
     public static CutsOutcome Run(CutsSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         Validate(s);
-        var study = RunDirectory.Create(s.Out, "study cuts", s.Force, s.Resume);
+        var study = StudyFolder.Open(s, "study cuts", s.Out, s.Resume);
         var trials = study.Resumed ? ReadTrials(study) : [];
-        study.Manifest.Arguments = s.CommandLine;
-        study.Manifest.Settings = s.ToManifest();
-        study.SaveManifest();
         using var session = Session.Open(s.Data, s.DataRoot, val: 0, s.Threads, s.Device, s.Subset, log);
         var anchors = new List<CutAnchor>();
         foreach (var radius in s.Radii)

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Isthmus.Methods;
 using Isthmus.Runs;
 using Isthmus.Storage;
 

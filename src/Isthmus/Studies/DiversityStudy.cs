@@ -1,10 +1,7 @@
-using System.Text.Json.Nodes;
 using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Runs;
-using Isthmus.Storage;
-using static TorchSharp.torch;
 
 namespace Isthmus.Studies;
 

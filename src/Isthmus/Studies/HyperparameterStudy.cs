@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Isthmus.Data;
 using Isthmus.Landscape;
 using Isthmus.Methods;
@@ -63,10 +61,7 @@ public static class HyperparameterStudy
     public static HyperparameterOutcome Run(HyperparameterSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         Validate(s);
-        var study = RunDirectory.Create(s.Out, "study hyperparameters", s.Force, s.Resume);
-        study.Manifest.Arguments = s.CommandLine;
-        study.Manifest.Settings = s.ToManifest();
-        study.SaveManifest();
+        var study = StudyFolder.Open(s, "study hyperparameters", s.Out, s.Resume);
         using var session = Session.Open(s.Data, s.DataRoot, val: 0, s.Threads, s.Device, s.Subset, log);
         if (session.Data.Kind != DataKind.Images || session.Data.Train is null)
             throw new IsthmusException($"study hyperparameters measures classifiers; {s.Data} is a text corpus.");

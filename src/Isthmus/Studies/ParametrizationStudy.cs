@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Isthmus.Evaluation;
 using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Runs;
@@ -51,10 +48,7 @@ public static class ParametrizationStudy
     {
         if (s.WidthFactors.Count == 0 || s.WidthFactors.Any(k => !(k > 0)))
             throw new IsthmusException("--width-factors must be positive numbers, e.g. 0.3,0.5,0.8,1.");
-        var study = RunDirectory.Create(s.Out, "study parametrization", s.Force, s.Resume);
-        study.Manifest.Arguments = s.CommandLine;
-        study.Manifest.Settings = s.ToManifest();
-        study.SaveManifest();
+        var study = StudyFolder.Open(s, "study parametrization", s.Out, s.Resume);
         var rows = new List<ParametrizationRow>();
         var figures = new List<Figure>();
         foreach (var k in s.WidthFactors)

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text;
-using Isthmus.Methods;
 using Isthmus.Runs;
 using Isthmus.Storage;
 

@@ -25,4 +25,8 @@ public static class CollectingSchedules
         for (long i = 1; i <= iterations; i++)
             if (schedule.Collects(i)) yield return i;
     }
+
+    /// <summary><paramref name="rate"/> when it is a positive finite number; otherwise the error naming <paramref name="option"/>.</summary>
+    internal static double PositiveRate(double rate, string option) =>
+        rate > 0 && double.IsFinite(rate) ? rate : throw new IsthmusException($"{option} must be a positive number (got {rate}).");
 }

@@ -14,13 +14,11 @@ public sealed record FgeSchedule : ICollectingSchedule
     /// <param name="cycleIterations">c, an even number of iterations (Algorithm 1 needs c/2 to be whole).</param>
     public FgeSchedule(double lr1, double lr2, long cycleIterations)
     {
-        if (!(lr1 > 0) || !double.IsFinite(lr1)) throw new IsthmusException($"--lr1 must be a positive number (got {lr1}).");
-        if (!(lr2 > 0) || !double.IsFinite(lr2)) throw new IsthmusException($"--lr2 must be a positive number (got {lr2}).");
+        Lr1 = CollectingSchedules.PositiveRate(lr1, "--lr1");
+        Lr2 = CollectingSchedules.PositiveRate(lr2, "--lr2");
         if (lr2 > lr1) throw new IsthmusException($"--lr2 ({lr2}) must not exceed --lr1 ({lr1}): FGE collects members where the rate is lowest (α1 > α2).");
         if (cycleIterations < 2 || cycleIterations % 2 != 0)
             throw new IsthmusException($"An FGE cycle must be an even number of iterations, at least 2 (got {cycleIterations}).");
-        Lr1 = lr1;
-        Lr2 = lr2;
         CycleIterations = cycleIterations;
     }
 

@@ -12,17 +12,22 @@ public sealed record SnapshotSchedule : ICollectingSchedule
     /// <param name="snapshots">M, the number of cycles (and snapshots).</param>
     public SnapshotSchedule(double lr0, long totalIterations, int snapshots)
     {
-        if (!(lr0 > 0) || !double.IsFinite(lr0)) throw new IsthmusException($"--lr0 must be a positive number (got {lr0}).");
+        Lr0 = CollectingSchedules.PositiveRate(lr0, "--lr0");
+        TotalIterations = totalIterations;
+        Snapshots = snapshots;
+        CycleIterations = CycleFor(totalIterations, snapshots);
+    }
+
+    /// <summary>L = ⌈T/M⌉, when T iterations hold M cycles of that length.</summary>
+    private static long CycleFor(long totalIterations, int snapshots)
+    {
         if (snapshots < 1) throw new IsthmusException($"--snapshots must be at least 1 (got {snapshots}).");
         if (totalIterations < snapshots)
             throw new IsthmusException($"A budget of {totalIterations} iterations cannot hold {snapshots} cycles; raise --budget or lower --snapshots.");
         long cycle = (totalIterations + snapshots - 1) / snapshots;
         if ((snapshots - 1) * cycle >= totalIterations)
             throw new IsthmusException($"With ⌈T/M⌉ = {cycle} iterations per cycle, {totalIterations} iterations hold fewer than {snapshots} cycles; raise --budget or lower --snapshots.");
-        Lr0 = lr0;
-        TotalIterations = totalIterations;
-        Snapshots = snapshots;
-        CycleIterations = cycle;
+        return cycle;
     }
 
     public double Lr0 { get; }

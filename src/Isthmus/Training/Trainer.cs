@@ -1,7 +1,6 @@
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
-using static TorchSharp.torch;
 
 namespace Isthmus.Training;
 

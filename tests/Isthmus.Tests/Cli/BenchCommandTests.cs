@@ -1,25 +1,18 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Cli;
 
 /// <summary>`isthmus bench` end to end at toy size: every row is there, with a ratio, its interval and a verdict.</summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class BenchCommandTests(MnistFixture mnist)
+public sealed class BenchCommandTests(MnistFixture mnist) : MnistTest(mnist)
 {
     [Fact]
     public void Smoke_bench_reports_every_row_with_a_verdict_and_writes_the_same_json()
     {
-        using var dir = new TempFolder();
-        var file = dir["bench.json"];
-        var r = CliRunner.Run("bench", "--smoke", "--json", "--threads", "2", "--data-root", mnist.Root, "--out", file);
+        var file = Dir["bench.json"];
+        var r = CliRunner.Run("bench", "--smoke", "--json", "--threads", "2", "--data-root", DataRoot, "--out", file);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var json = JsonNode.Parse(r.Stdout)!.AsObject();
         Assert.Equal(JsonNode.Parse(File.ReadAllText(file))!.ToJsonString(), json.ToJsonString());
         var rows = json["rows"]!.AsArray().Select(x => x!.AsObject()).ToList();
-        string[] expected = ["curve step / plain step (mlp)", "curve step / plain step (convfc", "FGE step / plain step", "curve-point evaluation",
+        string[] expected = ["curve step / plain step (mlp)", "curve step / plain step (convfc", "plain step: TorchScript / zoo", "curve step: TorchScript / zoo", "FGE step / plain step", "curve-point evaluation",
             "grid evaluation, 32 points per pass / one at a time", "grid evaluation, 32 points per pass / plain inference", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
             "memory after 120 steps", "plain training / matmul peak", "peak memory of a training step / resident before (preresnet164",
             "peak memory of an evaluation pass / resident before (preresnet164"];
@@ -42,12 +35,12 @@ public sealed class BenchCommandTests(MnistFixture mnist)
         Assert.Equal("≤ 1.10", rows[0]["goal"]!.GetValue<string>());
 
         // `isthmus report` finds the file and shows every row with its verdict.
-        var report = CliRunner.Run("report", "--runs", dir.Path, "--json");
+        var report = CliRunner.Run("report", "--runs", Dir.Path, "--json");
         Assert.True(report.ExitCode == 0, report.Stderr);
         Assert.Equal(1, JsonNode.Parse(report.Stdout)!["benchmarks"]!.GetValue<int>());
-        var shown = JsonNode.Parse(File.ReadAllText(dir["report.json"]))!["benchmarks"]!.AsArray();
+        var shown = JsonNode.Parse(File.ReadAllText(Dir["report.json"]))!["benchmarks"]!.AsArray();
         Assert.Equal(rows.Count, Assert.Single(shown)!["rows"]!.AsArray().Count);
-        var html = File.ReadAllText(dir["report.html"]);
+        var html = File.ReadAllText(Dir["report.html"]);
         Assert.Contains("What it costs: isthmus bench", html);
         Assert.Contains($"<td>{rows[0]["verdict"]!.GetValue<string>()}</td>", html);
     }
@@ -55,7 +48,7 @@ public sealed class BenchCommandTests(MnistFixture mnist)
     [Fact]
     public void Only_selects_groups_of_rows_and_unknown_groups_are_refused_in_one_sentence()
     {
-        var r = CliRunner.Run("bench", "--smoke", "--json", "--only", "curve-mlp,grid", "--pairs", "3", "--data-root", mnist.Root);
+        var r = CliRunner.Run("bench", "--smoke", "--json", "--only", "curve-mlp,grid", "--pairs", "3", "--data-root", DataRoot);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var rows = JsonNode.Parse(r.Stdout)!["rows"]!.AsArray().Select(x => x!["name"]!.GetValue<string>()).ToList();
         Assert.Equal(3, rows.Count);
@@ -68,7 +61,7 @@ public sealed class BenchCommandTests(MnistFixture mnist)
     [Fact]
     public void Widths_and_batch_size_change_the_MLP_rows_and_bad_values_are_refused()
     {
-        var r = CliRunner.Run("bench", "--smoke", "--json", "--only", "curve-mlp,fge", "--widths", "64,32", "--batch-size", "32", "--data-root", mnist.Root);
+        var r = CliRunner.Run("bench", "--smoke", "--json", "--only", "curve-mlp,fge", "--widths", "64,32", "--batch-size", "32", "--data-root", DataRoot);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var rows = JsonNode.Parse(r.Stdout)!["rows"]!.AsArray().Select(x => x!.AsObject()).ToList();
         Assert.Equal(2, rows.Count);
@@ -84,16 +77,15 @@ public sealed class BenchCommandTests(MnistFixture mnist)
     [Fact]
     public async Task An_existing_out_file_needs_force_and_an_interrupted_bench_keeps_the_rows_it_measured()
     {
-        using var dir = new TempFolder();
-        var file = dir["bench.json"];
+        var file = Dir["bench.json"];
         File.WriteAllText(file, "{\"keep\": true}");
-        CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--smoke", "--out", file, "--data-root", mnist.Root), "already exists; pass --force");
+        CliRunner.AssertOneSentenceError(CliRunner.Run("bench", "--smoke", "--out", file, "--data-root", DataRoot), "already exists; pass --force");
         Assert.Contains("keep", File.ReadAllText(file));
 
         // Ctrl-C while the second group of rows is measured: the file holds the first, marked incomplete.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Isthmus.Cli.dll"), "bench", "--smoke", "--only", "curve-mlp,curve-convfc",
-                     "--pairs", "60", "--threads", "1", "--data-root", mnist.Root, "--out", file, "--force" })
+                     "--pairs", "60", "--threads", "1", "--data-root", DataRoot, "--out", file, "--force" })
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

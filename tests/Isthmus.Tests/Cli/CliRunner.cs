@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Isthmus.Tests.Cli;
 
 /// <summary>Runs the built command line in a child process, as a user would, and captures what it says.</summary>
@@ -30,5 +28,6 @@ internal static class CliRunner
         var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line);
         Assert.Contains(expected, line);
+        Assert.DoesNotContain("   at ", r.Stderr);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Isthmus.Tests.Experiments;
 using Xunit;
 
 namespace Isthmus.Tests.Cli;
@@ -9,13 +7,11 @@ namespace Isthmus.Tests.Cli;
 /// points it at a read-only or full disk. Each case: one sentence, a non-zero exit, no stack trace, and nothing that
 /// looks complete but is not. The disk cases mount a small tmpfs, which needs root; elsewhere they skip.
 /// </summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class RobustnessTests(MnistFixture mnist)
+public sealed class RobustnessTests(MnistFixture mnist) : MnistTest(mnist)
 {
     private string[] Train(string outDir, params string[] extra) =>
         ["train", "--data", "mnist", "--model", "mlp", "--widths", "64,64", "--subset", "2048", "--epochs", "20", "--seed", "3",
-         "--data-root", mnist.Root, "--threads", "1", "--out", outDir, .. extra];
+         "--data-root", DataRoot, "--threads", "1", "--out", outDir, .. extra];
 
     [Theory]
     [InlineData("INT")]
@@ -65,12 +61,12 @@ public sealed class RobustnessTests(MnistFixture mnist)
         {
             var dir = temp[name];
             var r = CliRunner.Run("train", "--data", "mnist", "--model", "mlp", "--widths", "32,32", "--subset", "512", "--epochs", "1",
-                "--seed", (i + 1).ToString(), "--data-root", mnist.Root, "--threads", "1", "--out", dir);
+                "--seed", (i + 1).ToString(), "--data-root", DataRoot, "--threads", "1", "--out", dir);
             Assert.True(r.ExitCode == 0, r.Stderr);
             return dir;
         }).ToArray();
         string[] Plane(string outDir, params string[] extra) =>
-            ["plane", "--points", .. runs, "--grid", "40", "--data-root", mnist.Root, "--threads", "1", "--out", outDir, .. extra];
+            ["plane", "--points", .. runs, "--grid", "40", "--data-root", DataRoot, "--threads", "1", "--out", outDir, .. extra];
 
         var whole = temp["whole"];
         var full = CliRunner.Run(Plane(whole));

@@ -1,17 +1,10 @@
-using System.Text.Json;
-using Isthmus.Storage;
-using Isthmus.Tests.Experiments;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Cli;
 
 /// <summary>
 /// What a new user ran into, through the real command line: resuming nothing, a network connected to itself, counts
 /// in messages, evaluating a bare checkpoint, and a network whose outputs are NaN.
 /// </summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class RoughEdgeTests(MnistFixture mnist)
+public sealed class RoughEdgeTests(MnistFixture mnist) : MnistTest(mnist)
 {
     /// <summary>One tiny MNIST MLP trained through the CLI once, shared by the tests below (the folder lives until the process ends).</summary>
     private sealed class OneRun
@@ -39,7 +32,7 @@ public sealed class RoughEdgeTests(MnistFixture mnist)
         }
     }
 
-    private OneRun Trained => OneRun.Shared.TrainedWith(mnist.Root);
+    private OneRun Trained => OneRun.Shared.TrainedWith(DataRoot);
 
     [Theory]
     [InlineData("train --data mnist --model mlp")]
@@ -55,45 +48,42 @@ public sealed class RoughEdgeTests(MnistFixture mnist)
     [InlineData("study parametrization --data mnist")]
     public void Resuming_a_run_that_was_never_started_says_there_is_nothing_to_resume(string command)
     {
-        using var dir = new TempFolder();
-        var r = CliRunner.Run([.. command.Split(' '), "--out", dir["never"], "--resume"]);
-        CliRunner.AssertOneSentenceError(r, $"There is nothing to resume in {dir["never"]}");
+        var r = CliRunner.Run([.. command.Split(' '), "--out", Dir["never"], "--resume"]);
+        CliRunner.AssertOneSentenceError(r, $"There is nothing to resume in {Dir["never"]}");
         Assert.Contains("without --resume", r.Stderr);
-        Assert.False(Directory.Exists(dir["never"]));
+        Assert.False(Directory.Exists(Dir["never"]));
     }
 
     [Fact]
     public void A_network_is_not_connected_to_itself_nor_to_a_copy_of_itself()
     {
-        using var dir = new TempFolder();
-        CopyFolder(Trained.Path, dir["copy"]);
-        var same = CliRunner.Run("connect", "--from", Trained.Path, "--to", Trained.Path, "--out", dir["self"], "--data-root", Trained.Root);
+        CopyFolder(Trained.Path, Dir["copy"]);
+        var same = CliRunner.Run("connect", "--from", Trained.Path, "--to", Trained.Path, "--out", Dir["self"], "--data-root", Trained.Root);
         CliRunner.AssertOneSentenceError(same, "names the same run twice");
-        var copy = CliRunner.Run("connect", "--from", Trained.Path, "--to", dir["copy"], "--out", dir["self"], "--data-root", Trained.Root);
+        var copy = CliRunner.Run("connect", "--from", Trained.Path, "--to", Dir["copy"], "--out", Dir["self"], "--data-root", Trained.Root);
         CliRunner.AssertOneSentenceError(copy, "hold the same network (identical weights");
-        Assert.False(Directory.Exists(dir["self"]));
-        var plane = CliRunner.Run("plane", "--points", Trained.Path, dir["copy"], Trained.Path, "--out", dir["plane"], "--data-root", Trained.Root);
+        Assert.False(Directory.Exists(Dir["self"]));
+        var plane = CliRunner.Run("plane", "--points", Trained.Path, Dir["copy"], Trained.Path, "--out", Dir["plane"], "--data-root", Trained.Root);
         CliRunner.AssertOneSentenceError(plane, "names the same run twice");
     }
 
     [Fact]
     public void Counts_agree_with_their_nouns_and_batch_norm_is_mentioned_only_where_there_is_some()
     {
-        using var dir = new TempFolder();
-        var one = CliRunner.Run("ensemble", "--members", Trained.Path, "--out", dir["one"], "--data-root", Trained.Root);
+        var one = CliRunner.Run("ensemble", "--members", Trained.Path, "--out", Dir["one"], "--data-root", Trained.Root);
         Assert.True(one.ExitCode == 0, one.Stderr);
         Assert.StartsWith("1 member (an ensemble of one network is that network): ", one.Stdout);
 
-        var fge = CliRunner.Run("fge", "--from", Trained.Path, "--epochs", "1", "--cycle", "2", "--out", dir["fge"], "--data-root", Trained.Root);
+        var fge = CliRunner.Run("fge", "--from", Trained.Path, "--epochs", "1", "--cycle", "2", "--out", Dir["fge"], "--data-root", Trained.Root);
         Assert.True(fge.ExitCode == 0, fge.Stderr);
         Assert.Contains("fge: 1 member in ", fge.Stdout);
         Assert.DoesNotContain("1 members", fge.Stdout);
 
-        var b = dir["b"];
+        var b = Dir["b"];
         var trained = CliRunner.Run("train", "--data", "mnist", "--model", "mlp", "--widths", "16", "--subset", "1000", "--epochs", "1", "--seed", "2",
             "--out", b, "--data-root", Trained.Root, "--quiet");
         Assert.True(trained.ExitCode == 0, trained.Stderr);
-        var connect = CliRunner.Run("connect", "--from", Trained.Path, "--to", b, "--curve", "bezier", "--epochs", "1", "--out", dir["curve"], "--data-root", Trained.Root);
+        var connect = CliRunner.Run("connect", "--from", Trained.Path, "--to", b, "--curve", "bezier", "--epochs", "1", "--out", Dir["curve"], "--data-root", Trained.Root);
         Assert.True(connect.ExitCode == 0, connect.Stderr);
         Assert.Contains("Evaluating the curve's midpoint...", connect.Stderr);
         Assert.DoesNotContain("batch norm", connect.Stderr);
@@ -102,13 +92,12 @@ public sealed class RoughEdgeTests(MnistFixture mnist)
     [Fact]
     public void A_bare_checkpoint_is_evaluated_given_its_data_and_model_and_reproduces_its_run()
     {
-        using var dir = new TempFolder();
         var model = Path.Combine(Trained.Path, "model.safetensors");
         CliRunner.AssertOneSentenceError(CliRunner.Run("evaluate", "--run", model, "--data-root", Trained.Root), "needs --data and --model");
-        var r = CliRunner.Run("evaluate", "--run", model, "--data", "mnist", "--model", "mlp", "--widths", "16", "--out", dir["e"],
+        var r = CliRunner.Run("evaluate", "--run", model, "--data", "mnist", "--model", "mlp", "--widths", "16", "--out", Dir["e"],
             "--data-root", Trained.Root, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
-        using var written = JsonDocument.Parse(File.ReadAllText(dir["e/evaluation.json"]));
+        using var written = JsonDocument.Parse(File.ReadAllText(Dir["e/evaluation.json"]));
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Trained.Path, "manifest.json")));
         // The run trained on --subset 1000; its recorded test error is on the same (full) test split.
         Assert.Equal(manifest.RootElement.GetProperty("final").GetProperty("test_error").GetDouble(),
@@ -119,8 +108,7 @@ public sealed class RoughEdgeTests(MnistFixture mnist)
     [Fact]
     public void A_network_with_non_finite_outputs_is_named_with_a_warning_and_fails_under_strict()
     {
-        using var dir = new TempFolder();
-        var broken = dir["nan.safetensors"];
+        var broken = Dir["nan.safetensors"];
         using (var file = Safetensors.Load(Path.Combine(Trained.Path, "model.safetensors")))
         using (var scope = NewDisposeScope())
             Safetensors.Save(broken, file.Tensors.Select(kv => (kv.Key, full_like(kv.Value, float.NaN))).ToList());
@@ -129,7 +117,7 @@ public sealed class RoughEdgeTests(MnistFixture mnist)
         Assert.Equal(0, warned.ExitCode);
         Assert.Contains("warning: ", warned.Stderr);
         Assert.Contains("non-finite outputs", warned.Stderr);
-        using (var written = JsonDocument.Parse(File.ReadAllText(dir["nan.evaluation.json"])))
+        using (var written = JsonDocument.Parse(File.ReadAllText(Dir["nan.evaluation.json"])))
             Assert.True(written.RootElement.GetProperty("non_finite_outputs").GetBoolean());
         var strict = CliRunner.Run([.. args, "--strict"]);
         Assert.Equal(2, strict.ExitCode);

@@ -1,13 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Space;
-using Isthmus.Storage;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Curves;
 
 /// <summary><c>connect</c> end to end on a tiny problem: it lowers the midpoint's loss, keeps endpoints, resumes exactly, refuses mismatched pairs.</summary>
@@ -20,11 +10,8 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
         Epochs = 2, BatchSize = 32, Lr = 0.05, Seed = 5,
     };
 
-    private ConnectOutcome Connect(ConnectSettings s, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null)
-    {
-        using var session = Session.ForData(problem.Data);
-        return ConnectRecipe.Run(s, session, progress, log, ct);
-    }
+    private ConnectOutcome Connect(ConnectSettings s, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null) =>
+        problem.InSession(session => ConnectRecipe.Run(s, session, progress, log, ct));
 
     private double MidpointTrainNll(string curveRun)
     {
@@ -110,26 +97,26 @@ public sealed class ConnectRecipeTests(TinyProblem problem) : IClassFixture<Tiny
         Assert.True(points[2]!["fixed"]!.GetValue<bool>());
     }
 
-    [Fact]
-    public void Endpoints_of_different_architectures_are_refused_naming_both_runs()
+    /// <summary>Connecting <see cref="TinyProblem.A"/> to <paramref name="to"/> into folder <paramref name="name"/> is refused, naming both runs.</summary>
+    private IsthmusException RefusedPair(string name, string to)
     {
-        var s = Settings("mismatch-model") with { To = problem.Narrow };
-        var e = Assert.Throws<IsthmusException>(() => Connect(s));
+        var e = Assert.Throws<IsthmusException>(() => Connect(Settings(name) with { To = to }));
         Assert.Contains(Path.GetFullPath(problem.A), e.Message);
-        Assert.Contains(Path.GetFullPath(problem.Narrow), e.Message);
-        Assert.Contains("widths=16", e.Message);
-        Assert.False(Directory.Exists(s.Out), "a refused pair must leave no run folder behind");
+        Assert.Contains(Path.GetFullPath(to), e.Message);
+        return e;
     }
 
     [Fact]
-    public void Endpoints_trained_on_different_data_are_refused_naming_both_runs()
+    public void Endpoints_of_different_architectures_are_refused_naming_both_runs()
     {
-        var s = Settings("mismatch-data") with { To = problem.OtherData };
-        var e = Assert.Throws<IsthmusException>(() => Connect(s));
-        Assert.Contains(Path.GetFullPath(problem.A), e.Message);
-        Assert.Contains(Path.GetFullPath(problem.OtherData), e.Message);
-        Assert.Contains("tiny-other", e.Message);
+        var e = RefusedPair("mismatch-model", problem.Narrow);
+        Assert.Contains("widths=16", e.Message);
+        Assert.False(Directory.Exists(problem.Folder("mismatch-model")), "a refused pair must leave no run folder behind");
     }
+
+    [Fact]
+    public void Endpoints_trained_on_different_data_are_refused_naming_both_runs() =>
+        Assert.Contains("tiny-other", RefusedPair("mismatch-data", problem.OtherData).Message);
 
     [Fact]
     public void An_existing_output_folder_is_refused_without_force()

@@ -1,5 +1,3 @@
-using Isthmus.Space;
-
 namespace Isthmus.Tests.Curves;
 
 /// <summary>The coefficient functions c_k(t) of docs/science.md §1, for every family and several numbers of bends.</summary>

@@ -1,10 +1,3 @@
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Storage;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Curves;
 
 /// <summary>A curve as a weight space: its endpoints are the base networks, and its bends get c_k(t) × the gradient at φ(t).</summary>

@@ -1,9 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Curves;
 
 /// <summary>
@@ -39,6 +33,21 @@ public sealed class TinyProblem : IDisposable
     public string OtherData { get; }
 
     public string Folder(string name) => _folder[name];
+
+    /// <summary>What <paramref name="recipe"/> gives in a session over <see cref="Data"/>.</summary>
+    public T InSession<T>(Func<Session, T> recipe)
+    {
+        using var session = Session.ForData(Data);
+        return recipe(session);
+    }
+
+    /// <summary>The same, its figures drawn as the command line would.</summary>
+    public T Drawn<T>(Func<Session, T> recipe) where T : IHasFigures
+    {
+        var outcome = InSession(recipe);
+        Figures.Draw(outcome);
+        return outcome;
+    }
 
     /// <summary>The tiny data set: 512 training and 256 test images of 4×4 pixels, 4 classes.</summary>
     public static DataBundle Images(string name, ulong seed)

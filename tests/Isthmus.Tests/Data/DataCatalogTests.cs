@@ -1,6 +1,3 @@
-using Isthmus.Data;
-using TorchSharp;
-
 namespace Isthmus.Tests.Data;
 
 public sealed class DataCatalogTests

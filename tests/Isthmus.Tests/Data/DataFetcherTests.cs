@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
-using Isthmus.Data;
 
 namespace Isthmus.Tests.Data;
 

@@ -1,7 +1,3 @@
-using Isthmus.Data;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Data;
 
 public sealed class ImageBatcherTests

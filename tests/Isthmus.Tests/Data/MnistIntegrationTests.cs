@@ -1,6 +1,3 @@
-using Isthmus.Data;
-using TorchSharp;
-
 namespace Isthmus.Tests.Data;
 
 /// <summary>Fetches real MNIST (≈11 MB, once; later runs find it in place) into the default data root.</summary>

@@ -1,6 +1,3 @@
-using Isthmus.Data;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Data;
 
 public sealed class TextBatcherTests

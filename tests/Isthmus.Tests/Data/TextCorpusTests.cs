@@ -1,5 +1,3 @@
-using Isthmus.Data;
-
 namespace Isthmus.Tests.Data;
 
 public sealed class TextCorpusTests

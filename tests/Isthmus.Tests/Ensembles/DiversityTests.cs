@@ -1,6 +1,3 @@
-using Isthmus.Evaluation;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>Disagreement, cosine and distance matrices and the function-space projection, on examples worked out by hand.</summary>

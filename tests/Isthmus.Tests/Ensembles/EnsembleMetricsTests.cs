@@ -1,6 +1,3 @@
-using Isthmus.Evaluation;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>

@@ -1,30 +1,22 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>An ensemble of two small runs on real MNIST (a 2000-example subset).</summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class EnsembleMnistTests(MnistFixture mnist)
+public sealed class EnsembleMnistTests(MnistFixture mnist) : MnistTest(mnist)
 {
     private TrainSettings Settings(string outDir, long seed) => new()
     {
         Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "64"), Out = outDir,
-        Epochs = 2, Subset = 2000, Seed = seed, DataRoot = mnist.Root, Threads = 2,
+        Epochs = 2, Subset = 2000, Seed = seed, DataRoot = DataRoot, Threads = 2,
     };
 
     [Fact]
     public void Two_MNIST_runs_ensemble_to_an_nll_no_worse_than_their_mean()
     {
-        using var dir = new TempFolder();
-        var a = TrainRecipe.Run(Settings(dir["a"], seed: 1));
-        var b = TrainRecipe.Run(Settings(dir["b"], seed: 2));
+        var a = TrainRecipe.Run(Settings(Dir["a"], seed: 1));
+        var b = TrainRecipe.Run(Settings(Dir["b"], seed: 2));
         var outcome = EnsembleRecipe.Run(new EnsembleSettings
         {
-            Members = [dir["a"], dir["b"]], Out = dir["ens"], TemperatureScale = true, DataRoot = mnist.Root, Threads = 2,
+            Members = [Dir["a"], Dir["b"]], Out = Dir["ens"], TemperatureScale = true, DataRoot = DataRoot, Threads = 2,
         });
         var e = outcome.Evaluation;
         Assert.Equal(10000, e.Examples);

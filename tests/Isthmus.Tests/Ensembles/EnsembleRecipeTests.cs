@@ -1,25 +1,10 @@
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Tests.Curves;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary><c>ensemble</c> end to end on the tiny problem: members reproduce their runs, files and keys, curve points, refusals.</summary>
 [Collection(TorchGlobalRandom.Name)]
 public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<TinyProblem>
 {
-    private EnsembleOutcome Run(EnsembleSettings s)
-    {
-        using var session = Session.ForData(problem.Data);
-        var outcome = EnsembleRecipe.Run(s, session);
-        Figures.Draw(outcome);
-        return outcome;
-    }
+    private EnsembleOutcome Run(EnsembleSettings s) => problem.Drawn(session => EnsembleRecipe.Run(s, session));
 
     [Fact]
     public void Two_runs_make_an_ensemble_whose_files_hold_every_promised_key()

@@ -1,9 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Tests.Curves;
-using Isthmus.Tests.Nn;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>Finding members: FGE/SSE folders in numeric order, nothing else mistaken for a member, mismatches refused.</summary>

@@ -1,6 +1,3 @@
-using Isthmus.Evaluation;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>Temperature scaling (Guo et al. 2017) recovers a known temperature.</summary>

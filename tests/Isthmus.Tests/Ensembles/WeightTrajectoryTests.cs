@@ -1,6 +1,3 @@
-using Isthmus.Space;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Ensembles;
 
 /// <summary>Distances between consecutive members and the SWA-style average of their weights.</summary>

@@ -1,9 +1,4 @@
-using Isthmus.Data;
-using Isthmus.Evaluation;
 using Isthmus.Nn.Layers;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Evaluation;
 

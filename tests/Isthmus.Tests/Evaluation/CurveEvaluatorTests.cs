@@ -1,10 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Landscape;
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Evaluation;
 
 public sealed class CurveEvaluatorTests
@@ -28,9 +21,8 @@ public sealed class CurveEvaluatorTests
     public void Bezier_curve_at_t0_and_t1_reproduces_its_endpoints_metrics()
     {
         using var data = Synthetic.Images();
-        using var net = ModelZoo.Build(Mlp, Shape);
-        using var space = WeightSpace.Create(net.Layout, controlPoints: 3, seed: 2);
-        net.Bind(space);
+        using var bound = new BoundMlp(controlPoints: 3, seed: 2);
+        var (net, space) = (bound.Net, bound.Space);
         var evaluator = EvaluatorFor(data);
         var curve = CurveEvaluator.Evaluate(net, new Bezier(1), PathStatistics.UniformGrid(5), evaluator);
 
@@ -54,9 +46,8 @@ public sealed class CurveEvaluatorTests
     public void Segment_has_length_ratio_one_and_ensemble_at_t1_is_the_two_endpoint_ensemble()
     {
         using var data = Synthetic.Images();
-        using var net = ModelZoo.Build(Mlp, Shape);
-        using var space = WeightSpace.Create(net.Layout, controlPoints: 2, seed: 4);
-        net.Bind(space);
+        using var bound = new BoundMlp(controlPoints: 2, seed: 4);
+        var (net, space) = (bound.Net, bound.Space);
         var curve = CurveEvaluator.Evaluate(net, new Segment(), PathStatistics.UniformGrid(3), EvaluatorFor(data));
         Assert.Equal(1.0, curve.LengthRatio, 6);
 

@@ -1,5 +1,3 @@
-using Isthmus.Evaluation;
-
 namespace Isthmus.Tests.Evaluation;
 
 public sealed class ShardTests

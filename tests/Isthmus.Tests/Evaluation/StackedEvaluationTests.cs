@@ -1,9 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Landscape;
-using Isthmus.Nn;
-using Isthmus.Space;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Evaluation;
 
 /// <summary>Several points of a grid scored in one pass over the data give the numbers of one point at a time.</summary>
@@ -32,9 +26,8 @@ public sealed class StackedEvaluationTests
     [Fact]
     public void Stacked_logits_are_those_of_each_point_alone()
     {
-        using var net = ModelZoo.Build(Synthetic.SmallMlp, Synthetic.SmallShape);
-        using var space = WeightSpace.Create(net.Layout, controlPoints: 2, seed: 5);
-        net.Bind(space);
+        using var bound = new BoundMlp(controlPoints: 2, seed: 5);
+        var (net, space) = (bound.Net, bound.Space);
         var x = randn(40, 1, 2, 2, generator: new TorchSharp.torch.Generator(1));
         using var _ = no_grad();
         space.MoveToStack([[0.7, 0.3], [0.2, 0.8]]);
@@ -48,9 +41,8 @@ public sealed class StackedEvaluationTests
     [Fact]
     public void With_more_points_than_control_points_the_shared_first_layer_gives_each_points_logits()
     {
-        using var net = ModelZoo.Build(Synthetic.SmallMlp, Synthetic.SmallShape);
-        using var space = WeightSpace.Create(net.Layout, controlPoints: 3, seed: 6);
-        net.Bind(space);
+        using var bound = new BoundMlp(controlPoints: 3, seed: 6);
+        var (net, space) = (bound.Net, bound.Space);
         var x = randn(40, 1, 2, 2, generator: new TorchSharp.torch.Generator(2));
         using var _ = no_grad();
         double[][] points = [[1, 0, 0], [0.25, 0.5, 0.25], [0.04, 0.32, 0.64], [-0.5, 1.0, 0.5], [0, 0, 1]];
@@ -68,9 +60,8 @@ public sealed class StackedEvaluationTests
     public void A_curve_scored_eight_points_per_pass_equals_one_point_at_a_time()
     {
         using var data = Synthetic.Images(train: 350, test: 130);
-        using var net = ModelZoo.Build(Synthetic.SmallMlp, Synthetic.SmallShape);
-        using var space = WeightSpace.Create(net.Layout, controlPoints: 3, seed: 2);
-        net.Bind(space);
+        using var bound = new BoundMlp(controlPoints: 3, seed: 2);
+        var (net, space) = (bound.Net, bound.Space);
         var ts = PathStatistics.UniformGrid(11); // 8 + 3: a full stack and a partial one
         var one = CurveEvaluator.Evaluate(net, new Bezier(1), ts, Synthetic.Evaluator(data, 1));
         var eight = CurveEvaluator.Evaluate(net, new Bezier(1), ts, Synthetic.Evaluator(data, 8));

@@ -1,9 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Evaluation;
 
 /// <summary>Small image data sets generated in the test: [N, 1, 2, 2] images, 3 classes, seeded.</summary>

@@ -3,16 +3,13 @@ using LibraryTour;
 namespace Isthmus.Tests.Experiments;
 
 /// <summary>The example of docs/library.md runs, and what it prints holds together.</summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class LibraryTourTests(MnistFixture mnist)
+public sealed class LibraryTourTests(MnistFixture mnist) : MnistTest(mnist)
 {
     [Fact]
     public void The_library_tour_runs_and_its_levels_agree()
     {
-        using var dir = new TempFolder();
         var lines = new List<string>();
-        var r = Tour.Run(TourSize.Tiny, dir["tour"], mnist.Root, lines.Add);
+        var r = Tour.Run(TourSize.Tiny, Dir["tour"], DataRoot, lines.Add);
         Assert.Equal(3, lines.Count);
         // t = 0 and t = 1 are the trained networks themselves.
         Assert.Equal(r.StartError, r.Curve.Points[0].Metrics.Test.Error, 9);

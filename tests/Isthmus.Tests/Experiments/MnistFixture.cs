@@ -1,5 +1,3 @@
-using Isthmus.Data;
-
 namespace Isthmus.Tests.Experiments;
 
 /// <summary>Real MNIST in the default data root, fetched through the project's own fetch step on first use.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Isthmus.Tests.Experiments;
 
 /// <summary>
@@ -7,9 +5,7 @@ namespace Isthmus.Tests.Experiments;
 /// console project that references the package, build, run. On Debian 12 the run proves that the package's build step
 /// made TorchSharp's native library loadable.
 /// </summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class PackageTests(MnistFixture mnist)
+public sealed class PackageTests(MnistFixture mnist) : MnistTest(mnist)
 {
     [Fact]
     public void A_project_outside_the_repository_uses_the_package_and_trains()
@@ -18,22 +14,21 @@ public sealed class PackageTests(MnistFixture mnist)
         var version = $"0.0.0-test.{Guid.NewGuid():N}"[..24];
         var cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "isthmus", version);
-        using var dir = new TempFolder();
         try
         {
             // The test run has built the library already (Release): pack what is there.
             Run(Repository.Root, "dotnet", "pack", Path.Combine("src", "Isthmus", "Isthmus.csproj"), "-c", "Release", "--no-build", "-nologo",
-                "-o", dir["feed"], $"-p:PackageVersion={version}");
-            Directory.CreateDirectory(dir["app"]);
-            File.WriteAllText(dir["app/nuget.config"], $"""
+                "-o", Dir["feed"], $"-p:PackageVersion={version}");
+            Directory.CreateDirectory(Dir["app"]);
+            File.WriteAllText(Dir["app/nuget.config"], $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
-                    <add key="isthmus-test" value="{dir["feed"]}" />
+                    <add key="isthmus-test" value="{Dir["feed"]}" />
                   </packageSources>
                 </configuration>
                 """);
-            File.WriteAllText(dir["app/app.csproj"], $"""
+            File.WriteAllText(Dir["app/app.csproj"], $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
                     <OutputType>Exe</OutputType>
@@ -45,7 +40,7 @@ public sealed class PackageTests(MnistFixture mnist)
                   </ItemGroup>
                 </Project>
                 """);
-            File.WriteAllText(dir["app/Program.cs"], """
+            File.WriteAllText(Dir["app/Program.cs"], """
                 using Isthmus.Methods;
                 using Isthmus.Nn;
 
@@ -57,12 +52,12 @@ public sealed class PackageTests(MnistFixture mnist)
                 });
                 Console.WriteLine($"test error {run.Test.Error:F2}");
                 """);
-            Run(dir["app"], "dotnet", "build", "-c", "Release", "-nologo");
-            var output = Run(dir["app"], "dotnet", Path.Combine("bin", "Release", "net10.0", "app.dll"), dir["runs"], mnist.Root);
+            Run(Dir["app"], "dotnet", "build", "-c", "Release", "-nologo");
+            var output = Run(Dir["app"], "dotnet", Path.Combine("bin", "Release", "net10.0", "app.dll"), Dir["runs"], DataRoot);
             var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("test error "));
             double error = double.Parse(line["test error ".Length..], System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(error, 0.5, 40); // one epoch on 2,000 images: far better than chance (90 %)
-            Assert.True(File.Exists(dir["runs/net/model.safetensors"]));
+            Assert.True(File.Exists(Dir["runs/net/model.safetensors"]));
         }
         finally
         {

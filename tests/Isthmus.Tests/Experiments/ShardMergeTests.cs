@@ -1,11 +1,4 @@
-using System.Text.Json.Nodes;
-using Isthmus.Evaluation;
-using Isthmus.Methods;
-using Isthmus.Nn;
 using Isthmus.Runs.Sharding;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Reporting;
 
 namespace Isthmus.Tests.Experiments;
 
@@ -13,32 +6,26 @@ namespace Isthmus.Tests.Experiments;
 /// A grid evaluated in two shards and merged gives exactly the files of one unsharded run, on real MNIST (small
 /// networks trained on a 2000-example subset, evaluated on the full splits).
 /// </summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
+public sealed class ShardMergeTests(MnistFixture mnist) : MnistTest(mnist)
 {
-    private readonly TempFolder _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     private string Train(string name, long seed)
     {
         TrainRecipe.Run(new TrainSettings
         {
-            Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "16"), Out = _dir[name],
-            Epochs = 1, Subset = 2000, Seed = seed, DataRoot = mnist.Root, Threads = 1,
+            Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "16"), Out = Dir[name],
+            Epochs = 1, Subset = 2000, Seed = seed, DataRoot = DataRoot, Threads = 1,
         });
-        return _dir[name];
+        return Dir[name];
     }
 
     private EvalCurveSettings Curve(string run, string? output, Shard shard, int points = 5) => new()
     {
-        Run = run, Out = output, Points = points, WithSegment = true, Shard = shard, DataRoot = mnist.Root, Threads = 1,
+        Run = run, Out = output, Points = points, WithSegment = true, Shard = shard, DataRoot = DataRoot, Threads = 1,
     };
 
     private PlaneSettings Plane(IReadOnlyList<string> runs, string output, Shard shard) => new()
     {
-        Points = runs, Out = output, Grid = 3, Shard = shard, DataRoot = mnist.Root, Threads = 1,
+        Points = runs, Out = output, Grid = 3, Shard = shard, DataRoot = DataRoot, Threads = 1,
     };
 
     /// <summary>A result file without what legitimately differs between two runs: when and how fast they ran.</summary>
@@ -57,16 +44,16 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
     public void Two_curve_shards_merged_equal_one_unsharded_run()
     {
         var (a, b) = (Train("a", 1), Train("b", 2));
-        var bezier = _dir["bezier"];
-        ConnectRecipe.Run(new ConnectSettings { From = a, To = b, Out = bezier, Epochs = 1, DataRoot = mnist.Root, Threads = 1 });
+        var bezier = Dir["bezier"];
+        ConnectRecipe.Run(new ConnectSettings { From = a, To = b, Out = bezier, Epochs = 1, DataRoot = DataRoot, Threads = 1 });
 
-        var whole = EvalCurveRecipe.Run(Curve(bezier, _dir["whole"], Shard.All));
-        var first = EvalCurveRecipe.Run(Curve(bezier, _dir["parts/0"], new Shard(0, 2)));
-        EvalCurveRecipe.Run(Curve(bezier, _dir["parts/1"], new Shard(1, 2)));
+        var whole = EvalCurveRecipe.Run(Curve(bezier, Dir["whole"], Shard.All));
+        var first = EvalCurveRecipe.Run(Curve(bezier, Dir["parts/0"], new Shard(0, 2)));
+        EvalCurveRecipe.Run(Curve(bezier, Dir["parts/1"], new Shard(1, 2)));
         Assert.Equal([0.0, 0.5, 1.0], first.Curve.T);       // shard 0 of 2 owns t = 0, 0.5, 1
         Assert.False(File.Exists(Path.Combine(bezier, EvalCurveRecipe.CurveJson)));
 
-        var merged = MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/1"], _dir["parts/0"]] });
+        var merged = MergeRecipe.Run(new MergeSettings { Parts = [Dir["parts/1"], Dir["parts/0"]] });
         Figures.Draw(merged);
         Assert.Equal(Path.GetFullPath(bezier), merged.Folder); // where the unsharded command writes without --out
         Assert.Equal(5, merged.Points);
@@ -92,14 +79,14 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
     public void Two_plane_shards_merged_equal_one_unsharded_run_and_mismatches_are_refused()
     {
         string[] runs = [Train("a", 1), Train("b", 2), Train("c", 3)];
-        var whole = PlaneRecipe.Run(Plane(runs, _dir["whole"], Shard.All));
-        PlaneRecipe.Run(Plane(runs, _dir["parts/0"], new Shard(0, 2)));
-        var second = PlaneRecipe.Run(Plane(runs, _dir["parts/1"], new Shard(1, 2)));
+        var whole = PlaneRecipe.Run(Plane(runs, Dir["whole"], Shard.All));
+        PlaneRecipe.Run(Plane(runs, Dir["parts/0"], new Shard(0, 2)));
+        var second = PlaneRecipe.Run(Plane(runs, Dir["parts/1"], new Shard(1, 2)));
         Assert.Equal([1, 3, 5, 7], second.Cells.Select(c => c.Index));
 
-        var e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]] }));
+        var e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [Dir["parts/0"], Dir["parts/1"]] }));
         Assert.Contains("pass --out", e.Message); // three train runs: no run of their own to write into
-        var merged = MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/1"]], Out = _dir["merged"] });
+        var merged = MergeRecipe.Run(new MergeSettings { Parts = [Dir["parts/0"], Dir["parts/1"]], Out = Dir["merged"] });
         Figures.Draw(merged);
         var (expected, got) = (Timeless(Path.Combine(whole.Folder, PlaneRecipe.PlaneJson)), Timeless(Path.Combine(merged.Folder, PlaneRecipe.PlaneJson)));
         Assert.True(JsonNode.DeepEquals(expected, got), $"plane.json differs:\n{expected}\n---\n{got}");
@@ -111,12 +98,12 @@ public sealed class ShardMergeTests(MnistFixture mnist) : IDisposable
         Assert.Equal("complete", manifest["status"]!.GetValue<string>());
         Assert.Equal(2, manifest["merged_from"]!.AsArray().Count);
 
-        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/1"]], Out = _dir["m2"] }));
+        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [Dir["parts/1"]], Out = Dir["m2"] }));
         Assert.Contains("Shard 0 of 2 is missing", e.Message);
-        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["parts/0"]], Out = _dir["m3"] }));
+        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [Dir["parts/0"], Dir["parts/0"]], Out = Dir["m3"] }));
         Assert.Contains("both shard 0/2", e.Message);
-        PlaneRecipe.Run(Plane([runs[0], runs[2], runs[1]], _dir["other/1"], new Shard(1, 2)));
-        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [_dir["parts/0"], _dir["other/1"]], Out = _dir["m4"] }));
+        PlaneRecipe.Run(Plane([runs[0], runs[2], runs[1]], Dir["other/1"], new Shard(1, 2)));
+        e = Assert.Throws<IsthmusException>(() => MergeRecipe.Run(new MergeSettings { Parts = [Dir["parts/0"], Dir["other/1"]], Out = Dir["m4"] }));
         Assert.Contains("shards of different evaluations: their weights_sha256[1] differ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -1,26 +1,17 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Studies;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Experiments;
 
 /// <summary>The three studies of docs/science.md §5 end to end on a 2000-example subset of real MNIST, with a small MLP.</summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class StudiesMnistTests(MnistFixture mnist)
+public sealed class StudiesMnistTests(MnistFixture mnist) : MnistTest(mnist)
 {
     private static readonly ArchitectureSpec Small = new ArchitectureSpec("mlp").With("widths", "32");
 
     [Fact]
     public void Training_inside_a_larger_cut_reaches_a_lower_loss()
     {
-        using var dir = new TempFolder();
         var outcome = CutsStudy.Run(new CutsSettings
         {
-            Data = "mnist", Model = Small, Out = dir["cuts"], Dims = [2, 64], Rates = [4], Epochs = 2, Subset = 2000,
-            DataRoot = mnist.Root, Threads = 1,
+            Data = "mnist", Model = Small, Out = Dir["cuts"], Dims = [2, 64], Rates = [4], Epochs = 2, Subset = 2000,
+            DataRoot = DataRoot, Threads = 1,
         });
         Figures.Draw(outcome);
         Assert.Equal(2, outcome.Rows.Count);
@@ -30,18 +21,17 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
         Assert.True(outcome.Rows[1].TrainLoss < outcome.Rows[0].TrainLoss && outcome.Rows[0].TrainLoss < anchor.TrainLoss,
             $"anchor {anchor.TrainLoss:F4}, d = 2: {outcome.Rows[0].TrainLoss:F4}, d = 64: {outcome.Rows[1].TrainLoss:F4}");
         Assert.Equal(anchor.Radius, outcome.Rows[0].Radius, 9);
-        foreach (var file in new[] { CutsStudy.JsonFile, CutsStudy.CsvFile, CutsStudy.PngFile }) Assert.True(File.Exists(Path.Combine(dir["cuts"], file)), file);
+        foreach (var file in new[] { CutsStudy.JsonFile, CutsStudy.CsvFile, CutsStudy.PngFile }) Assert.True(File.Exists(Path.Combine(Dir["cuts"], file)), file);
     }
 
     [Fact]
     public void Each_setting_is_trained_and_the_loss_around_it_measured()
     {
-        using var dir = new TempFolder();
         var outcome = HyperparameterStudy.Run(new HyperparameterSettings
         {
-            Data = "mnist", Model = Small, Out = dir["knobs"], Vary = [new HyperparameterSweep("lr", [0.02, 0.1])], Epochs = 1, Subset = 2000,
+            Data = "mnist", Model = Small, Out = Dir["knobs"], Vary = [new HyperparameterSweep("lr", [0.02, 0.1])], Epochs = 1, Subset = 2000,
             MeasureExamples = 500, Geometry = new Isthmus.Landscape.GeometryOptions { Directions = 2, PowerIterations = 8, Bisections = 6 },
-            DataRoot = mnist.Root, Threads = 1,
+            DataRoot = DataRoot, Threads = 1,
         });
         Figures.Draw(outcome);
         Assert.Equal(2, outcome.Rows.Count);
@@ -55,19 +45,18 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
         var (slow, fast) = (outcome.Rows[0].Geometry, outcome.Rows[1].Geometry);
         Assert.True(fast.DistanceFromInit > slow.DistanceFromInit, $"lr 0.1 travelled {fast.DistanceFromInit:F3}, lr 0.02 {slow.DistanceFromInit:F3}");
         foreach (var file in new[] { HyperparameterStudy.JsonFile, HyperparameterStudy.CsvFile, HyperparameterStudy.PngFile })
-            Assert.True(File.Exists(Path.Combine(dir["knobs"], file)), file);
+            Assert.True(File.Exists(Path.Combine(Dir["knobs"], file)), file);
     }
 
     [Fact]
     public void Diversity_of_independent_runs_and_snapshots()
     {
-        using var dir = new TempFolder();
         foreach (var seed in new[] { 1, 2 })
-            TrainRecipe.Run(new TrainSettings { Data = "mnist", Model = Small, Out = dir[$"ind{seed}"], Epochs = 2, Subset = 2000, Seed = seed, DataRoot = mnist.Root, Threads = 1 });
-        SseRecipe.Run(new SseSettings { Data = "mnist", Model = Small, Out = dir["sse"], Budget = 2, Snapshots = 2, Subset = 2000, Seed = 3, DataRoot = mnist.Root, Threads = 1 });
+            TrainRecipe.Run(new TrainSettings { Data = "mnist", Model = Small, Out = Dir[$"ind{seed}"], Epochs = 2, Subset = 2000, Seed = seed, DataRoot = DataRoot, Threads = 1 });
+        SseRecipe.Run(new SseSettings { Data = "mnist", Model = Small, Out = Dir["sse"], Budget = 2, Snapshots = 2, Subset = 2000, Seed = 3, DataRoot = DataRoot, Threads = 1 });
         var o = DiversityStudy.Run(new DiversitySettings
         {
-            Members = [new(dir["ind1"]), new(dir["ind2"]), new(dir["sse"])], Out = dir["div"], DataRoot = mnist.Root, Threads = 1,
+            Members = [new(Dir["ind1"]), new(Dir["ind2"]), new(Dir["sse"])], Out = Dir["div"], DataRoot = DataRoot, Threads = 1,
         });
         Figures.Draw(o);
         Assert.Equal(["independent", "independent", "sse", "sse"], o.MemberFamilies);
@@ -86,6 +75,6 @@ public sealed class StudiesMnistTests(MnistFixture mnist)
         Assert.Equal((o.Scores[0].Error + o.Scores[1].Error) / 2 - ind.Ensemble.Error, ind.GainPerMemberError, 9);
         Assert.Equal(o.Scores[0].Error, ind.FirstK[0].Error, 9);
         foreach (var file in new[] { DiversityStudy.JsonFile, DiversityStudy.PairsFile, DiversityStudy.FamiliesFile, DiversityStudy.PngFile, DiversityStudy.MatricesFile })
-            Assert.True(File.Exists(Path.Combine(dir["div"], file)), file);
+            Assert.True(File.Exists(Path.Combine(Dir["div"], file)), file);
     }
 }

@@ -1,24 +1,15 @@
-using System.Text.Json.Nodes;
-using Isthmus.Nn;
-using Isthmus.Studies;
-using Isthmus.Tests.Cli;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary><c>compare</c> on real MNIST (a 2000-example subset, tiny budgets), through the library and the command line.</summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class CompareMnistTests(MnistFixture mnist)
+public sealed class CompareMnistTests(MnistFixture mnist) : MnistTest(mnist)
 {
     [Fact]
     public void A_small_mnist_comparison_gives_every_method_and_budget_and_reopens_from_the_command_line()
     {
-        using var dir = new TempFolder();
         var outcome = CompareRecipe.Run(new CompareSettings
         {
-            Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "64"), Out = dir["cmp"], Budget = 3, Ks = [1, 2], Seeds = [1],
-            Subset = 2000, SseSnapshots = 3, TrajectoryPoints = 2, DataRoot = mnist.Root, Threads = 2,
+            Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "64"), Out = Dir["cmp"], Budget = 3, Ks = [1, 2], Seeds = [1],
+            Subset = 2000, SseSnapshots = 3, TrajectoryPoints = 2, DataRoot = DataRoot, Threads = 2,
         });
         // B = 3 epochs of 16 minibatches: E0 = 2, FGE cycles 1 epoch per budget with c = 4 → 4 members per run.
         Assert.Equal(new[] { ("ind", 1), ("sse", 3), ("fge", 4), ("ind", 2), ("sse", 6), ("fge", 8) }, outcome.Rows.Select(r => (r.Method, r.Members)));
@@ -31,7 +22,7 @@ public sealed class CompareMnistTests(MnistFixture mnist)
         }
         Assert.True(outcome.Rows.Single(r => r.Method == "ind" && r.K == 2).Error.Mean < single.Error.Mean + 1.0);
 
-        var cli = CliRunner.Run("compare", "--out", dir["cmp"], "--resume", "--json");
+        var cli = CliRunner.Run("compare", "--out", Dir["cmp"], "--resume", "--json");
         Assert.Equal(0, cli.ExitCode);
         var json = JsonNode.Parse(cli.Stdout)!;
         Assert.True(json["already_complete"]!.GetValue<bool>());

@@ -1,6 +1,3 @@
-using Isthmus.Studies;
-using Isthmus.Training;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary>Which runs <c>compare</c> trains and which networks each ensemble takes, for both protocols (pure arithmetic).</summary>

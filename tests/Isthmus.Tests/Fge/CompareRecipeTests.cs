@@ -1,11 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Studies;
-using Isthmus.Tests.Curves;
-using Isthmus.Tests.Nn;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary><c>compare</c> end to end on the tiny generated problem: runs, reuse, scores, files, resume.</summary>

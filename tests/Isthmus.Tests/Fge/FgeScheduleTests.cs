@@ -1,5 +1,3 @@
-using Isthmus.Training;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary>Algorithm 1's cyclic rate and collection iterations (Garipov et al. 2018, §5; docs/science.md §4), at chosen iterations.</summary>

@@ -1,14 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Data;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Tests.Curves;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary>A run to start FGE from: the tiny problem's MLP trained 6 epochs (16 batches each) with every checkpoint kept, momentum 0.8, wd 1e-4.</summary>

@@ -1,5 +1,3 @@
-using Isthmus.Training;
-
 namespace Isthmus.Tests.Fge;
 
 /// <summary>Snapshot Ensembles' cosine cycles (Huang et al. 2017; docs/science.md §4) at chosen iterations.</summary>

@@ -1,11 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Landscape;
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Landscape;
 
 /// <summary>Hessian-vector products, power iteration and the bisection for directional radii, on problems whose answers are known.</summary>

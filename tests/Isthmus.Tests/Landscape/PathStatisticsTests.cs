@@ -1,5 +1,3 @@
-using Isthmus.Landscape;
-using Isthmus.Space;
 using Barrier = Isthmus.Landscape.Barrier;
 
 namespace Isthmus.Tests.Landscape;
@@ -55,10 +53,7 @@ public sealed class PathStatisticsTests
     [Fact]
     public void Gram_distance_equals_the_distance_between_materialised_points()
     {
-        var layout = new ParameterLayout();
-        layout.Declare("a.weight", [5, 4], Init.Normal(1));
-        layout.Declare("a.bias", [5], Init.Uniform(1));
-        using var space = WeightSpace.Create(layout, controlPoints: 3, seed: 11);
+        using var space = WeightSpace.Create(TinyLayout.Linear("a", 5, 4, Init.Normal(1), Init.Uniform(1)), controlPoints: 3, seed: 11);
         var gram = ControlGram.Of(space);
         var family = new Bezier(1);
         var (c1, c2) = (family.Coefficients(0.2), family.Coefficients(0.7));

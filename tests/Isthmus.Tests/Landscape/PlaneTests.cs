@@ -1,17 +1,10 @@
-using Isthmus.Landscape;
-using Isthmus.Space;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Landscape;
 
 public sealed class PlaneTests
 {
     private static WeightSpace ThreePoints()
     {
-        var layout = new ParameterLayout();
-        layout.Declare("l.weight", [6, 3], Init.Normal(1));
-        layout.Declare("l.bias", [6], Init.Uniform(1));
-        return WeightSpace.Create(layout, controlPoints: 3, seed: 5);
+        return WeightSpace.Create(TinyLayout.Linear("l", 6, 3, Init.Normal(1), Init.Uniform(1)), controlPoints: 3, seed: 5);
     }
 
     private static Tensor Flat(WeightSpace s, int k) => cat(s.ControlTensors(k).Select(t => t.detach().flatten()).ToArray()).to_type(ScalarType.Float64);

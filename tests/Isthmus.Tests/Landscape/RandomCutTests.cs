@@ -1,9 +1,3 @@
-using Isthmus.Landscape;
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Tests.Nn;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Landscape;
 
 /// <summary>A random cut W = W0 + Pᵀz: orthonormal, nested directions, the same whether kept or drawn again, and z's gradient is P·∂L/∂W.</summary>

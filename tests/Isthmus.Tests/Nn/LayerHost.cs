@@ -1,8 +1,3 @@
-using Isthmus.Nn;
-using Isthmus.Space;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Nn;
 
 /// <summary>A test-only network that hosts one layer, so that layer can be compared with TorchSharp's own module.</summary>

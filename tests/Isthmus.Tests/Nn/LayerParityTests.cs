@@ -1,6 +1,4 @@
 using Isthmus.Nn.Layers;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Nn;
 

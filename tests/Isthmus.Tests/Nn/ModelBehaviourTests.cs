@@ -1,7 +1,4 @@
 using Isthmus.Nn.Models;
-using Isthmus.Nn;
-using Isthmus.Space;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Nn;
 

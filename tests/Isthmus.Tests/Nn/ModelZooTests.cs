@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using Isthmus.Nn;
-using Isthmus.Space;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Nn;
 

@@ -1,7 +1,4 @@
 using Isthmus.Platform;
-using Isthmus.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Platform;
 

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Isthmus.Tests.Cli;
-using Isthmus.Tests.Experiments;
 using SkiaSharp;
 using Xunit;
 
@@ -12,16 +8,14 @@ namespace Isthmus.Tests.Reporting;
 /// browser (Debian's chromium): every picture decodes, no script error, and a screenshot is not blank. CI installs
 /// chromium (.ci/run) and sets ISTHMUS_REQUIRE_BROWSER=1, so there the browser half never skips.
 /// </summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class DemoReportTests(MnistFixture mnist)
+public sealed class DemoReportTests(MnistFixture mnist) : MnistTest(mnist)
 {
     [SkippableFact]
     public void Demo_pipeline_writes_a_report_that_loads_in_a_browser()
     {
         using var temp = new TempFolder();
         var outDir = System.IO.Path.Combine(temp.Path, "demo");
-        var run = CliRunner.Run("demo", "--smoke", "--out", outDir, "--data-root", mnist.Root);
+        var run = CliRunner.Run("demo", "--smoke", "--out", outDir, "--data-root", DataRoot);
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
 
         var state = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(outDir, "demo.json")))!;
@@ -39,10 +33,10 @@ public sealed class DemoReportTests(MnistFixture mnist)
         Assert.Single(report["planes"]!.AsArray());
 
         // A second run into the same folder is refused, and --resume of a finished demo redoes nothing.
-        var again = CliRunner.Run("demo", "--smoke", "--out", outDir, "--data-root", mnist.Root);
+        var again = CliRunner.Run("demo", "--smoke", "--out", outDir, "--data-root", DataRoot);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("already exists", again.Stderr);
-        var resumed = CliRunner.Run("demo", "--smoke", "--out", outDir, "--data-root", mnist.Root, "--resume");
+        var resumed = CliRunner.Run("demo", "--smoke", "--out", outDir, "--data-root", DataRoot, "--resume");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
 
         var browser = Browser.Find();

@@ -1,29 +1,20 @@
-using Isthmus.Methods;
-using Isthmus.Nn;
-using Isthmus.Runs;
-using Isthmus.Storage;
-using Isthmus.Tests.Experiments;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary>Three small MNIST modes (a 2000-example subset) joined by a one-connector star and measured by eval-set.</summary>
-[Collection(MnistCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class ConnectSetMnistTests(MnistFixture mnist)
+public sealed class ConnectSetMnistTests(MnistFixture mnist) : MnistTest(mnist)
 {
     [Fact]
     public void Three_MNIST_modes_joined_by_a_star_keep_their_own_scores_at_the_vertices()
     {
-        using var dir = new TempFolder();
-        using var session = Session.Open("mnist", mnist.Root, val: 0, threads: 2, device: "cpu", subset: 2000); // one load of MNIST for every step
+        using var session = Session.Open("mnist", DataRoot, val: 0, threads: 2, device: "cpu", subset: 2000); // one load of MNIST for every step
         var modes = new[] { 1L, 2, 3 }.Select(seed => TrainRecipe.Run(new TrainSettings
         {
-            Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "64"), Out = dir[$"m{seed}"],
+            Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "64"), Out = Dir[$"m{seed}"],
             Epochs = 2, Subset = 2000, Seed = seed,
         }, session)).ToList();
         var set = ConnectSetRecipe.Run(new ConnectSetSettings
         {
-            Modes = modes.Select(m => m.RunPath).ToArray(), Out = dir["star"], Epochs = 2,
+            Modes = modes.Select(m => m.RunPath).ToArray(), Out = Dir["star"], Epochs = 2,
         }, session);
         Assert.Equal(2, set.Epochs.Count);
         var outcome = EvalSetRecipe.Run(new EvalSetSettings { Run = set.RunPath, Samples = 6, SegmentPoints = 3, Grid = 0 }, session);

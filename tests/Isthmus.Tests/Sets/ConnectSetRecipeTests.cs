@@ -1,13 +1,3 @@
-using Isthmus.Methods;
-using Isthmus.Runs;
-using Isthmus.Space;
-using Isthmus.Storage;
-using Isthmus.Tests.Curves;
-using Isthmus.Tests.Nn;
-using Isthmus.Training;
-using static TorchSharp.torch;
-using Isthmus.Reporting;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary><c>connect-set</c> and <c>eval-set</c> end to end on the tiny problem's three modes.</summary>
@@ -20,19 +10,10 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
         Epochs = 2, BatchSize = 32, Lr = 0.05, Seed = 5,
     };
 
-    private ConnectSetOutcome Connect(ConnectSetSettings s, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null)
-    {
-        using var session = Session.ForData(problem.Data);
-        return ConnectSetRecipe.Run(s, session, progress, log, ct);
-    }
+    private ConnectSetOutcome Connect(ConnectSetSettings s, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null) =>
+        problem.InSession(session => ConnectSetRecipe.Run(s, session, progress, log, ct));
 
-    private EvalSetOutcome Evaluate(EvalSetSettings s)
-    {
-        using var session = Session.ForData(problem.Data);
-        var outcome = EvalSetRecipe.Run(s, session);
-        Figures.Draw(outcome);
-        return outcome;
-    }
+    private EvalSetOutcome Evaluate(EvalSetSettings s) => problem.Drawn(session => EvalSetRecipe.Run(s, session));
 
     [Fact]
     public void A_star_trains_its_connector_keeps_the_modes_bit_for_bit_and_describes_its_simplices()

@@ -1,7 +1,3 @@
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary>Barycentric weights ~ Dirichlet(1): normalised Exp(1) draws, uniform on the simplex.</summary>

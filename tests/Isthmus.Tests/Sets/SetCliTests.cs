@@ -1,5 +1,3 @@
-using Isthmus.Tests.Cli;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary>connect-set and eval-set through the real command line: bad input gets one sentence and exit code 2.</summary>

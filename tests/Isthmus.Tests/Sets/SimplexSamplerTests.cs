@@ -1,19 +1,9 @@
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary>Which simplex and which point of it a set trains at; volumes and the volume term.</summary>
 public sealed class SimplexSamplerTests
 {
-    private static ParameterLayout Layout()
-    {
-        var layout = new ParameterLayout();
-        layout.Declare("a.weight", [3, 2], Init.Uniform(1));
-        layout.Declare("a.bias", [3], Init.Normal(1));
-        return layout;
-    }
+    private static ParameterLayout Layout() => TinyLayout.Linear("a", 3, 2, Init.Uniform(1), Init.Normal(1));
 
     /// <summary>A space whose K control points are the given vectors of 9 numbers (a.weight then a.bias).</summary>
     private static WeightSpace SpaceOf(params double[][] points)

@@ -1,5 +1,3 @@
-using Isthmus.Space;
-
 namespace Isthmus.Tests.Sets;
 
 /// <summary>Which simplices <c>connect-set --shape</c> builds, and where connectors start.</summary>

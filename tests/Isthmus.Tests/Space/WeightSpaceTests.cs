@@ -1,18 +1,8 @@
-using Isthmus.Space;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Space;
 
 public sealed class WeightSpaceTests
 {
-    private static ParameterLayout Layout()
-    {
-        var layout = new ParameterLayout();
-        layout.Declare("a.weight", [2, 3], Init.Uniform(1));
-        layout.Declare("a.bias", [2], Init.Constant(0.5));
-        return layout;
-    }
+    private static ParameterLayout Layout() => TinyLayout.Linear("a", 2, 3, Init.Uniform(1), Init.Constant(0.5));
 
     [Fact]
     public void MoveTo_writes_the_weighted_sum_of_control_points_into_the_point()

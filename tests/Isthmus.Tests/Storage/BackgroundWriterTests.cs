@@ -1,6 +1,3 @@
-using Isthmus.Storage;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Storage;
 
 public sealed class BackgroundWriterTests

@@ -1,8 +1,3 @@
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Storage;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Storage;
 
 public sealed class CheckpointTests

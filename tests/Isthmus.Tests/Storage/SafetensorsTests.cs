@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Json;
-using Isthmus.Storage;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Storage;
 

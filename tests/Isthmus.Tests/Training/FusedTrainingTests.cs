@@ -1,10 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Tests.Curves;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Training;
 
 /// <summary>

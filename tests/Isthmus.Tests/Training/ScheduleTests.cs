@@ -1,5 +1,3 @@
-using Isthmus.Training;
-
 namespace Isthmus.Tests.Training;
 
 public sealed class ScheduleTests

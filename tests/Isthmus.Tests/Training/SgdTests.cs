@@ -1,7 +1,3 @@
-using Isthmus.Training;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Training;
 
 public sealed class SgdTests

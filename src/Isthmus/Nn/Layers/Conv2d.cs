@@ -1,6 +1,5 @@
 using Isthmus.Platform;
 using Isthmus.Space;
-using static TorchSharp.torch;
 
 namespace Isthmus.Nn.Layers;
 

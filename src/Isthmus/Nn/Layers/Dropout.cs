@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Isthmus.Nn.Layers;
 
 /// <summary>Dropout, active only in train mode (PyTorch's <c>nn.Dropout</c>).</summary>

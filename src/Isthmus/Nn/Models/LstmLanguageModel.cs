@@ -1,6 +1,5 @@
 using Isthmus.Nn.Layers;
 using Isthmus.Space;
-using static TorchSharp.torch;
 
 namespace Isthmus.Nn.Models;
 

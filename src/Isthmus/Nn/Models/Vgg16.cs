@@ -1,5 +1,4 @@
 using Isthmus.Nn.Layers;
-using static TorchSharp.torch;
 
 namespace Isthmus.Nn.Models;
 

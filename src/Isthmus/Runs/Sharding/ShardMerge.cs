@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace Isthmus.Runs.Sharding;
 
 /// <summary>Settings of <c>isthmus merge</c>.</summary>

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using Isthmus.Evaluation;
-using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Runs.Sharding;

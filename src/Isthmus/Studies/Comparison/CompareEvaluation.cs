@@ -5,8 +5,6 @@ using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
-using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Studies;
 

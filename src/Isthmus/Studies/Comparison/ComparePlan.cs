@@ -1,6 +1,4 @@
-using System.Globalization;
 using Isthmus.Methods;
-using Isthmus.Runs;
 using Isthmus.Training;
 
 namespace Isthmus.Studies;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Isthmus.Methods;
 using Isthmus.Runs;
 using Isthmus.Data;

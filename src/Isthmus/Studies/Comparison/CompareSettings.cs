@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Isthmus.Methods;
 using Isthmus.Nn;
-using Isthmus.Runs;
 
 namespace Isthmus.Studies;
 

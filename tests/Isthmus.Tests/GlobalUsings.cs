@@ -1,0 +1,21 @@
+// Namespaces nearly every test uses; a file names only what is particular to it.
+global using System.Diagnostics;
+global using System.Text.Json;
+global using System.Text.Json.Nodes;
+global using Isthmus.Data;
+global using Isthmus.Evaluation;
+global using Isthmus.Landscape;
+global using Isthmus.Methods;
+global using Isthmus.Nn;
+global using Isthmus.Reporting;
+global using Isthmus.Runs;
+global using Isthmus.Space;
+global using Isthmus.Storage;
+global using Isthmus.Studies;
+global using Isthmus.Training;
+global using Isthmus.Tests.Cli;
+global using Isthmus.Tests.Curves;
+global using Isthmus.Tests.Experiments;
+global using Isthmus.Tests.Nn;
+global using TorchSharp;
+global using static TorchSharp.torch;
