@@ -34,10 +34,7 @@ public static class ConnectRecipe
         Validate(s);
         // The endpoints are checked before --out is touched, so a refused pair leaves no folder behind.
         bool given = s.From != "" || s.To != "";
-        if (!given && !(s.Resume && Directory.Exists(s.Out)))
-            throw new IsthmusException(s.Resume
-                ? $"{s.Out} holds no run to resume; pass --from and --to to start one."
-                : "connect needs --from and --to (or --resume to continue a run in --out); see `isthmus connect --help`.");
+        RunDirectory.RequireInputsOrRun(given, s.Resume, s.Out, "connect", "--from and --to");
         if (given) s = s with { From = Path.GetFullPath(s.From), To = Path.GetFullPath(s.To) };
         var (a, b) = given ? Endpoints(s) : default;
         var run = RunDirectory.Create(s.Out, "connect", s.Force, s.Resume);

@@ -35,10 +35,7 @@ public static class ConnectSetRecipe
         Validate(s);
         // The modes are checked before --out is touched, so a refused set leaves no folder behind.
         bool given = s.Modes.Count > 0;
-        if (!given && !(s.Resume && Directory.Exists(s.Out)))
-            throw new IsthmusException(s.Resume
-                ? $"{s.Out} holds no run to resume; pass --modes to start one."
-                : "connect-set needs --modes RUN_A RUN_B ... (or --resume to continue a run in --out); see `isthmus connect-set --help`.");
+        RunDirectory.RequireInputsOrRun(given, s.Resume, s.Out, "connect-set", "--modes RUN_A RUN_B ...");
         if (given) s = s with { Modes = s.Modes.Select(Path.GetFullPath).ToArray() };
         var modes = given ? OpenModes(s.Modes) : null;
         var run = RunDirectory.Create(s.Out, "connect-set", s.Force, s.Resume);

@@ -119,6 +119,18 @@ public sealed class RunDirectory
         return false;
     }
 
+    /// <summary>
+    /// The start rule of a command that builds on other runs (<paramref name="inputs"/>, e.g. "--from and --to"): it
+    /// needs them, unless <c>--resume</c> continues the run already in <paramref name="outPath"/>.
+    /// </summary>
+    public static void RequireInputsOrRun(bool given, bool resume, string outPath, string command, string inputs)
+    {
+        if (given || resume && Directory.Exists(outPath)) return;
+        throw new IsthmusException(resume
+            ? $"{outPath} holds no run to resume; pass {inputs} to start one."
+            : $"{command} needs {inputs} (or --resume to continue a run in --out); see `isthmus {command} --help`.");
+    }
+
     /// <summary>Opens a finished (or unfinished) run for reading.</summary>
     public static RunDirectory Open(string path)
     {
