@@ -80,7 +80,7 @@ public sealed class TrainRecipeTests(MnistFixture mnist) : MnistTest(mnist)
     [Fact]
     public void A_batch_norm_network_is_scored_with_recomputed_statistics_that_evaluate_and_curves_reproduce()
     {
-        var spec = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.125");
+        var spec = new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.5");
         var trained = TrainRecipe.Run(Settings(Dir["run"], epochs: 1) with { Model = spec, Subset = 1000 });
         var evaluated = EvaluateRecipe.Run(new EvaluateSettings { Run = Dir["run"], DataRoot = DataRoot, Threads = 2 });
         Assert.Equal(trained.Test.Error, evaluated.Test.Error);
