@@ -34,16 +34,10 @@ public static class ConnectRecipe
         Validate(s);
         // The endpoints are checked before --out is touched, so a refused pair leaves no folder behind.
         bool given = s.From != "" || s.To != "";
-        RunDirectory.RequireInputsOrRun(given, s.Resume, s.Out, "connect", "--from and --to");
         if (given) s = s with { From = Path.GetFullPath(s.From), To = Path.GetFullPath(s.To) };
-        var (a, b) = given ? Endpoints(s) : default;
-        var run = RunDirectory.Create(s.Out, "connect", s.Force, s.Resume);
-        if (run.Resumed)
-        {
-            s = ResumeState.ContinuedSettings(run, s);
-            if (run.Status == "complete") return Finished(run, s);
-            (a, b) = Endpoints(s);
-        }
+        (var run, s, var endpoints) = RunDirectory.Claim(s, "connect", s.Out, s.Force, s.Resume, given, "--from and --to", Endpoints);
+        if (run.IsComplete) return Finished(run, s);
+        var (a, b) = endpoints;
         s = s with { WeightDecay = s.WeightDecay ?? a.WeightDecay, Bends = s.BendsOrDefault };
         double wd = s.WeightDecay.Value;
         var family = CurveFamily.Create(s.Curve, s.Bends.Value);

@@ -35,16 +35,9 @@ public static class ConnectSetRecipe
         Validate(s);
         // The modes are checked before --out is touched, so a refused set leaves no folder behind.
         bool given = s.Modes.Count > 0;
-        RunDirectory.RequireInputsOrRun(given, s.Resume, s.Out, "connect-set", "--modes RUN_A RUN_B ...");
         if (given) s = s with { Modes = s.Modes.Select(Path.GetFullPath).ToArray() };
-        var modes = given ? OpenModes(s.Modes) : null;
-        var run = RunDirectory.Create(s.Out, "connect-set", s.Force, s.Resume);
-        if (run.Resumed)
-        {
-            s = ResumeState.ContinuedSettings(run, s);
-            if (run.IsComplete) return Finished(run, s);
-            modes = OpenModes(s.Modes);
-        }
+        (var run, s, var modes) = RunDirectory.Claim(s, "connect-set", s.Out, s.Force, s.Resume, given, "--modes RUN_A RUN_B ...", x => OpenModes(x.Modes));
+        if (run.IsComplete) return Finished(run, s);
         var first = modes![0];
         s = s with { WeightDecay = s.WeightDecay ?? first.WeightDecay };
 

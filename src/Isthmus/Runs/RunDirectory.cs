@@ -123,12 +123,29 @@ public sealed class RunDirectory
     /// The start rule of a command that builds on other runs (<paramref name="inputs"/>, e.g. "--from and --to"): it
     /// needs them, unless <c>--resume</c> continues the run already in <paramref name="outPath"/>.
     /// </summary>
-    public static void RequireInputsOrRun(bool given, bool resume, string outPath, string command, string inputs)
+    private static void RequireInputsOrRun(bool given, bool resume, string outPath, string command, string inputs)
     {
         if (given || resume && Directory.Exists(outPath)) return;
         throw new IsthmusException(resume
             ? $"{outPath} holds no run to resume; pass {inputs} to start one."
             : $"{command} needs {inputs} (or --resume to continue a run in --out); see `isthmus {command} --help`.");
+    }
+
+    /// <summary>
+    /// The lifecycle of a run built on other runs (curves, sets): refuse a start without <paramref name="inputs"/>,
+    /// open them (<paramref name="open"/>) before <paramref name="outPath"/> is touched so that a refusal leaves no
+    /// folder, claim the folder, and on <c>--resume</c> continue with the recorded settings and reopen the inputs they
+    /// name — unless the run is complete, when the inputs are not needed (default).
+    /// </summary>
+    public static (RunDirectory Run, T Settings, TInputs? Inputs) Claim<T, TInputs>(T settings, string command, string outPath, bool force, bool resume,
+        bool given, string inputs, Func<T, TInputs> open) where T : class
+    {
+        RequireInputsOrRun(given, resume, outPath, command, inputs);
+        var opened = given ? open(settings) : default;
+        var run = Create(outPath, command, force, resume);
+        if (!run.Resumed) return (run, settings, opened);
+        settings = ResumeState.ContinuedSettings(run, settings);
+        return (run, settings, run.IsComplete ? default : open(settings));
     }
 
     /// <summary>Opens a finished (or unfinished) run for reading.</summary>
