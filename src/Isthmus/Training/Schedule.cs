@@ -33,14 +33,16 @@ public sealed record ConstantSchedule(double BaseRate) : ISchedule
 
 /// <summary>
 /// The reference code's schedule for single models (docs/science.md §4), per epoch: factor 1 for the first 50 % of
-/// epochs, then linear down to 0.01 at 90 %, then 0.01. With α = epoch / epochs (epoch 0-based).
+/// epochs, then linear down to 0.01 at 90 %, then 0.01. The reference counts epochs from 1, so epoch e (0-based here)
+/// gets α = (e + 1) / epochs: the last epoch of the full rate is the one that ends half-way.
 /// </summary>
 public sealed record StandardSchedule(double BaseRate) : ISchedule
 {
     public string Name => "standard";
 
-    public double Rate(TrainingClock clock) => BaseRate * Factor(clock.Epoch, clock.Epochs);
+    public double Rate(TrainingClock clock) => BaseRate * Factor(clock.Epoch + 1, clock.Epochs);
 
+    /// <summary>The rate factor of 1-based epoch <paramref name="epoch"/> of <paramref name="epochs"/>.</summary>
     public static double Factor(int epoch, int epochs)
     {
         double alpha = (double)epoch / epochs;

@@ -6,7 +6,8 @@ namespace Isthmus.Nn.Models;
 /// The paper's 3conv3fc: three 5×5 convolutions (32, 64, 128 channels, ReLU, 3×3 max pooling with stride 2), then
 /// fully connected 1000 → 1000 → classes. Named like the reference code's <c>conv_part</c>/<c>fc_part</c>
 /// Sequentials. Options: <c>width_factor</c> K scales every hidden layer (docs/science.md §2, A.7); <c>bn</c> adds batch
-/// norm after each convolution.
+/// norm after each convolution. The convolutions start as the reference's convfc.py starts them: N(0, 2/(5·5·out)) with
+/// zero bias; the linear layers keep PyTorch's default.
 /// </summary>
 public sealed class ConvFc : Network
 {
@@ -26,7 +27,8 @@ public sealed class ConvFc : Network
         int index = 0;
         for (int i = 0; i < 3; i++)
         {
-            _convs[i] = new Conv2d(Builder, $"conv_part.{index}", channels[i], channels[i + 1], 5, padding: 2);
+            _convs[i] = new Conv2d(Builder, $"conv_part.{index}", channels[i], channels[i + 1], 5, padding: 2,
+                weightInit: ReferenceInit.ConvHeNormal(5, channels[i + 1]));
             index++;
             if (bn) { _norms[i] = new BatchNorm(Builder, $"conv_part.{index}", channels[i + 1]); index++; }
             index += 2; // ReLU, MaxPool
