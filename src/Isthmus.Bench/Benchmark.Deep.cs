@@ -1,5 +1,4 @@
 using System.Globalization;
-using Isthmus.Nn;
 
 namespace Isthmus.Bench;
 

@@ -1,4 +1,3 @@
-using Isthmus.Data;
 using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Space;

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Platform;
-using Isthmus.Space;
 using Isthmus.Training;
 using static TorchSharp.torch;
 

@@ -93,7 +93,7 @@ internal sealed class SgdOptions
     public readonly Option<int> BatchSize = new("--batch-size") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
     public readonly Option<double> Lr = new("--lr") { Description = "Base learning rate.", DefaultValueFactory = _ => 0.05 };
     public readonly Option<double> Momentum = new("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
-    public readonly Option<string> Schedule = new("--schedule") { Description = "standard (the reference code's: 1 until 50 %, linear to 0.01 at 90 %), constant or cosine.", DefaultValueFactory = _ => "standard" };
+    public readonly Option<string> Schedule = new("--schedule") { Description = "standard (the reference code's, per epoch counted from 1: the full rate until half-way, linear down to 1 % at 90 %, then 1 %; so a 1-epoch run trains at 1 % of --lr), constant or cosine.", DefaultValueFactory = _ => "standard" };
     public readonly Option<long> Seed = new("--seed") { Description = "Random seed (initialisation, order, dropout).", DefaultValueFactory = _ => 1 };
     public readonly Option<int> SaveEvery = new("--save-every") { Description = "Keep checkpoint-<epoch>.safetensors every K epochs (0 = only the final model).", DefaultValueFactory = _ => 0 };
 

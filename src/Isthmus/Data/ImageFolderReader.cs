@@ -1,6 +1,5 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using static TorchSharp.torch;
 
 namespace Isthmus.Data;
 

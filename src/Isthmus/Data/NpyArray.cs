@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
-using static TorchSharp.torch;
 
 namespace Isthmus.Data;
 

@@ -1,4 +1,3 @@
-using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
@@ -63,7 +62,7 @@ public static class ConnectRecipe
 
         log?.Invoke($"Evaluating the curve's midpoint{(net.HasBatchNorm ? " (batch norm recomputed)" : "")}...");
         sampler.MoveTo(space, 0.5);
-        var midpoint = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd).Evaluate(net, ct);
+        var midpoint = session.Evaluator(wd).Evaluate(net, ct);
         SpaceFile.Save(run.File(CurveRun.CurveFile), net, new Dictionary<string, string> { ["isthmus.curve"] = family.Name });
         run.Manifest.Midpoint = MetricsSection.Of(midpoint, session.Data.Kind == Data.DataKind.Text, t: 0.5);
         run.Manifest.SetSection(ManifestKey.Timing, TrainingRecord.Timing(history));

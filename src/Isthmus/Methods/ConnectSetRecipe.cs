@@ -1,4 +1,3 @@
-using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
@@ -60,7 +59,7 @@ public static class ConnectSetRecipe
         var history = SpaceTraining.Run(run, net, session, h, sampler, progress, log, ct);
 
         log?.Invoke($"Evaluating the connectors{(net.HasBatchNorm ? " (batch norm recomputed)" : "")}...");
-        var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), h.WeightDecay);
+        var evaluator = session.Evaluator(h.WeightDecay);
         var connectors = Enumerable.Range(complex.Modes, complex.Connectors).Select(k =>
         {
             space.MoveTo(complex.Vertex(k));

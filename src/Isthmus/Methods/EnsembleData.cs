@@ -1,5 +1,4 @@
 using Isthmus.Data;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 

@@ -1,4 +1,3 @@
-using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Runs;
@@ -66,7 +65,7 @@ public static class EvalChainRecipe
         for (int k = 0; k < files.Count; k++) Checkpoint.Load(files[k].Path, net, controlPoint: k);
 
         var ts = PathStatistics.UniformGrid((files.Count - 1) * s.PointsPerSegment + 1);
-        var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd, s.BatchNormBatches);
+        var evaluator = session.Evaluator(wd, s.BatchNormBatches);
         var chain = CurveEvaluator.Evaluate(net, family, ts, evaluator, progress, ct);
 
         var json = CurveResults.ToJson(chain, family.Name, family.Bends);

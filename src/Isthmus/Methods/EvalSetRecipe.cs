@@ -1,4 +1,3 @@
-using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Landscape;
 using Isthmus.Runs;
@@ -59,7 +58,7 @@ public static class EvalSetRecipe
         using var space = net.Space;
         var sampler = new SimplexSampler(set.Complex, set.SampleBy);
         sampler.BeginEpoch(space, 0); // volume weighting: the trained set's volumes
-        var evaluator = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), set.WeightDecay, s.BatchNormBatches);
+        var evaluator = session.Evaluator(set.WeightDecay, s.BatchNormBatches);
         log?.Invoke($"Evaluating {SetEvaluation.PointCount(set.Complex, options)} points{(net.HasBatchNorm ? " (batch norm recomputed at each)" : "")}...");
         var evaluation = SetEvaluation.Evaluate(net, sampler, options, evaluator, progress, ct);
 

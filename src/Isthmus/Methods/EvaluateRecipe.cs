@@ -1,4 +1,3 @@
-using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
@@ -38,7 +37,7 @@ public static class EvaluateRecipe
         using var net = session.Build(kind.Architecture, controlPoints: 1, seed: 0);
         using var space = net.Space;
         Checkpoint.Load(weights, net);
-        var point = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), BatchSources.Evaluation(session.Data), wd).Evaluate(net, ct);
+        var point = session.Evaluator(wd).Evaluate(net, ct);
         bool text = session.Data.Kind == Data.DataKind.Text;
         var result = MetricsSection.Json(point.TrainLoss, point.Train, point.Test, text);
         bool nonFinite = !double.IsFinite(point.TrainLoss) || !double.IsFinite(point.Train.Nll) || !double.IsFinite(point.Test.Nll);

@@ -1,4 +1,5 @@
 using Isthmus.Data;
+using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Platform;
 using Isthmus.Runs;
@@ -82,6 +83,14 @@ public sealed class Session : IDisposable
         manifest.Data = DataSection.Of(Data);
         manifest.Platform = TrainingRecord.Platform(Threads, Device);
     }
+
+    /// <summary>
+    /// Scores points of the weight space on this session's data: loss and error on the training split (read in order,
+    /// without augmentation) and on the evaluation split, batch norm recomputed for each point first over
+    /// <paramref name="batchNormBatches"/> training batches (null: all of them).
+    /// </summary>
+    public PointEvaluator Evaluator(double weightDecay, int? batchNormBatches = null) =>
+        new(BatchSources.TrainingForEvaluation(Data), BatchSources.Evaluation(Data), weightDecay, batchNormBatches);
 
     /// <summary>A network with every control point of <paramref name="run"/> loaded, on this session's device.</summary>
     public Network Load(SpaceRun run)

@@ -1,5 +1,4 @@
 using Isthmus.Space;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Isthmus.Nn;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using static TorchSharp.torch;
 
 namespace Isthmus.Nn;
 

@@ -1,4 +1,3 @@
-using Isthmus.Storage;
 
 namespace Isthmus.Runs;
 

@@ -1,5 +1,4 @@
 using Isthmus.Nn;
-using static TorchSharp.torch;
 
 namespace Isthmus.Storage;
 

@@ -1,6 +1,5 @@
 using System.Collections;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace Isthmus.Storage;
 

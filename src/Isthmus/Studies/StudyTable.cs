@@ -1,5 +1,4 @@
 using System.Text;
-using Isthmus.Runs;
 using Isthmus.Storage;
 
 namespace Isthmus.Studies;

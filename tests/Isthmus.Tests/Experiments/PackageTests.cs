@@ -47,7 +47,7 @@ public sealed class PackageTests(MnistFixture mnist) : MnistTest(mnist)
                 Isthmus.Platform.Startup.Prepare();
                 var run = TrainRecipe.Run(new TrainSettings
                 {
-                    Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "32"), Subset = 2000, Epochs = 1,
+                    Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "32"), Subset = 2000, Epochs = 1, Schedule = "constant",
                     Out = Path.Combine(args[0], "net"), DataRoot = args[1],
                 });
                 Console.WriteLine($"test error {run.Test.Error:F2}");

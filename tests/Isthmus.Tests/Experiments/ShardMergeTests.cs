@@ -13,7 +13,7 @@ public sealed class ShardMergeTests(MnistFixture mnist) : MnistTest(mnist)
         TrainRecipe.Run(new TrainSettings
         {
             Data = "mnist", Model = new ArchitectureSpec("mlp").With("widths", "16"), Out = Dir[name],
-            Epochs = 1, Subset = 2000, Seed = seed, DataRoot = DataRoot, Threads = 1,
+            Epochs = 1, Schedule = "constant", Subset = 2000, Seed = seed, DataRoot = DataRoot, Threads = 1,
         });
         return Dir[name];
     }
@@ -45,7 +45,7 @@ public sealed class ShardMergeTests(MnistFixture mnist) : MnistTest(mnist)
     {
         var (a, b) = (Train("a", 1), Train("b", 2));
         var bezier = Dir["bezier"];
-        ConnectRecipe.Run(new ConnectSettings { From = a, To = b, Out = bezier, Epochs = 1, DataRoot = DataRoot, Threads = 1 });
+        ConnectRecipe.Run(new ConnectSettings { From = a, To = b, Out = bezier, Epochs = 1, Schedule = "constant", DataRoot = DataRoot, Threads = 1 });
 
         var whole = EvalCurveRecipe.Run(Curve(bezier, Dir["whole"], Shard.All));
         var first = EvalCurveRecipe.Run(Curve(bezier, Dir["parts/0"], new Shard(0, 2)));

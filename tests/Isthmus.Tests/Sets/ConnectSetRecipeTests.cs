@@ -73,8 +73,9 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
             var gram = ControlGram.Of(space);
             return set.Complex.Simplices.Sum(s => SimplexVolume.Of(gram, s));
         }
-        var plain = Connect(Settings("plain", "complex"));
-        var grown = Connect(Settings("grown", "complex") with { VolumeWeight = 2, SampleBy = "volume" });
+        // Two epochs at the full rate: with the standard schedule the second of two epochs runs at 1 % of it.
+        var plain = Connect(Settings("plain", "complex") with { Schedule = "constant" });
+        var grown = Connect(Settings("grown", "complex") with { VolumeWeight = 2, SampleBy = "volume", Schedule = "constant" });
         var space = RunDirectory.Open(grown.RunPath).Manifest.ToJson()["space"]!;
         Assert.Equal(2, space["volume_weight"]!.GetValue<double>());
         Assert.Equal("volume", space["sample_by"]!.GetValue<string>());
