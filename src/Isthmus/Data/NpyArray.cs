@@ -11,29 +11,21 @@ namespace Isthmus.Data;
 /// </summary>
 public sealed partial class NpyArray
 {
-    private NpyArray(string name, string descr, long[] shape, ScalarType dtype, byte[] data, int offset)
-    {
-        Name = name;
-        Descr = descr;
-        Shape = shape;
-        Dtype = dtype;
-        _data = data;
-        _offset = offset;
-    }
+    private NpyArray() { }
 
-    private readonly byte[] _data;
-    private readonly int _offset;
+    private byte[] _data = [];
+    private int _offset;
 
     /// <summary>The array's name in its <c>.npz</c> (or file name), for messages.</summary>
-    public string Name { get; }
+    public required string Name { get; init; }
 
     /// <summary>NumPy's type string, e.g. <c>|u1</c> or <c>&lt;f4</c>.</summary>
-    public string Descr { get; }
+    public required string Descr { get; init; }
 
-    public long[] Shape { get; }
+    public required long[] Shape { get; init; }
 
     /// <summary>The torch type of the elements.</summary>
-    public ScalarType Dtype { get; }
+    public required ScalarType Dtype { get; init; }
 
     /// <summary>True for integer (and boolean) element types.</summary>
     public bool IsInteger => Dtype is ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64 or ScalarType.Bool;
@@ -78,7 +70,7 @@ public sealed partial class NpyArray
         int offset = start + headerLength;
         if (size != bytes.Length - offset)
             throw new IsthmusException(Bad($"{bytes.Length - offset} data bytes for shape ({string.Join(", ", shape)}) of '{descr}'; the file is truncated"));
-        return new NpyArray(name, descr, shape, dtype, bytes, offset);
+        return new NpyArray { Name = name, Descr = descr, Shape = shape, Dtype = dtype, _data = bytes, _offset = offset };
     }
 
     // Little-endian or byte-sized types only ('|' = not applicable, '<' = little-endian, '=' = native, which is little here).

@@ -10,30 +10,22 @@ namespace Isthmus.Landscape;
 /// </summary>
 public sealed class Plane : IDisposable
 {
-    private readonly double[] _sourceX;  // ⟨θ_k, û⟩ for each control point θ_k of the source space
-    private readonly double[] _sourceY;  // ⟨θ_k, v̂⟩
+    private double[] _sourceX = [];  // ⟨θ_k, û⟩ for each control point θ_k of the source space
+    private double[] _sourceY = [];  // ⟨θ_k, v̂⟩
 
-    private Plane(WeightSpace space, double uNorm, double vNorm, double[] origin, double[] sourceX, double[] sourceY)
-    {
-        Space = space;
-        UNorm = uNorm;
-        VNorm = vNorm;
-        Origin = origin;
-        _sourceX = sourceX;
-        _sourceY = sourceY;
-    }
+    private Plane() { }
 
     /// <summary>Three control points: w1, û, v̂. Bind a network of the same layout to it.</summary>
-    public WeightSpace Space { get; }
+    public required WeightSpace Space { get; init; }
 
     /// <summary>‖u‖ = ‖w2 − w1‖.</summary>
-    public double UNorm { get; }
+    public required double UNorm { get; init; }
 
     /// <summary>‖v‖: the distance of w3 from the line through w1 and w2.</summary>
-    public double VNorm { get; }
+    public required double VNorm { get; init; }
 
     /// <summary>The source coefficients of w1.</summary>
-    public IReadOnlyList<double> Origin { get; }
+    public required IReadOnlyList<double> Origin { get; init; }
 
     /// <summary>Coefficients of the plane's space at (x, y): (1, x, y).</summary>
     public static double[] Coefficients(double x, double y) => [1.0, x, y];
@@ -92,7 +84,7 @@ public sealed class Plane : IDisposable
                     sy[c] += Dot(source.Control(c, p), space.Control(2, p));
                 }
             space.MoveTo(Coefficients(0, 0));
-            return new Plane(space, uNorm, vNorm, a1.ToArray(), sx, sy);
+            return new Plane { Space = space, UNorm = uNorm, VNorm = vNorm, Origin = a1.ToArray(), _sourceX = sx, _sourceY = sy };
         }
         catch
         {

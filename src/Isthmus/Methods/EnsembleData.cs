@@ -18,31 +18,23 @@ public sealed class EnsembleData : IDisposable
     /// <summary>Held-out examples for temperature scaling when the members were trained without <c>--val</c>.</summary>
     public const int DefaultHeldOut = 5000;
 
-    private readonly List<ImageDataset> _views;
+    private List<ImageDataset> _views = [];
 
-    private EnsembleData(List<ImageDataset> views, IBatchSource train, IBatchSource eval, IBatchSource? heldOut, HeldOutSplit? split, TorchSharp.torch.Tensor labels)
-    {
-        _views = views;
-        Labels = labels;
-        TrainForBatchNorm = train;
-        Eval = eval;
-        HeldOut = heldOut;
-        HeldOutSplit = split;
-    }
+    private EnsembleData() { }
 
     /// <summary>The members' training data in order, without augmentation.</summary>
-    public IBatchSource TrainForBatchNorm { get; }
+    public required IBatchSource TrainForBatchNorm { get; init; }
 
     /// <summary>The test set.</summary>
-    public IBatchSource Eval { get; }
+    public required IBatchSource Eval { get; init; }
 
     /// <summary>Held-out data for temperature scaling; null when not scaling.</summary>
-    public IBatchSource? HeldOut { get; }
+    public IBatchSource? HeldOut { get; init; }
 
-    public HeldOutSplit? HeldOutSplit { get; }
+    public HeldOutSplit? HeldOutSplit { get; init; }
 
     /// <summary>The test labels, int64 [N], in the order <see cref="Eval"/> yields them (owned by the data set).</summary>
-    public TorchSharp.torch.Tensor Labels { get; }
+    public required TorchSharp.torch.Tensor Labels { get; init; }
 
     /// <param name="data">An image data set loaded WITHOUT a validation hold-out or subset (its whole training split and its test set).</param>
     /// <param name="val">The members' <c>--val</c> (their last <paramref name="val"/> training examples were not trained on).</param>
@@ -81,7 +73,11 @@ public sealed class EnsembleData : IDisposable
             }
             held = BatchSources.InOrder(views[1]);
         }
-        return new EnsembleData(views, BatchSources.InOrder(views[0]), BatchSources.InOrder(data.Eval), held, split, data.Eval.Labels);
+        return new EnsembleData
+        {
+            _views = views, TrainForBatchNorm = BatchSources.InOrder(views[0]), Eval = BatchSources.InOrder(data.Eval), HeldOut = held,
+            HeldOutSplit = split, Labels = data.Eval.Labels,
+        };
     }
 
     private static ImageDataset View(ImageDataset d, long start, long count) =>

@@ -10,16 +10,11 @@ namespace Isthmus.Methods;
 /// <summary>What every recipe sets up first: threads, device, the data set in memory, and a network for it.</summary>
 public sealed class Session : IDisposable
 {
-    private Session(DataBundle data, Device device, int threads)
-    {
-        Data = data;
-        Device = device;
-        Threads = threads;
-    }
+    private Session() { }
 
-    public DataBundle Data { get; }
-    public Device Device { get; }
-    public int Threads { get; }
+    public required DataBundle Data { get; init; }
+    public required Device Device { get; init; }
+    public required int Threads { get; init; }
     public DataShape Shape => new(Data.InputShape, Data.Classes);
 
     /// <summary>
@@ -37,7 +32,7 @@ public sealed class Session : IDisposable
             DataFetcher.FetchAsync(data, root).GetAwaiter().GetResult();
         }
         var bundle = DataCatalog.Load(data, new DataOptions(root, val, dev, subset));
-        return new Session(bundle, dev, n);
+        return new Session { Data = bundle, Device = dev, Threads = n };
     }
 
     /// <summary>
@@ -58,7 +53,7 @@ public sealed class Session : IDisposable
     /// <paramref name="data"/>: disposing this session does not dispose it.
     /// </summary>
     public static Session ForData(DataBundle data, Device? device = null) =>
-        new(data, device ?? CPU, get_num_threads()) { _ownsData = false };
+        new() { Data = data, Device = device ?? CPU, Threads = get_num_threads(), _ownsData = false };
 
     private bool _ownsData = true;
 

@@ -11,20 +11,15 @@ public sealed class RunDirectory
 {
     public const string ManifestFile = "manifest.json";
 
-    private RunDirectory(string path, RunManifest manifest, bool resumed)
-    {
-        Path = path;
-        Manifest = manifest;
-        Resumed = resumed;
-    }
+    private RunDirectory() { }
 
-    public string Path { get; }
+    public required string Path { get; init; }
 
     /// <summary>The manifest as it will be written; edit it and call <see cref="SaveManifest"/>.</summary>
-    public RunManifest Manifest { get; }
+    public required RunManifest Manifest { get; init; }
 
     /// <summary>True when the folder held an unfinished run that this command continues.</summary>
-    public bool Resumed { get; }
+    public bool Resumed { get; init; }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
@@ -44,10 +39,10 @@ public sealed class RunDirectory
             var was = manifest.Command;
             if (was != command)
                 throw new IsthmusException($"{path} holds a '{was}' run, not '{command}'; --resume continues the same command.");
-            return new RunDirectory(full, manifest, resumed: true);
+            return new RunDirectory { Path = full, Manifest = manifest, Resumed = true };
         }
         var fresh = RunManifest.Fresh(command);
-        var run = new RunDirectory(full, fresh, resumed: false);
+        var run = new RunDirectory { Path = full, Manifest = fresh };
         run.SaveManifest();
         lock (Unstarted) Unstarted.Add((full, fresh.Count));
         return run;
@@ -157,7 +152,7 @@ public sealed class RunDirectory
             throw new IsthmusException(Directory.Exists(full)
                 ? $"{path} is not an Isthmus run (no {ManifestFile}); pass the folder given to --out."
                 : $"{path} does not exist; pass the folder given to --out of a finished run.");
-        return new RunDirectory(full, new RunManifest(Json.ReadObject(manifestPath)), resumed: false);
+        return new RunDirectory { Path = full, Manifest = new RunManifest(Json.ReadObject(manifestPath)) };
     }
 
     public void SaveManifest() => Json.Write(File(ManifestFile), Manifest.Json);

@@ -1,8 +1,5 @@
-using Isthmus.Data;
-using Isthmus.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Data;
 

@@ -1,10 +1,4 @@
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Nn;
 using Isthmus.Platform;
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
 
 namespace Isthmus.Tests.Evaluation;
 

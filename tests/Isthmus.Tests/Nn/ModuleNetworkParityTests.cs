@@ -1,8 +1,3 @@
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Nn;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Nn;
 
 /// <summary>A C# user's own TorchSharp module as an architecture: the example of docs/library.md, run.</summary>

@@ -1,11 +1,3 @@
-using Isthmus.Data;
-using Isthmus.Evaluation;
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Storage;
-using Isthmus.Training;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Nn;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using SkiaSharp;
-using Xunit;
 
 namespace Isthmus.Tests.Reporting;
 

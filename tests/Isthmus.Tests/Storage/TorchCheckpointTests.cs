@@ -1,8 +1,3 @@
-using Isthmus.Nn;
-using Isthmus.Space;
-using Isthmus.Storage;
-using static TorchSharp.torch;
-
 namespace Isthmus.Tests.Storage;
 
 /// <summary>Checkpoints PyTorch wrote (torch.save zips and safetensors) loaded into zoo networks of the same names.</summary>
