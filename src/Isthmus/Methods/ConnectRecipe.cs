@@ -42,10 +42,8 @@ public static class ConnectRecipe
         var family = CurveFamily.Create(s.Curve, s.Bends.Value);
         int end = family.Bends + 1;
 
-        using var opened = session is null ? Session.Open(a.Data, s.DataRoot, a.Val, s.Threads, s.Device, a.Subset, log) : null;
+        using var opened = Session.OpenFor(a.Kind, s, session, log);
         session ??= opened!;
-        if (session.Data.Name != a.Data)
-            throw new IsthmusException($"The endpoints {a.Path} and {b.Path} were trained on {a.Data}, not on {session.Data.Name}.");
         using var net = session.Build(a.Architecture, family.ControlPoints, s.Seed);
         using var space = net.Space;
         Checkpoint.Load(a.ModelPath, net, controlPoint: 0);

@@ -40,10 +40,8 @@ public static class ConnectSetRecipe
         var first = modes![0];
         s = s with { WeightDecay = s.WeightDecay ?? first.WeightDecay };
 
-        using var opened = session is null ? Session.Open(first.Data, s.DataRoot, first.Val, s.Threads, s.Device, first.Subset, log) : null;
+        using var opened = Session.OpenFor(first.Kind, s, session, log);
         session ??= opened!;
-        if (session.Data.Name != first.Data)
-            throw new IsthmusException($"The modes ({first.Path}, ...) were trained on {first.Data}, not on {session.Data.Name}.");
         using var net = session.Build(first.Architecture, modes.Count + s.Connectors, s.Seed);
         using var space = net.Space;
         for (int i = 0; i < modes.Count; i++)
