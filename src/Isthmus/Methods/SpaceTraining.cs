@@ -7,19 +7,22 @@ using Isthmus.Training;
 namespace Isthmus.Methods;
 
 /// <summary>
-/// The training shared by every recipe whose weight space has several control points (<c>connect</c>,
-/// <c>connect-set</c>): SGD on the trainable control points only, weight decay on the sampled point (docs/science.md §1; the
-/// optimiser's own decay is 0), and after every epoch metrics.csv, an optional numbered checkpoint of every control
-/// point and the resume state. A space with nothing trainable (a segment) trains nothing.
+/// The training shared by every recipe that trains: one network (<c>train</c>: the optimiser's own weight decay, a
+/// plain checkpoint), or a weight space with several control points (<c>connect</c>, <c>connect-set</c>: SGD on the
+/// trainable control points only, weight decay on the sampled point, docs/science.md §1, the optimiser's own decay 0,
+/// checkpoints of every control point). After every epoch: metrics.csv, an optional numbered checkpoint and the resume
+/// state. A space with nothing trainable (a segment) trains nothing.
 /// </summary>
 public static class SpaceTraining
 {
+    /// <param name="sampler">How each minibatch picks its point of the space; null for one network.</param>
     /// <param name="autocast">Mixed precision of the steps (<see cref="Platform.Precision.AutocastType"/>); null = float32.</param>
     /// <returns>Every epoch of the run, resumed ones included.</returns>
-    public static List<EpochReport> Run(RunDirectory run, Network net, Session session, SgdHyperparameters h, IPointSampler sampler,
+    public static List<EpochReport> Run(RunDirectory run, Network net, Session session, SgdHyperparameters h, IPointSampler? sampler,
         IProgress<TrainingProgress>? progress, Action<string>? log, CancellationToken ct, TorchSharp.torch.ScalarType? autocast = null)
     {
-        using var optimizer = new Sgd(net.Space.TrainableTensors(), h.Momentum, weightDecay: 0);
+        // One network decays inside the optimiser, as the reference's train.py does; a space decays the sampled point.
+        using var optimizer = new Sgd(net.Space.TrainableTensors(), h.Momentum, weightDecay: sampler is null ? h.WeightDecay : 0);
         var history = new List<EpochReport>();
         if (optimizer.Parameters.Count == 0) return history;
         int start = 0;
@@ -35,11 +38,11 @@ public static class SpaceTraining
             WeightDecay = h.WeightDecay,
             Epochs = h.Epochs,
             Seed = h.Seed,
-            Sampler = sampler,
+            Sampler = sampler ?? FixedPoint.Instance,
             StartEpoch = start,
             Autocast = autocast,
             EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, h.SaveEvery,
-                (path, metadata) => SpaceFile.Save(path, net, metadata)),
+                sampler is null ? (path, metadata) => Checkpoint.Save(path, net, metadata: metadata) : (path, metadata) => SpaceFile.Save(path, net, metadata)),
         };
         Trainer.Run(job, progress, ct);
         return history;

@@ -1,4 +1,3 @@
-using Isthmus.Data;
 using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
@@ -44,38 +43,15 @@ public static class TrainRecipe
         session ??= opened!;
         using var net = session.Build(s.Model, controlPoints: 1, s.Seed);
         using var space = net.Space;
-        using var optimizer = new Sgd(space.TrainableTensors(), s.Momentum, s.WeightDecay);
-        var history = new List<EpochReport>();
-        int start = 0;
-        if (run.Resumed && ResumeState.TryLoad(run, net, optimizer, out start, history))
-            log?.Invoke($"Resuming {s.Out} after epoch {start} of {s.Epochs}.");
-
         Describe(run, s, session, net);
         if (s.Precision == Platform.Precision.Bf16 && Platform.Precision.Bf16Caveat(session.Device) is { } caveat) log?.Invoke(caveat);
-        var train = BatchSources.Training(session.Data, s.BatchSize, s.Seed);
-        var eval = BatchSources.Evaluation(session.Data);
-        var job = new TrainingJob
-        {
-            Network = net,
-            Train = train,
-            Eval = eval,
-            Schedule = Schedules.Create(s.Schedule, s.Lr),
-            Optimizer = optimizer,
-            WeightDecay = s.WeightDecay,
-            Epochs = s.Epochs,
-            Seed = s.Seed,
-            StartEpoch = start,
-            Autocast = Platform.Precision.AutocastType(s.Precision),
-            EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, s.SaveEvery,
-                (path, metadata) => Checkpoint.Save(path, net, metadata: metadata)),
-        };
-        Trainer.Run(job, progress, ct);
+        var history = SpaceTraining.Run(run, net, session, SgdHyperparameters.Of(s), sampler: null, progress, log, ct, Platform.Precision.AutocastType(s.Precision));
 
         // The same evaluation every other command uses (batch norm recomputed over the training data, then both
         // splits in eval mode), so that a curve's t = 0 or an ensemble member reproduces these numbers exactly;
         // the saved buffers are the recomputed statistics.
         log?.Invoke("Final pass over both splits in eval mode...");
-        var scored = new PointEvaluator(BatchSources.TrainingForEvaluation(session.Data), eval, s.WeightDecay).Evaluate(net, ct);
+        var scored = session.Evaluator(s.WeightDecay).Evaluate(net, ct);
         var (loss, trainMetrics, testMetrics) = (scored.TrainLoss, scored.Train, scored.Test);
         Checkpoint.Save(run.File(TrainedRun.ModelFile), net);
         run.Manifest.Final = MetricsSection.Of(scored, session.Data.Kind == Data.DataKind.Text);
