@@ -242,6 +242,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--only", help="comma-separated row names (e.g. preresnet164,wrn28x10)")
     p.add_argument("--steps", type=int, default=3)
+    p.add_argument("--batch-size", type=int, help="training batch of every row (default: each row's own)")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--json", help="also write the rows to this file")
     p.add_argument("--isthmus", default="./isthmus", help="command that runs the Isthmus CLI (default ./isthmus)")
@@ -263,6 +264,7 @@ def main():
         if only and name not in only:
             continue
         steps = min(a.steps, 2) if name == "wrn28x10" else a.steps
+        batch = a.batch_size or batch
         model = options[1]
         t = run_torch(model, "--bn" in options, batch, steps, eval_batch, eval_examples, a.threads)
         i = run_isthmus(a.isthmus, options, batch, steps, eval_batch, eval_examples, a.threads)
