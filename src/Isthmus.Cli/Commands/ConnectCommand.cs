@@ -6,8 +6,8 @@ internal static class ConnectCommand
 {
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = "Start endpoint: a finished `isthmus train` run folder." };
-        var to = new Option<string?>("--to") { Description = "End endpoint: a finished `isthmus train` run folder of the same architecture and data." };
+        var from = new Option<string?>("--from") { Description = "Start endpoint: a finished `isthmus train` run folder, or a checkpoint file (.safetensors, PyTorch .pt) with --data and --model." };
+        var to = new Option<string?>("--to") { Description = "End endpoint: a finished `isthmus train` run folder of the same architecture and data, or a checkpoint file." };
         var curve = new Option<string>("--curve") { Description = "Curve family: bezier, polychain, or segment (the straight line; trains nothing).", DefaultValueFactory = _ => "bezier" };
         curve.AcceptOnlyFromAmong([.. CurveFamily.Names]);
         var bends = new Option<int?>("--bends") { Description = "Number of bends between the endpoints (default 1, as in the paper, for bezier and polychain; 0 for segment)." };
@@ -22,11 +22,12 @@ internal static class ConnectCommand
         var invocation = new InvocationOptions();
         var precision = CommonOptions.Precision();
         var output = CommonOptions.Out();
+        var checkpoints = new CheckpointKindOptions("endpoints");
 
         var command = new Command("connect", """
             Train a curve between two trained networks along which the loss stays low (Garipov et al. 2018, eq. 2: one
             t ~ U(0,1) per minibatch, SGD on the bends, weight decay on the point). Architecture, data and --wd come from
-            the --from run. Writes curve.safetensors (every control point), metrics.csv (per epoch: train columns are
+            the --from run; endpoints given as checkpoint files need --data and --model (--wd defaults to 5e-4). Writes curve.safetensors (every control point), metrics.csv (per epoch: train columns are
             running means over the sampled t, test columns the midpoint t = 0.5) and manifest.json (with the midpoint's
             metrics, batch norm recomputed) to --out; `isthmus eval-curve --run DIR` then measures the whole curve.
 
@@ -34,9 +35,10 @@ internal static class ConnectCommand
               ./isthmus connect --from runs/a --to runs/b --curve bezier --bends 1 --epochs 10 --out runs/bezier
               ./isthmus connect --from runs/a --to runs/b --curve polychain --bends 3 --lr 0.015 --out runs/chain
               ./isthmus connect --from runs/a --to runs/b --curve segment --out runs/segment    (no training)
+              ./isthmus connect --from a.pt --to b.pt --model torchscript:net.pt --data fashion-mnist --out runs/ab
               ./isthmus connect --out runs/bezier --resume        (continue an interrupted run)
             """);
-        command.AddOptions([from, to, curve, bends, init, freeStart, freeEnd, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
+        command.AddOptions([from, to, curve, bends, init, freeStart, freeEnd, .. checkpoints.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
@@ -53,6 +55,8 @@ internal static class ConnectCommand
                 WeightDecay = parse.GetValue(wd),
                 Precision = parse.GetValue(precision)!,
             }));
+            (var checkpointData, var checkpointModel) = checkpoints.Read(parse);
+            settings = settings with { Data = checkpointData, Model = checkpointModel };
             if ((settings.From == "") != (settings.To == ""))
                 throw new IsthmusException("connect needs both --from and --to; see `isthmus connect --help`.");
             var outcome = TrainingProgressBar.Run(io, "connect", progress => ConnectRecipe.Run(settings, progress, io.Info, ct));

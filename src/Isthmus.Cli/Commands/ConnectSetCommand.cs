@@ -20,6 +20,7 @@ internal static class ConnectSetCommand
         var wd = new Option<double?>("--wd") { Description = "Weight decay on the sampled point (default: the first mode's --wd)." };
         var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
+        var checkpoints = new CheckpointKindOptions("modes");
 
         var command = new Command("connect-set", """
             Join a set of trained networks (modes) by a low-loss subspace (Fort & Jastrzebski 2019; docs/science.md §5): the modes
@@ -35,15 +36,18 @@ internal static class ConnectSetCommand
               ./isthmus connect-set --modes runs/a runs/b runs/c --shape star --epochs 6 --out runs/star
               ./isthmus connect-set --modes runs/a runs/b runs/c runs/d runs/e --shape star --out runs/star5
               ./isthmus connect-set --modes runs/a runs/b runs/c --shape complex --volume-weight 0.01 --out runs/triangles
+              ./isthmus connect-set --modes a.pt b.pt c.pt --model torchscript:net.pt --data fashion-mnist --out runs/star
               ./isthmus connect-set --out runs/star --resume        (continue an interrupted run)
             """);
-        command.AddOptions([modes, shape, connectors, sampleBy, volumeWeight, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
+        command.AddOptions([modes, .. checkpoints.All, shape, connectors, sampleBy, volumeWeight, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, sgd.Read(parse, new ConnectSetSettings
             {
                 Modes = CommonOptions.ReadRuns(parse, modes, 2, int.MaxValue, "runs/a runs/b runs/c") ?? [],
+                Data = checkpoints.Read(parse).Data,
+                Model = checkpoints.Read(parse).Model,
                 Out = parse.GetValue(output)!,
                 Shape = parse.GetValue(shape)!,
                 Connectors = parse.GetValue(connectors),

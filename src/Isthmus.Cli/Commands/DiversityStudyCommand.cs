@@ -13,7 +13,8 @@ internal static class DiversityStudyCommand
         var family = new Option<string[]>("--family") { Description = "A labelled source, LABEL=PATH (e.g. fge=runs/a-fge); repeat for several." };
         var curvePoints = new Option<int>("--curve-points") { Description = "Equally spaced points t = 0 … 1 taken from each connect run.", DefaultValueFactory = _ => 5 };
         var reference = new Option<string?>("--reference") { Description = "Cosines are of w − reference: a run or .safetensors file (default: the members' mean)." };
-        var (data, model) = EnsembleCommand.MemberKindOptions();
+        var checkpoints = new CheckpointKindOptions("members");
+        var (data, model) = (checkpoints.Data, checkpoints.Model);
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out();
         var invocation = new InvocationOptions();

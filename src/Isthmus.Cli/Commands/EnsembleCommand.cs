@@ -15,7 +15,8 @@ internal static class EnsembleCommand
         {
             Description = "Fit one temperature per member on held-out data (the runs' --val split, else the last 5000 training examples).",
         };
-        var (data, model) = MemberKindOptions();
+        var checkpoints = new CheckpointKindOptions("members");
+        var (data, model) = (checkpoints.Data, checkpoints.Model);
         var bn = EvalCurveCommand.BatchNormOption();
         var output = CommonOptions.Out();
         var invocation = new InvocationOptions();
@@ -60,15 +61,5 @@ internal static class EnsembleCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>--data and --model, for members that come as bare .safetensors files without a run manifest beside them.</summary>
-    internal static (Option<string> Data, ModelOptions Model) MemberKindOptions()
-    {
-        var data = CommonOptions.Data(required: false);
-        data.Description = "For checkpoint-file members without a run manifest beside them: their data set.";
-        var model = new ModelOptions();
-        model.Model.Description = "For checkpoint-file members without a run manifest beside them: their architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
-        return (data, model);
     }
 }

@@ -12,6 +12,7 @@ internal static class EvalCurveCommand
         var points = new Option<int>("--points") { Description = "Equally spaced t values from 0 to 1 (the reference code: 61).", DefaultValueFactory = _ => 61 };
         var bn = BatchNormOption();
         var withSegment = new Option<bool>("--with-segment") { Description = "With --run: also evaluate the segment between the curve's endpoints (segment.json) and draw it dashed." };
+        var checkpoints = new CheckpointKindOptions("--segment endpoints");
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; re-evaluating replaces its curve.* files).";
         var shard = CommonOptions.Shard();
@@ -25,11 +26,12 @@ internal static class EvalCurveCommand
               ./isthmus eval-curve --run runs/bezier
               ./isthmus eval-curve --run runs/bezier --points 21 --with-segment
               ./isthmus eval-curve --segment runs/a runs/b --points 21 --out runs/a-b-segment
+              ./isthmus eval-curve --segment a.pt b.pt --model torchscript:net.pt --data fashion-mnist --out runs/a-b
               ./isthmus eval-curve --curve trivial --from runs/a --points 21 --out runs/a-trivial
               ./isthmus eval-curve --run runs/bezier --shard 0/2 --out runs/parts/0   # and 1/2 elsewhere, then:
               ./isthmus merge runs/parts/0 runs/parts/1                                  # curve.* into runs/bezier
             """);
-        command.AddOptions([run, segment, curve, from, points, bn, withSegment, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
+        command.AddOptions([run, segment, .. checkpoints.All, curve, from, points, bn, withSegment, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool trivial = parse.GetValue(curve) == "trivial";
@@ -39,6 +41,8 @@ internal static class EvalCurveCommand
             {
                 Run = parse.GetValue(run),
                 Segment = CommonOptions.ReadRuns(parse, segment, 2, 2, "runs/a runs/b"),
+                Data = checkpoints.Read(parse).Data,
+                Model = checkpoints.Read(parse).Model,
                 TrivialFrom = parse.GetValue(from),
                 Out = parse.GetValue(output),
                 Points = parse.GetValue(points),

@@ -10,6 +10,7 @@ internal static class PlaneCommand
         var margin = new Option<double>("--margin") { Description = "Margin beyond the projected points, as a fraction of their extent.", DefaultValueFactory = _ => 0.2 };
         var bendsUsed = new Option<string?>("--bends-used") { Description = "With --run: three control points i,j,k spanning the plane (0 = start, n+1 = end)." };
         var bn = EvalCurveCommand.BatchNormOption(grid: true);
+        var checkpoints = new CheckpointKindOptions("points");
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; a re-run replaces its plane.* files).";
         var shard = CommonOptions.Shard();
@@ -24,17 +25,20 @@ internal static class PlaneCommand
               ./isthmus plane --run runs/bezier
               ./isthmus plane --run runs/polychain --bends-used 0,2,4 --grid 11
               ./isthmus plane --points runs/a runs/b runs/c --grid 21 --out runs/abc-plane
+              ./isthmus plane --points a.pt b.pt c.pt --model torchscript:net.pt --data fashion-mnist --out runs/abc
               ./isthmus plane --run runs/bezier --resume                                  # continue an interrupted grid
               ./isthmus plane --run runs/bezier --shard 3/8 --out runs/plane-parts/3      # one of 8 shards, then:
               ./isthmus merge runs/plane-parts/*                                          # plane.* into runs/bezier
             """);
-        command.AddOptions([run, points, grid, margin, bendsUsed, bn, output, shard, invocation.Force, resume, invocation.DataRoot, invocation.Threads, invocation.Device]);
+        command.AddOptions([run, points, .. checkpoints.All, grid, margin, bendsUsed, bn, output, shard, invocation.Force, resume, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new PlaneSettings
             {
                 Run = parse.GetValue(run),
                 Points = CommonOptions.ReadRuns(parse, points, 3, 3, "runs/a runs/b runs/c"),
+                Data = checkpoints.Read(parse).Data,
+                Model = checkpoints.Read(parse).Model,
                 Grid = parse.GetValue(grid),
                 Margin = parse.GetValue(margin),
                 BendsUsed = ReadIndices(parse.GetValue(bendsUsed)),

@@ -76,7 +76,7 @@ public static class ConnectRecipe
     /// <summary>The two endpoints, refusing a pair that no curve can join (another architecture, data set, hold-out or subset).</summary>
     private static (TrainedRun Start, TrainedRun End) Endpoints(ConnectSettings s)
     {
-        var runs = TrainedRun.OpenAll([s.From, s.To], "connect", "--from and --to");
+        var runs = TrainedRun.OpenAll([s.From, s.To], "connect", "--from and --to", BareCheckpoints.Of(s.Data, s.Model, s.WeightDecay));
         return (runs[0], runs[1]);
     }
 

@@ -35,7 +35,7 @@ public static class ConnectSetRecipe
         // The modes are checked before --out is touched, so a refused set leaves no folder behind.
         bool given = s.Modes.Count > 0;
         if (given) s = s with { Modes = s.Modes.Select(Path.GetFullPath).ToArray() };
-        (var run, s, var modes) = RunDirectory.Claim(s, "connect-set", s.Out, s.Force, s.Resume, given, "--modes RUN_A RUN_B ...", x => OpenModes(x.Modes));
+        (var run, s, var modes) = RunDirectory.Claim(s, "connect-set", s.Out, s.Force, s.Resume, given, "--modes RUN_A RUN_B ...", OpenModes);
         if (run.IsComplete) return Finished(run, s);
         var first = modes![0];
         s = s with { WeightDecay = s.WeightDecay ?? first.WeightDecay };
@@ -100,10 +100,10 @@ public static class ConnectSetRecipe
     }
 
     /// <summary>The modes of a set, refusing fewer than two, a run named twice, or any that cannot share one weight space with the first.</summary>
-    private static IReadOnlyList<TrainedRun> OpenModes(IReadOnlyList<string> paths) =>
-        paths.Count < 2
-            ? throw new IsthmusException($"A set needs at least two modes (got {paths.Count}); pass two or more train runs to --modes.")
-            : TrainedRun.OpenAll(paths, "join", "--modes");
+    private static IReadOnlyList<TrainedRun> OpenModes(ConnectSetSettings s) =>
+        s.Modes.Count < 2
+            ? throw new IsthmusException($"A set needs at least two modes (got {s.Modes.Count}); pass two or more train runs to --modes.")
+            : TrainedRun.OpenAll(s.Modes, "join", "--modes", BareCheckpoints.Of(s.Data, s.Model, s.WeightDecay));
 
     private static void Validate(ConnectSetSettings s)
     {

@@ -9,6 +9,10 @@ public sealed record ConnectSetSettings : SgdSettings
 {
     /// <summary>The modes: two or more finished <c>train</c> run folders of one architecture and data set.</summary>
     public IReadOnlyList<string> Modes { get; init; } = [];
+    /// <summary>The network in checkpoint files given without a run manifest (.safetensors or PyTorch .pt); with <see cref="Data"/>.</summary>
+    public Nn.ArchitectureSpec? Model { get; init; }
+    /// <summary>The data set of checkpoint files given without a run manifest; with <see cref="Model"/>.</summary>
+    public string? Data { get; init; }
     /// <summary>star or complex (<see cref="Space.SetShape"/>).</summary>
     public string Shape { get; init; } = "star";
     /// <summary>M, the trainable connectors (1 ≤ M ≤ N).</summary>

@@ -12,6 +12,10 @@ public sealed record ConnectSettings : SgdSettings
     public string From { get; init; } = "";
     /// <summary>The end endpoint ŵ2: a finished <c>train</c> run folder.</summary>
     public string To { get; init; } = "";
+    /// <summary>The network in checkpoint files given without a run manifest (.safetensors or PyTorch .pt); with <see cref="Data"/>.</summary>
+    public Nn.ArchitectureSpec? Model { get; init; }
+    /// <summary>The data set of checkpoint files given without a run manifest; with <see cref="Model"/>.</summary>
+    public string? Data { get; init; }
     /// <summary>bezier, polychain or segment.</summary>
     public string Curve { get; init; } = "bezier";
     /// <summary>Number of bends n; null = 1 (0 for a segment).</summary>

@@ -45,8 +45,8 @@ internal sealed record CurveTarget(EvalCurveSettings Settings, string Kind, stri
     private static CurveTarget SegmentOf(EvalCurveSettings s)
     {
         if (s.Segment!.Count != 2) throw new IsthmusException($"--segment takes two train runs (got {s.Segment.Count}).");
-        var runs = TrainedRun.OpenAll(s.Segment, "evaluate the segment between", "--segment");
-        return new CurveTarget(s, "segment", "segment", 0, runs[0].Run.Path, runs[1].Run.Path, runs[0].Kind, runs[0].WeightDecay,
+        var runs = TrainedRun.OpenAll(s.Segment, "evaluate the segment between", "--segment", BareCheckpoints.Of(s.Data, s.Model));
+        return new CurveTarget(s, "segment", "segment", 0, runs[0].Path, runs[1].Path, runs[0].Kind, runs[0].WeightDecay,
             null, runs.Select(r => r.ModelPath).ToArray(), s.Segment, session =>
             {
                 var net = session.Build(runs[0].Architecture, controlPoints: 2, seed: 0);
@@ -60,7 +60,7 @@ internal sealed record CurveTarget(EvalCurveSettings Settings, string Kind, stri
         var run = TrainedRun.Open(s.TrivialFrom!);
         if (run.Architecture.Name is not ("mlp" or "lenet5" or "convfc" or "vgg16") || run.Architecture.Flag("bn"))
             throw new IsthmusException($"The trivial curve (A.8) needs a ReLU network without batch norm (mlp, lenet5, convfc or vgg16 without --bn); {s.TrivialFrom} holds {run.Architecture}.");
-        return new CurveTarget(s, "trivial-curve", "trivial", null, null, run.Run.Path, run.Kind, run.WeightDecay, null, [run.ModelPath],
+        return new CurveTarget(s, "trivial-curve", "trivial", null, null, run.Path, run.Kind, run.WeightDecay, null, [run.ModelPath],
             [s.TrivialFrom!], session =>
             {
                 var net = ModelZoo.Build(run.Architecture, session.Shape);

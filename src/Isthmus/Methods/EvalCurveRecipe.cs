@@ -16,6 +16,10 @@ public sealed record EvalCurveSettings : InvocationSettings
     public IReadOnlyList<string>? Segment { get; init; }
     /// <summary>A finished <c>train</c> folder of a ReLU net without BN: evaluate its trivial curve (A.8).</summary>
     public string? TrivialFrom { get; init; }
+    /// <summary>The network in checkpoint files given without a run manifest (.safetensors or PyTorch .pt); with <see cref="Data"/>.</summary>
+    public Nn.ArchitectureSpec? Model { get; init; }
+    /// <summary>The data set of checkpoint files given without a run manifest; with <see cref="Model"/>.</summary>
+    public string? Data { get; init; }
     /// <summary>Output folder; null = the curve run itself (only with <see cref="Run"/>). With a shard: the shard's own folder.</summary>
     public string? Out { get; init; }
     public int Points { get; init; } = 61;

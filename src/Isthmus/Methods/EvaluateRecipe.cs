@@ -61,7 +61,7 @@ public static class EvaluateRecipe
             var trained = TrainedRun.Open(s.Run);
             // --data scores the network on another data set's full splits, not on the run's hold-out or subset.
             var kind = s.Data is null ? trained.Kind : new NetworkKind(trained.Architecture, s.Data);
-            return (trained.ModelPath, kind, trained.WeightDecay, Into(trained.Run.File(OutputFile)));
+            return (trained.ModelPath, kind, trained.WeightDecay, Into(trained.Run!.File(OutputFile)));
         }
         if (!File.Exists(s.Run)) throw new IsthmusException($"{s.Run} does not exist; pass a train run folder, or a checkpoint file with --data and --model.");
         if (s.Data is null || s.Model is null)

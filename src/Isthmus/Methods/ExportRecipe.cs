@@ -19,7 +19,7 @@ public static class ExportRecipe
         if (!StateDict.IsCheckpointFile(to))
             throw new IsthmusException($"--to {to} has no checkpoint extension; name it .pt, .pth or .bin (torch.save) or .safetensors.");
         var source = TrainedRun.Open(run);
-        var data = source.Run.Manifest.Data;
+        var data = source.Run!.Manifest.Data;
         var shape = data?.InputShape;
         var classes = data?.Classes;
         if (shape is null || classes is null)

@@ -11,6 +11,10 @@ public sealed record PlaneSettings : InvocationSettings
 {
     public string? Run { get; init; }
     public IReadOnlyList<string>? Points { get; init; }
+    /// <summary>The network in checkpoint files given without a run manifest (.safetensors or PyTorch .pt); with <see cref="Data"/>.</summary>
+    public Nn.ArchitectureSpec? Model { get; init; }
+    /// <summary>The data set of checkpoint files given without a run manifest; with <see cref="Model"/>.</summary>
+    public string? Data { get; init; }
     /// <summary>Grid points per axis (the reference: 21).</summary>
     public int Grid { get; init; } = 21;
     /// <summary>Margin beyond the projected points, as a fraction of their extent (the reference: 0.2).</summary>

@@ -23,7 +23,7 @@ internal sealed record PlaneSource(PlaneSettings Settings, NetworkKind Network, 
             return new PlaneSource(s, curve.Kind, curve.WeightDecay, curve, null, Choose(curve, s.BendsUsed), [curve.Run.File(CurveRun.CurveFile)]);
         }
         if (s.Points!.Count != 3) throw new IsthmusException($"--points takes three train runs (got {s.Points.Count}).");
-        var runs = TrainedRun.OpenAll(s.Points, "put on one plane", "--points");
+        var runs = TrainedRun.OpenAll(s.Points, "put on one plane", "--points", BareCheckpoints.Of(s.Data, s.Model));
         return new PlaneSource(s, runs[0].Kind, runs[0].WeightDecay, null, runs, [0, 1, 2], runs.Select(r => r.ModelPath).ToArray());
     }
 
@@ -51,7 +51,7 @@ internal sealed record PlaneSource(PlaneSettings Settings, NetworkKind Network, 
     /// <summary>The marker label of control point <paramref name="k"/> of <paramref name="count"/>.</summary>
     public string Label(int k, int count)
     {
-        if (Curve is null) return $"w{k + 1} ({Path.GetFileName(Runs![k].Run.Path)})";
+        if (Curve is null) return $"w{k + 1} ({Path.GetFileName(Runs![k].Path)})";
         return k == 0 ? "start" : k == count - 1 ? "end" : count == 3 ? "bend" : $"bend {k}";
     }
 

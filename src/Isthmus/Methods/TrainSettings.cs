@@ -10,7 +10,7 @@ public sealed record TrainSettings : SgdSettings
 {
     public required string Data { get; init; }
     public required ArchitectureSpec Model { get; init; }
-    public double WeightDecay { get; init; } = 5e-4;
+    public double WeightDecay { get; init; } = Runs.BareCheckpoints.DefaultWeightDecay;
     /// <summary>fp32, or bf16 autocast for the training steps (<see cref="Platform.Precision"/>).</summary>
     public string Precision { get; init; } = Platform.Precision.Fp32;
     /// <summary>Hold out the last N training examples as the evaluation set (0 = use the test set).</summary>

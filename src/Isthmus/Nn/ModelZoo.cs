@@ -44,6 +44,14 @@ public static class ModelZoo
 
     public static Network Build(ArchitectureSpec spec, DataShape data)
     {
+        var net = Create(spec, data);
+        // Before any of its convolutions runs: a libtorch defect in narrow convolutions (Platform.ConvolutionKernels).
+        Platform.ConvolutionKernels.Guard(net.Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape), get_num_threads());
+        return net;
+    }
+
+    private static Network Create(ArchitectureSpec spec, DataShape data)
+    {
         if (spec.Name == TorchScriptNetwork.Name) return new TorchScriptNetwork(spec, data);
         if (!Models.TryGetValue(spec.Name, out var entry))
             throw new IsthmusException($"Unknown model '{spec.Name}'; choose one of: {string.Join(", ", Models.Keys)}.");

@@ -49,7 +49,7 @@ public static partial class Members
                 if (File.Exists(Path.Combine(path, RunDirectory.ManifestFile)) && RunDirectory.Open(path).Manifest.Command == "connect")
                     throw new IsthmusException($"{path} is a curve run; ensemble points of its curve with --curve {path} --points 50.");
                 var run = TrainedRun.Open(path);
-                members.Add(new CheckpointMember(run.ModelPath, KindOf(path, fallback, path), run.Run.Path));
+                members.Add(new CheckpointMember(run.ModelPath, KindOf(path, fallback, path), run.Path));
             }
             else if (File.Exists(path))
             {
