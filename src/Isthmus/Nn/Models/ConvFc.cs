@@ -40,6 +40,9 @@ public sealed class ConvFc : Network
             _fcs[i] = new Linear(Builder, $"fc_part.{2 * i}", fc[i], fc[i + 1]);
     }
 
+    /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     public override Tensor Forward(Tensor input)
     {
         // One stage per layer (Nn.Stage); ReLU in place: neither a convolution's nor batch norm's backward reads its output.
@@ -53,7 +56,7 @@ public sealed class ConvFc : Network
         }
         return Stage.Run(x, y =>
         {
-            y = y.flatten(1);
+            y = Features(y);
             for (int i = 0; i < 3; i++)
             {
                 y = _fcs[i].Forward(y);

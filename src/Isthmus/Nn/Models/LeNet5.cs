@@ -24,11 +24,14 @@ public sealed class LeNet5 : Network
         _fc3 = new Linear(Builder, "fc3", 84, data.Classes);
     }
 
+    /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     public override Tensor Forward(Tensor input)
     {
         var x = nn.functional.max_pool2d(nn.functional.relu(_conv1.Forward(input)), 2);
         x = nn.functional.max_pool2d(nn.functional.relu(_conv2.Forward(x)), 2);
-        x = nn.functional.relu(_fc1.Forward(x.flatten(1)));
+        x = nn.functional.relu(_fc1.Forward(Features(x)));
         x = nn.functional.relu(_fc2.Forward(x));
         return _fc3.Forward(x);
     }
