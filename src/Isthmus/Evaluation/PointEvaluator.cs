@@ -31,7 +31,10 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// activations over one batch of the recalibration pass (which cannot be split without changing batch-norm
     /// statistics) or of an evaluation chunk. <c>--stack-memory</c> sets it.
     /// </summary>
-    public long StackMemoryBytes { get; init; } = DefaultStackMemoryBytes;
+    public long StackMemoryBytes { get; init; } = ProcessStackMemoryBytes;
+
+    /// <summary>The <see cref="StackMemoryBytes"/> evaluators start with; a process sets it once (<c>--stack-memory</c>).</summary>
+    public static long ProcessStackMemoryBytes { get; set; } = DefaultStackMemoryBytes;
 
     /// <summary>
     /// Points per pass for <paramref name="net"/>: as many as fit <see cref="StackMemoryBytes"/>, at most
