@@ -8,7 +8,7 @@ namespace Isthmus.Nn.Layers;
 /// With P points stacked in the space (<see cref="WeightSpace.MoveToStack"/>) activations are [B, P·C, H, W], point q's
 /// channels at q·C…q·C+C−1, and the P points' kernels [P, out, in, k, k] are one kernel of P·out output channels: over
 /// the network's input, which every point shares ([B, in, H, W]), one ordinary convolution; over stacked activations,
-/// a grouped convolution with P groups, so that each point's channels meet only its own kernel.
+/// each point's channels meet only its own kernel (the work of a grouped convolution with P groups).
 /// </remarks>
 public sealed class Conv2d
 {
@@ -50,11 +50,25 @@ public sealed class Conv2d
         int p = space.Stacked;
         var w = space.StackedPoint(_weight);                          // [P, out, in, k, k]
         long inChannels = w.shape[2];
-        using var kernel = w.reshape(p * OutChannels, inChannels, w.shape[3], w.shape[4]);
-        using var bias = _bias >= 0 ? space.StackedPoint(_bias).reshape(p * OutChannels) : null;
         long groups = x.shape[1] == inChannels ? 1 : p;                // shared input, or one input per point
         if (groups > 1 && x.shape[1] != p * inChannels)
             throw new InvalidOperationException($"A stacked convolution expects {inChannels} or {p * inChannels} input channels, got {x.shape[1]}.");
-        return nn.functional.conv2d(x, kernel, bias, _stride, _padding, groups: groups);
+        if (groups == 1)
+        {
+            using var kernel = w.reshape(p * OutChannels, inChannels, w.shape[3], w.shape[4]);
+            using var bias = _bias >= 0 ? space.StackedPoint(_bias).reshape(p * OutChannels) : null;
+            return nn.functional.conv2d(x, kernel, bias, _stride, _padding);
+        }
+        // One convolution per point over its own channels, joined: libtorch's grouped convolution on the CPU ran at
+        // about half the speed of P separate ones for 4 to 8 groups (docs/performance.md).
+        var parts = new Tensor[p];
+        for (int q = 0; q < p; q++)
+            using (var input = x.narrow(1, q * inChannels, inChannels))
+            using (var wq = w[q])
+            using (var bq = _bias >= 0 ? space.StackedPoint(_bias)[q] : null)
+                parts[q] = nn.functional.conv2d(input, wq, bq, _stride, _padding);
+        var y = cat(parts, 1);
+        foreach (var part in parts) part.Dispose();
+        return y;
     }
 }
