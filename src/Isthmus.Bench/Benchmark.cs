@@ -42,7 +42,7 @@ public sealed record BenchSettings
 public static partial class Benchmark
 {
     /// <summary>The groups of rows <c>--only</c> selects, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "torchscript", "fge", "eval", "grid", "bf16", "memory", "peak", "deep"];
+    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "torchscript", "fge", "eval", "grid", "grid-conv", "grid-memory", "bf16", "memory", "peak", "deep"];
 
     /// <summary>
     /// Measures the rows of <paramref name="s"/>. <paramref name="measured"/> is called with the rows so far after every
@@ -97,8 +97,11 @@ public static partial class Benchmark
         Measure("fge", $"{mlp}: timing plain and FGE steps ({mlpRepeats} pairs of {steps}-step blocks)", mlpRepeats + 2,
             partDone => [FgeRow(session, mlp, steps, mlpRepeats, batch, ct, partDone)]);
         Measure("eval", "evaluation throughput", 1, _ => EvaluationThroughput(session, convBn, size.EvalExamples, ct));
-        Measure("grid", $"{mlp}: grid points scored {PointEvaluator.DefaultPointsPerPass} per pass against one at a time ({size.GridPhases} phases each)",
-            size.GridPhases + 1, partDone => StackedEvaluation(session, mlp, size.GridPhases, size.GridExamples, ct, partDone));
+        Measure("grid", $"{mlp}: grid points scored several per pass against one at a time ({size.GridPhases} phases each)",
+            size.GridPhases + 1, partDone => StackedEvaluation(session, mlp, PointEvaluator.DefaultPointsPerPass, size.GridPhases, size.GridExamples, ct, partDone));
+        Measure("grid-conv", $"{convBn}: grid points scored several per pass against one at a time ({size.GridPhases} phases each)",
+            size.GridPhases + 1, partDone => StackedEvaluation(session, convBn, 8, size.GridPhases, size.GridExamples / 2, ct, partDone));
+        Measure("grid-memory", $"{mlp}: peak memory of a grid against training steps", 1, _ => [GridMemory(session, mlp, steps, size.GridExamples, batch, ct)]);
         Measure("bf16", $"bf16 autocast against fp32: step times ({repeats} × {steps} steps each) and test error after a short run", 2 * (repeats + 1) + 2,
             partDone => [.. new[] { mlp, convBn }.Select(spec => Bf16StepTime(session, spec, steps, repeats, batch, ct, partDone)),
                 Bf16Accuracy(session, mlp, size.Bf16Epochs, size.Bf16Examples, batch, ct, partDone)]);

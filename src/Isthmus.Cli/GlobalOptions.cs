@@ -13,5 +13,11 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static IEnumerable<Option> All => [Verbose, Quiet, Json, EvalBatchSize];
+    public static readonly Option<int?> StackMemory = new("--stack-memory")
+    {
+        Description = "MiB that the points a grid (eval-curve, plane, eval-set, eval-chain) scores together in one pass may take beyond one point's evaluation: their weights and their activations over a batch (default 256; 1 or less scores one point at a time; metrics do not depend on it).",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [Verbose, Quiet, Json, EvalBatchSize, StackMemory];
 }

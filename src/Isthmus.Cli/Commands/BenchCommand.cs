@@ -14,7 +14,8 @@ internal static class BenchCommand
         var command = new Command("bench", $"""
             Measure, in one process on the same data and batch size, the ratios that say what Isthmus costs: curve step ÷
             plain step (MLP; convfc with batch norm), FGE step ÷ plain step, curve-point evaluation ÷ plain inference, grid
-            points scored {Isthmus.Evaluation.PointEvaluator.DefaultPointsPerPass} per pass ÷ one at a time, bf16 step ÷ fp32 step (and the test error of both
+            points scored several per pass ÷ one at a time (MLP; convfc with batch norm) and the grid's peak memory ÷
+            training's, bf16 step ÷ fp32 step (and the test error of both
             after a short run), memory after many steps ÷ after 100, and plain training against this machine's
             matrix-multiply peak. Prints each ratio with the absolute numbers beside it and, for timed ratios, a 95 %
             confidence interval of the median. Run it on a quiet machine: other processes on the same cores distort every

@@ -37,7 +37,8 @@ public static class EvaluationBatch
         return (int)Math.Clamp(MemoryBudgetBytes / perExample, 1, batch);
     }
 
-    /// <summary>The network's logits for <paramref name="x"/>, in chunks of <see cref="For"/> examples.</summary>
+    /// <summary>The network's logits for <paramref name="x"/>, in chunks of <see cref="For"/> examples (with points
+    /// stacked, the widest activation is all of theirs, so chunks shrink with the stack).</summary>
     public static Tensor Forward(Network net, Tensor x)
     {
         long batch = x.shape[0];
@@ -49,7 +50,7 @@ public static class EvaluationBatch
             using var scope = NewDisposeScope();
             parts.Add(net.Forward(x.narrow(0, start, Math.Min(chunk, batch - start))).MoveToOuterDisposeScope());
         }
-        var logits = cat(parts, 0);
+        var logits = cat(parts, net.Space.Stacked > 0 ? 1 : 0); // stacked points' logits are [P, B, classes]
         foreach (var p in parts) p.Dispose();
         return logits;
     }

@@ -48,8 +48,8 @@ public static class Evaluator
                     ct.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     var (x, y) = data.Batch(i);
-                    // One point at a time, images: in chunks sized for the network's activations (EvaluationBatch).
-                    var output = stacked == 0 && !data.IsSequence ? EvaluationBatch.Forward(net, x) : net.Forward(x);
+                    // Images: in chunks sized for the network's activations, stacked points' included (EvaluationBatch).
+                    var output = !data.IsSequence ? EvaluationBatch.Forward(net, x) : net.Forward(x);
                     for (int q = 0; q < points; q++)
                     {
                         var logits = stacked == 0 ? output : output[q];

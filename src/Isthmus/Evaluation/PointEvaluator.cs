@@ -15,21 +15,49 @@ public sealed record PointMetrics(double TrainLoss, Metrics Train, Metrics Test)
 public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource eval, double weightDecay, int? batchNormBatches = null)
 {
     /// <summary>
-    /// Points a grid evaluator stacks into one pass over the data when the network can (<see cref="CanStack"/>). An MLP's
+    /// The most points a grid evaluator stacks into one pass over the data when the network can (<see cref="CanStack"/>);
+    /// <see cref="PointsPerPassFor"/> takes fewer where their memory would pass <see cref="StackMemoryBytes"/>. An MLP's
     /// first layer then runs once per control point instead of once per point (Layers.Linear), so more points per pass
     /// save more: for the MNIST MLP and a 1-bend Bezier curve, 16 per pass measured 1.49–1.57× one at a time and 32 per
-    /// pass 1.58–1.72×. The stacked activations (32 points × 1000 examples × 800 units, 102 MB) need the heap the CLI
-    /// keeps (<see cref="Platform.NativeMemory.KeepLargeBlocksInHeap"/>), and the stacked weights are capped at
-    /// <see cref="StackBytes"/> (<see cref="PointsPerPassFor"/>). 1 evaluates one point at a time.
+    /// pass 1.58–1.72×. 1 evaluates one point at a time.
     /// </summary>
     public const int DefaultPointsPerPass = 32;
 
-    /// <summary>The most memory the stacked weights of one pass may take: 256 MB.</summary>
-    public const long StackBytes = 256L << 20;
+    /// <summary>Default of <see cref="StackMemoryBytes"/>: 256 MiB (docs/performance.md, stacked evaluation).</summary>
+    public const long DefaultStackMemoryBytes = 256L << 20;
 
-    /// <summary>Points per pass for <paramref name="net"/>: <see cref="PointsPerPass"/>, fewer if their weights would pass <see cref="StackBytes"/>.</summary>
-    public int PointsPerPassFor(Network net) =>
-        (int)Math.Clamp(StackBytes / (4 * net.Layout.TotalElements), 1, PointsPerPass);
+    /// <summary>
+    /// The memory the stacked points of one pass may take beyond one point's evaluation: their weights, and their
+    /// activations over one batch of the recalibration pass (which cannot be split without changing batch-norm
+    /// statistics) or of an evaluation chunk. <c>--stack-memory</c> sets it.
+    /// </summary>
+    public long StackMemoryBytes { get; init; } = ProcessStackMemoryBytes;
+
+    /// <summary>The <see cref="StackMemoryBytes"/> evaluators start with; a process sets it once (<c>--stack-memory</c>).</summary>
+    public static long ProcessStackMemoryBytes { get; set; } = DefaultStackMemoryBytes;
+
+    /// <summary>
+    /// Points per pass for <paramref name="net"/>: as many as fit <see cref="StackMemoryBytes"/>, at most
+    /// <see cref="PointsPerPass"/>. A point costs its weights (4·N bytes) and its activations over one batch of the
+    /// training split: <see cref="EvaluationBatch.ActivationsPerStage"/> × the widest stage output for a network of
+    /// stages, three layers of its widest for one without (an MLP's).
+    /// </summary>
+    public int PointsPerPassFor(Network net)
+    {
+        long widest;
+        long examples;
+        using (var scope = NewDisposeScope())
+        {
+            trainForEvaluation.BeginEpoch(0);
+            var (x, _) = trainForEvaluation.Batch(0);
+            examples = x.shape[0];
+            long staged = trainForEvaluation.IsSequence ? 0 : net.WidestActivation(x);
+            widest = staged > 0 ? EvaluationBatch.ActivationsPerStage * staged
+                : 3 * net.Layout.Specs.Where(s => s.Shape.Length == 1).Select(s => s.Numel).DefaultIfEmpty(0).Max();
+        }
+        long perPoint = 4 * (net.Layout.TotalElements + examples * widest);
+        return (int)Math.Clamp(StackMemoryBytes / Math.Max(1, perPoint), 1, PointsPerPass);
+    }
 
     /// <summary>The evaluation split this evaluator scores (for callers that align per-example outputs with it).</summary>
     public IBatchSource Eval => eval;
@@ -38,11 +66,12 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     public int PointsPerPass { get; init; } = DefaultPointsPerPass;
 
     /// <summary>
-    /// True if <see cref="EvaluateStacked"/> applies to <paramref name="net"/>: its architecture evaluates stacked points,
-    /// it has no batch norm (whose statistics are recomputed point by point) and its space has several control points.
+    /// True if <see cref="EvaluateStacked"/> applies to <paramref name="net"/>: its architecture evaluates stacked points
+    /// (batch norm included: each point's statistics are recomputed in the same pass) and its space has several control
+    /// points.
     /// </summary>
     public bool CanStack(Network net) =>
-        PointsPerPass > 1 && net.EvaluatesStackedPoints && !net.HasBatchNorm && net.Space.ControlPointCount > 1;
+        PointsPerPass > 1 && net.EvaluatesStackedPoints && net.Space.ControlPointCount > 1;
 
     /// <param name="net">The network, scored at its space's current point.</param>
     /// <param name="ct">Cancels between batches.</param>
@@ -61,12 +90,14 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// <summary>
     /// Scores the points stacked in the network's space (<see cref="Space.WeightSpace.MoveToStack"/>) with one pass over
     /// each split for all of them (<see cref="CanStack"/> must hold). Each point's metrics equal those
-    /// <see cref="Evaluate"/> gives for it alone, up to rounding (the first layer is combined from per-control products).
+    /// <see cref="Evaluate"/> gives for it alone, up to rounding (an MLP's first layer is combined from per-control
+    /// products; convolutions are grouped), batch-norm statistics included.
     /// </summary>
     /// <param name="observeEval">Optional: sees (stacked point q, batch index, the point's logits, targets) on the evaluation split.</param>
     public PointMetrics[] EvaluateStacked(Network net, CancellationToken ct = default, Action<int, int, Tensor, Tensor>? observeEval = null)
     {
         if (!CanStack(net)) throw new InvalidOperationException($"{net.Spec} cannot be evaluated with stacked points here.");
+        BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
         var train = Evaluator.EvaluateStacked(net, trainForEvaluation, ct);
         var test = Evaluator.EvaluateStacked(net, eval, ct, observeEval);
         var result = new PointMetrics[train.Length];

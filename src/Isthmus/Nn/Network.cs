@@ -91,7 +91,18 @@ public abstract class Network : IDisposable
     /// </summary>
     public virtual bool EvaluatesStackedPoints => false;
 
-    private (long[] Shape, long Elements)? _widest;
+    /// <summary>
+    /// Convolutional features [B, C, …] as the input of the fully connected part: [B, C·…] for one point, and for P
+    /// stacked points (activations [B, P·C, …], see <c>Layers.Conv2d</c>) [P, B, C·…], each point's features flattened
+    /// in the order one point's are.
+    /// </summary>
+    protected Tensor Features(Tensor x)
+    {
+        int p = _space?.Stacked ?? 0;
+        return p == 0 ? x.flatten(1) : x.reshape(x.shape[0], p, -1).transpose(0, 1);
+    }
+
+    private (long[] Shape, int Stacked, long Elements)? _widest;
 
     /// <summary>
     /// Elements per example of the largest activation a stage of the network hands to the next (<see cref="Stage"/>):
@@ -102,7 +113,8 @@ public abstract class Network : IDisposable
     public long WidestActivation(Tensor batch)
     {
         long[] shape = batch.shape[1..];
-        if (_widest is { } known && known.Shape.SequenceEqual(shape)) return known.Elements;
+        int stacked = _space?.Stacked ?? 0;
+        if (_widest is { } known && known.Shape.SequenceEqual(shape) && known.Stacked == stacked) return known.Elements;
         bool wasTraining = Training;
         Training = false;
         try
@@ -110,7 +122,7 @@ public abstract class Network : IDisposable
             using var _ = inference_mode();
             using var scope = NewDisposeScope();
             long widest = Stage.Widest(() => Forward(batch.narrow(0, 0, 1)));
-            _widest = (shape, widest);
+            _widest = (shape, stacked, widest);
             return widest;
         }
         finally { Training = wasTraining; }

@@ -13,7 +13,8 @@ public sealed class BenchCommandTests(MnistFixture mnist) : MnistTest(mnist)
         Assert.Equal(JsonNode.Parse(File.ReadAllText(file))!.ToJsonString(), json.ToJsonString());
         var rows = json["rows"]!.AsArray().Select(x => x!.AsObject()).ToList();
         string[] expected = ["curve step / plain step (mlp)", "curve step / plain step (convfc", "plain step: TorchScript / zoo", "curve step: TorchScript / zoo", "FGE step / plain step", "curve-point evaluation",
-            "grid evaluation, 32 points per pass / one at a time", "grid evaluation, 32 points per pass / plain inference", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
+            "grid evaluation, stacked / one at a time (mlp)", "grid evaluation, stacked / plain inference (mlp)",
+            "grid evaluation, stacked / one at a time (convfc", "grid evaluation, stacked / plain inference (convfc", "grid evaluation peak memory / training peak memory (mlp)", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
             "memory after 120 steps", "plain training / matmul peak", "peak memory of a training step / resident before (preresnet164",
             "peak memory of an evaluation pass / resident before (preresnet164"];
         Assert.Equal(expected.Length, rows.Count);

@@ -81,14 +81,4 @@ public sealed class StackedEvaluationTests
         }
         Assert.Equal(0, space.Stacked); // left at one point
     }
-
-    [Fact]
-    public void Networks_with_batch_norm_are_scored_one_point_at_a_time()
-    {
-        using var net = ModelZoo.Build(new ArchitectureSpec("convfc").With("bn", "true").With("width_factor", "0.1"), new DataShape([1, 28, 28], 10));
-        using var space = WeightSpace.Create(net.Layout, controlPoints: 3);
-        net.Bind(space);
-        using var data = Synthetic.Images();
-        Assert.False(Synthetic.Evaluator(data, 8).CanStack(net));
-    }
 }

@@ -53,6 +53,9 @@ public sealed class ConvFc : Network
             _groups.Add(PermutationGroup.Between($"fc_part.{2 * i}", hidden, [], [PermutationGroup.ReadBy($"fc_part.{2 * i + 2}")]));
     }
 
+    /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     /// <summary>Convolution channels, then hidden units of the linear layers.</summary>
     public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
@@ -69,7 +72,7 @@ public sealed class ConvFc : Network
         }
         return Stage.Run(x, y =>
         {
-            y = y.flatten(1);
+            y = Features(y);
             for (int i = 0; i < 3; i++)
             {
                 y = _fcs[i].Forward(y);

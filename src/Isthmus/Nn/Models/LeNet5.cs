@@ -33,6 +33,9 @@ public sealed class LeNet5 : Network
         ];
     }
 
+    /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     /// <summary>Channels of both convolutions, units of both hidden linear layers.</summary>
     public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
@@ -40,7 +43,7 @@ public sealed class LeNet5 : Network
     {
         var x = nn.functional.max_pool2d(nn.functional.relu(_conv1.Forward(input)), 2);
         x = nn.functional.max_pool2d(nn.functional.relu(_conv2.Forward(x)), 2);
-        x = nn.functional.relu(_fc1.Forward(x.flatten(1)));
+        x = nn.functional.relu(_fc1.Forward(Features(x)));
         x = nn.functional.relu(_fc2.Forward(x));
         return _fc3.Forward(x);
     }

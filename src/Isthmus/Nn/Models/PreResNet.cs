@@ -61,11 +61,14 @@ public sealed class PreResNet : Network
         _fc = new Linear(Builder, "fc", inPlanes, data.Classes);
     }
 
+    /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     public override Tensor Forward(Tensor input)
     {
         var x = _conv1.Forward(input);
         foreach (var block in _blocks) x = Stage.Run(x, block.Forward, disposeInput: true);
-        return Stage.Run(x, y => _fc.Forward(_bn.Forward(y).relu_().mean([2, 3])), disposeInput: true);
+        return Stage.Run(x, y => _fc.Forward(Features(_bn.Forward(y).relu_().mean([2, 3]))), disposeInput: true);
     }
 
     /// <summary>One pre-activation block, basic (bn1-conv1-bn2-conv2) or bottleneck (… bn3-conv3).</summary>

@@ -63,6 +63,9 @@ public sealed class Vgg16 : Network
         _fc3 = new Linear(Builder, "classifier.6", 512, data.Classes);
     }
 
+    /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     public override Tensor Forward(Tensor input)
     {
         bool padded = _pad.Any(p => p > 0);
@@ -83,7 +86,7 @@ public sealed class Vgg16 : Network
         }
         return Stage.Run(x, y =>
         {
-            var h = _fc1.Forward(_dropout1.Forward(y.flatten(1))).relu_();
+            var h = _fc1.Forward(_dropout1.Forward(Features(y))).relu_();
             h = _fc2.Forward(_dropout2.Forward(h)).relu_();
             return _fc3.Forward(h);
         }, disposeInput: true);

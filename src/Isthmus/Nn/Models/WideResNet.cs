@@ -53,11 +53,14 @@ public sealed class WideResNet : Network
         _linear = new Linear(Builder, "linear", inPlanes, data.Classes);
     }
 
+    /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
+    public override bool EvaluatesStackedPoints => true;
+
     public override Tensor Forward(Tensor input)
     {
         var x = _conv1.Forward(input);
         foreach (var block in _blocks) x = Stage.Run(x, block.Forward, disposeInput: true);
-        return Stage.Run(x, y => _linear.Forward(_bn1.Forward(y).relu_().mean([2, 3])), disposeInput: true);
+        return Stage.Run(x, y => _linear.Forward(Features(_bn1.Forward(y).relu_().mean([2, 3]))), disposeInput: true);
     }
 
     /// <summary>The wide basic block: bn1, conv1, dropout, bn2, conv2 (strided), shortcut.</summary>
