@@ -42,7 +42,7 @@ public sealed record BenchSettings
 public static partial class Benchmark
 {
     /// <summary>The groups of rows <c>--only</c> selects, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "torchscript", "fge", "eval", "grid", "grid-conv", "grid-memory", "bf16", "memory", "peak", "deep"];
+    public static readonly IReadOnlyList<string> Groups = ["curve-mlp", "curve-convfc", "torchscript", "fge", "eval", "grid", "grid-conv", "grid-memory", "bf16", "memory", "peak", "deep", "cuts"];
 
     /// <summary>
     /// Measures the rows of <paramref name="s"/>. <paramref name="measured"/> is called with the rows so far after every
@@ -108,6 +108,8 @@ public static partial class Benchmark
         Measure("memory", "memory over many steps", MemoryParts, partDone => [Memory(session, mlp, size.MemorySteps, batch, ct, partDone)]);
         Measure("peak", "matrix-multiply peak", 1, _ => [PeakFraction(session, mlp, steps, batch, ct)]);
         Measure("deep", "a deep network: peak memory of training steps and of an evaluation pass", 1, _ => DeepRows(s.Smoke, ct));
+        Measure("cuts", $"{mlp}: plain and random-cut steps at d = {string.Join(", ", CutDimensions)} ({repeats} pairs of {steps}-step blocks each)", 3 * (repeats + 1),
+            partDone => CutRows(session, mlp, steps, repeats, batch, ct, partDone).ToList());
         return rows;
     }
 

@@ -26,6 +26,11 @@ internal static class CutsStudyCommand
             Description = "Keep the d×N directions in memory up to this size; above it they are drawn again at every step (slow, little memory).",
             DefaultValueFactory = _ => RandomCut.DefaultMaxDenseBytes >> 20,
         };
+        var projection = new Option<string>("--projection")
+        {
+            Description = "How the directions are held: dense (d×N orthonormal Gaussian), fastfood (structured, O(N) memory, O(N log d) per step) or auto (dense for d ≤ 32 within --max-dense-mb, fastfood above).",
+            DefaultValueFactory = _ => "auto",
+        };
         var subset = CommonOptions.Subset();
         var invocation = new InvocationOptions();
         var output = CommonOptions.Out();
@@ -38,8 +43,9 @@ internal static class CutsStudyCommand
             Examples:
               ./isthmus study cuts --data mnist --model mlp --widths 100,100 --dims 10,100,1000 --epochs 3 --out runs/cuts
               ./isthmus study cuts --data mnist --model mlp --widths 100,100 --dims 10,100,1000 --radii init,4,16,32 --out runs/cuts-radii
+              ./isthmus study cuts --data mnist --model mlp --dims 10,100,1000,10000 --epochs 1 --lr 4 --projection fastfood --out runs/cuts-large
             """);
-        command.AddOptions([data, .. model.All, dims, radii, sgd.Epochs, sgd.BatchSize, rates, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, maxDense, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
+        command.AddOptions([data, .. model.All, dims, radii, sgd.Epochs, sgd.BatchSize, rates, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, maxDense, projection, subset, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             var settings = invocation.Read(parse, new CutsSettings
@@ -51,7 +57,7 @@ internal static class CutsStudyCommand
                     .Select(r => r == "init" ? null : (double?)NumberLists.Doubles(r, "--radii", "init,4,16")[0]).ToArray(),
                 Epochs = parse.GetValue(sgd.Epochs), BatchSize = parse.GetValue(sgd.BatchSize), Rates = NumberLists.Doubles(parse.GetValue(rates), "--lr", "1,4,16"),
                 Momentum = parse.GetValue(sgd.Momentum), WeightDecay = parse.GetValue(wd), Schedule = parse.GetValue(sgd.Schedule)!,
-                Seed = parse.GetValue(sgd.Seed), MaxDenseBytes = parse.GetValue(maxDense) << 20, Subset = parse.GetValue(subset),
+                Seed = parse.GetValue(sgd.Seed), MaxDenseBytes = parse.GetValue(maxDense) << 20, Projection = parse.GetValue(projection)!, Subset = parse.GetValue(subset),
                 Out = parse.GetValue(output)!, Resume = parse.GetValue(sgd.Resume),
             });
             var outcome = TrainingProgressBar.Run(io, "cut", progress => CutsStudy.Run(settings, io.Info, progress, ct));

@@ -20,7 +20,8 @@ namespace Isthmus.Landscape;
 /// Dense: when d×N floats fit in <c>maxDenseBytes</c>, P is kept as one [d, N] tensor and a step costs two
 /// matrix-vector products (Pᵀz for the point, P·g for the gradient). Generated: otherwise only L (d×d) is kept and
 /// each step draws G again, chunk by chunk, twice — d×N Gaussian numbers per pass, so it is much slower, but memory
-/// stays at one [d, chunk] block.
+/// stays at one [d, chunk] block. Fastfood: a <see cref="FastfoodProjection"/> instead of Gaussian directions, for
+/// large d (<see cref="CutProjections.Resolve"/>); O(N) memory and O(N log d) time per step.
 /// </para>
 /// </remarks>
 public sealed class RandomCut : IDisposable
@@ -34,13 +35,15 @@ public sealed class RandomCut : IDisposable
     private readonly ParameterLayout _layout;
     private readonly Chunk[] _chunks;
     private readonly Tensor? _dense;      // [d, N] float32, rows orthonormal (dense mode)
-    private readonly Tensor _lower;       // [d, d] float64, G·Gᵀ = L·Lᵀ
+    private readonly Tensor? _lower;      // [d, d] float64, G·Gᵀ = L·Lᵀ (dense and generated modes)
+    private readonly FastfoodProjection? _fastfood;
     private readonly Tensor _coordinateGrad;
 
     private readonly record struct Chunk(int Parameter, long Offset, long Length, long Flat, int Index);
 
-    private RandomCut(ParameterLayout layout, int dimension, long seed, Device device, Chunk[] chunks, Tensor? dense, Tensor lower)
+    private RandomCut(ParameterLayout layout, int dimension, long seed, Device device, Chunk[] chunks, Tensor? dense, Tensor? lower, FastfoodProjection? fastfood = null)
     {
+        _fastfood = fastfood;
         _layout = layout;
         Dimension = dimension;
         Seed = seed;
@@ -64,8 +67,11 @@ public sealed class RandomCut : IDisposable
     /// <summary>N, the parameters of the network the cut lives in.</summary>
     public long Parameters => _layout.TotalElements;
 
-    /// <summary>True when P is held in memory; false when it is drawn again at every step.</summary>
+    /// <summary>True when P is held in memory as a [d, N] tensor.</summary>
     public bool IsDense => _dense is not null;
+
+    /// <summary>"dense" (P kept), "generated" (P drawn again at every step) or "fastfood" (<see cref="FastfoodProjection"/>).</summary>
+    public string Projection => _fastfood is not null ? "fastfood" : IsDense ? "dense" : "generated";
 
     /// <summary>z, the cut's coordinates (float32 [d], starting at 0): the only tensor an optimiser updates. Its gradient is P·∂L/∂W.</summary>
     public Tensor Coordinates { get; }
@@ -74,13 +80,16 @@ public sealed class RandomCut : IDisposable
     public static long DenseBytes(int dimension, long parameters) => 4L * dimension * parameters;
 
     /// <summary>Draws and orthonormalises the d directions of a cut through a network of <paramref name="layout"/>.</summary>
-    public static RandomCut Create(ParameterLayout layout, int dimension, long seed, Device? device = null, long maxDenseBytes = DefaultMaxDenseBytes)
+    public static RandomCut Create(ParameterLayout layout, int dimension, long seed, Device? device = null, long maxDenseBytes = DefaultMaxDenseBytes,
+        CutProjection projection = CutProjection.Auto)
     {
         long n = layout.TotalElements;
         if (dimension < 1 || dimension > n)
             throw new IsthmusException($"A cut's dimension must be between 1 and the network's {n} parameters (got {dimension}).");
         device ??= CPU;
         var chunks = Chunks(layout);
+        if (CutProjections.Resolve(projection, dimension, n, maxDenseBytes) == CutProjection.Fastfood)
+            return new RandomCut(layout, dimension, seed, device, chunks, null, null, FastfoodProjection.Create(dimension, n, seed, device));
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var gram = zeros([dimension, dimension], ScalarType.Float64, device);
@@ -138,6 +147,12 @@ public sealed class RandomCut : IDisposable
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        if (_fastfood is not null)
+        {
+            var offset = _fastfood.Project(Coordinates);
+            CopyByParameter(offset, target);
+            return;
+        }
         if (_dense is not null)
         {
             long flat = 0;
@@ -150,7 +165,7 @@ public sealed class RandomCut : IDisposable
             return;
         }
         // Pᵀz = Gᵀ·(L⁻ᵀz): one small triangular solve, then G drawn again chunk by chunk.
-        var y = linalg.solve_triangular(_lower.t(), Coordinates.to_type(ScalarType.Float64).unsqueeze(1), upper: true).squeeze(1).to_type(ScalarType.Float32);
+        var y = linalg.solve_triangular(_lower!.t(), Coordinates.to_type(ScalarType.Float64).unsqueeze(1), upper: true).squeeze(1).to_type(ScalarType.Float32);
         var block = empty([Dimension, ChunkElements], ScalarType.Float32, Device);
         foreach (var c in _chunks)
         {
@@ -168,6 +183,11 @@ public sealed class RandomCut : IDisposable
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        if (_fastfood is not null)
+        {
+            _coordinateGrad.copy_(_fastfood.Transpose(cat(gradients.Select(g => g.reshape(-1)).ToArray())));
+            return;
+        }
         if (_dense is not null)
         {
             _coordinateGrad.zero_();
@@ -189,7 +209,7 @@ public sealed class RandomCut : IDisposable
             Draw(g, c, Seed);
             sum.addmv_(g, gradients[c.Parameter].view(-1).narrow(0, c.Offset, c.Length), 1, 1);
         }
-        var solved = linalg.solve_triangular(_lower, sum.to_type(ScalarType.Float64).unsqueeze(1), upper: false).squeeze(1);
+        var solved = linalg.solve_triangular(_lower!, sum.to_type(ScalarType.Float64).unsqueeze(1), upper: false).squeeze(1);
         _coordinateGrad.copy_(solved);
     }
 
@@ -200,10 +220,16 @@ public sealed class RandomCut : IDisposable
         using var _ = no_grad();
         if (_dense is not null) return _dense[j].clone().DetachFromDisposeScope();
         using var scope = NewDisposeScope();
+        if (_fastfood is not null)
+        {
+            var unitZ = zeros(Dimension, ScalarType.Float32, Device);
+            unitZ[j].fill_(1.0);
+            return _fastfood.Project(unitZ).MoveToOuterDisposeScope().DetachFromDisposeScope();
+        }
         // Row j of L⁻¹·G.
         var unit = zeros([Dimension, 1], ScalarType.Float64, Device);
         unit[j, 0].fill_(1.0);
-        var row = linalg.solve_triangular(_lower.t(), unit, upper: true).squeeze(1).to_type(ScalarType.Float32);
+        var row = linalg.solve_triangular(_lower!.t(), unit, upper: true).squeeze(1).to_type(ScalarType.Float32);
         var direction = zeros(Parameters, ScalarType.Float32, Device);
         var block = empty([Dimension, ChunkElements], ScalarType.Float32, Device);
         foreach (var c in _chunks)
@@ -213,6 +239,18 @@ public sealed class RandomCut : IDisposable
             direction.narrow(0, c.Flat, c.Length).addmv_(g.t(), row, 0, 1);
         }
         return direction.MoveToOuterDisposeScope().DetachFromDisposeScope();
+    }
+
+    /// <summary>Copies a flat [N] vector into one tensor per parameter, in layout order.</summary>
+    private void CopyByParameter(Tensor flat, IReadOnlyList<Tensor> target)
+    {
+        long offset = 0;
+        for (int p = 0; p < _layout.Count; p++)
+        {
+            long numel = _layout.Specs[p].Numel;
+            target[p].view(-1).copy_(flat.narrow(0, offset, numel));
+            offset += numel;
+        }
     }
 
     /// <summary>Every parameter cut into pieces of at most <see cref="ChunkElements"/>, each with its own generator.</summary>
@@ -252,7 +290,8 @@ public sealed class RandomCut : IDisposable
     public void Dispose()
     {
         _dense?.Dispose();
-        _lower.Dispose();
+        _lower?.Dispose();
+        _fastfood?.Dispose();
         Coordinates.Dispose();
         _coordinateGrad.Dispose();
     }

@@ -39,6 +39,8 @@ public sealed record CutsSettings : InvocationSettings
     public long Seed { get; init; } = 1;
     /// <summary>Above this many bytes of directions, they are drawn again at every step instead of kept.</summary>
     public long MaxDenseBytes { get; init; } = RandomCut.DefaultMaxDenseBytes;
+    /// <summary>dense, fastfood or auto (<see cref="CutProjections.Resolve"/>): how the directions are held.</summary>
+    public string Projection { get; init; } = "auto";
     public int Subset { get; init; }
     public bool Resume { get; init; }
 }
@@ -46,11 +48,12 @@ public sealed record CutsSettings : InvocationSettings
 /// <summary>
 /// One trained cut: dimension d, the radius asked for (null: the initialisation as drawn) and the anchor's actual
 /// ‖W0‖, the base rate, the final point's metrics (NaN when training diverged), ‖z‖ (how far training moved the
-/// point from the anchor: the directions are orthonormal), whether the directions were dense, and the seconds its
-/// training and scoring took (the directions, drawn once per d, are not counted).
+/// point from the anchor: the directions are (nearly) orthonormal), whether the directions were dense, the seconds its
+/// training and scoring took (the directions, drawn once per d, are not counted) and the projection (dense, generated
+/// or fastfood, <see cref="RandomCut.Projection"/>).
 /// </summary>
 public sealed record CutRow(int Dim, double? RadiusSetting, double Radius, double Lr, double TrainLoss, double TrainNll, double TrainError,
-    double TestNll, double TestError, double Distance, bool Dense, double Seconds)
+    double TestNll, double TestError, double Distance, bool Dense, double Seconds, string Projection = "dense")
 {
     public bool Diverged => double.IsNaN(TrainLoss);
 }
@@ -96,7 +99,7 @@ public static class CutsStudy
             // One set of directions per d, shared by every radius and rate (drawing and orthonormalising them is the
             // expensive part of a large cut).
             using var shape = ModelZoo.Build(s.Model, session.Shape);
-            using var cut = RandomCut.Create(shape.Layout, d, s.Seed, session.Device, s.MaxDenseBytes);
+            using var cut = RandomCut.Create(shape.Layout, d, s.Seed, session.Device, s.MaxDenseBytes, CutProjections.Parse(s.Projection));
             foreach (var (radius, lr) in todo)
             {
                 var anchor = anchors.First(a => a.RadiusSetting == radius);
@@ -148,14 +151,14 @@ public static class CutsStudy
         }
         catch (TrainingDivergedException)
         {
-            return new CutRow(d, radius, norm, lr, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, cut.IsDense, clock.Elapsed.TotalSeconds);
+            return new CutRow(d, radius, norm, lr, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, cut.IsDense, clock.Elapsed.TotalSeconds, cut.Projection);
         }
         sampler.MoveTo(space);
         var scored = Evaluator(s, session).Evaluate(net, ct);
         double distance;
         using (var z = cut.Coordinates.detach().to_type(TorchSharp.torch.ScalarType.Float64).norm()) distance = z.item<double>();
         return new CutRow(d, radius, norm, lr, scored.TrainLoss, scored.Train.Nll, scored.Train.Error, scored.Test.Nll, scored.Test.Error,
-            distance, cut.IsDense, clock.Elapsed.TotalSeconds);
+            distance, cut.IsDense, clock.Elapsed.TotalSeconds, cut.Projection);
     }
 
     private static CutAnchor ScoreAnchor(CutsSettings s, Session session, double? radius, CancellationToken ct)
@@ -177,6 +180,7 @@ public static class CutsStudy
         if (s.Rates.Count == 0 || s.Rates.Any(r => !(r > 0) || !double.IsFinite(r))) throw new IsthmusException("--lr must be positive numbers, e.g. 1,4,16.");
         if (s.Radii.Count == 0 || s.Radii.Any(r => r is { } x && (!(x > 0) || !double.IsFinite(x))))
             throw new IsthmusException("--radii must be positive numbers or 'init', e.g. init,4,16.");
+        CutProjections.Parse(s.Projection);
         if (s.MaxDenseBytes < 0) throw new IsthmusException($"--max-dense-mb must not be negative (got {s.MaxDenseBytes >> 20}).");
     }
 
@@ -189,15 +193,16 @@ public static class CutsStudy
         if (!File.Exists(path)) return [];
         return Json.ReadObject(path)["trials"]!.AsArray().Select(r => new CutRow(
             r!["dim"]!.GetValue<int>(), r["radius_setting"]?.GetValue<double>(), Get(r, "radius"), Get(r, "lr"), Get(r, "train_loss"), Get(r, "train_nll"),
-            Get(r, "train_error"), Get(r, "test_nll"), Get(r, "test_error"), Get(r, "distance"), r["dense"]!.GetValue<bool>(), Get(r, "seconds"))).ToList();
+            Get(r, "train_error"), Get(r, "test_nll"), Get(r, "test_error"), Get(r, "distance"), r["dense"]!.GetValue<bool>(), Get(r, "seconds"),
+            r["projection"]?.GetValue<string>() ?? "dense")).ToList();
     }
 
     private static double Get(JsonNode row, string key) => row[key]?.GetValue<double>() ?? double.NaN;
 
-    private static readonly string[] Columns = ["dim", "radius_setting", "radius", "lr", "train_loss", "train_nll", "train_error", "test_nll", "test_error", "distance", "dense", "seconds"];
+    private static readonly string[] Columns = ["dim", "radius_setting", "radius", "lr", "train_loss", "train_nll", "train_error", "test_nll", "test_error", "distance", "dense", "seconds", "projection"];
 
     private static object?[] Values(CutRow r) =>
-        [r.Dim, r.RadiusSetting, r.Radius, r.Lr, r.TrainLoss, r.TrainNll, r.TrainError, r.TestNll, r.TestError, r.Distance, r.Dense, r.Seconds];
+        [r.Dim, r.RadiusSetting, r.Radius, r.Lr, r.TrainLoss, r.TrainNll, r.TrainError, r.TestNll, r.TestError, r.Distance, r.Dense, r.Seconds, r.Projection];
 
     /// <summary>Best train loss and its test error against the cut dimension, one line per radius.</summary>
     private static PanelsFigure Picture(RunDirectory study, IReadOnlyList<CutRow> best)
@@ -221,7 +226,8 @@ public static class CutsStudy
         {
             ["architecture"] = RunManifest.ToJson(s.Model),
             ["data"] = s.Data,
-            ["construction"] = "W = W0 + P^T z; P: d orthonormal Gaussian directions (seeded, nested across d); W0: the seed's random initialisation, rescaled to norm radius when radius_setting is given; only z is trained",
+            ["construction"] = "W = W0 + P^T z; P by the projection of each row: dense = d orthonormal Gaussian directions (seeded, nested across d), " +
+                "fastfood = S H G Pi H B per block of 2^ceil(log2 d) weights (seeded, unit-norm, nearly orthogonal directions); W0: the seed's random initialisation, rescaled to norm radius when radius_setting is given; only z is trained",
             ["train_loss"] = s.WeightDecay == 0 ? "NLL on the whole training split (wd = 0)" : "NLL + 0.5*wd*|W|^2 on the whole training split",
             ["rows_are"] = "per (dim, radius) the trial whose final train loss is lowest over the rates in trials",
             ["units"] = new JsonObject { ["error"] = "%", ["radius"] = "weight-space norm of the anchor", ["distance"] = "|z|, weight-space units" },

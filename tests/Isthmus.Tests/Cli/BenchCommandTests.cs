@@ -16,7 +16,8 @@ public sealed class BenchCommandTests(MnistFixture mnist) : MnistTest(mnist)
             "grid evaluation, stacked / one at a time (mlp)", "grid evaluation, stacked / plain inference (mlp)",
             "grid evaluation, stacked / one at a time (convfc", "grid evaluation, stacked / plain inference (convfc", "grid evaluation peak memory / training peak memory (mlp)", "bf16 step / fp32 step (mlp)", "bf16 step / fp32 step (convfc", "test error after 1 epoch",
             "memory after 120 steps", "plain training / matmul peak", "peak memory of a training step / resident before (preresnet164",
-            "peak memory of an evaluation pass / resident before (preresnet164"];
+            "peak memory of an evaluation pass / resident before (preresnet164", "cut step / plain step (mlp, d = 10)", "cut step / plain step (mlp, d = 1000)",
+            "cut step / plain step (mlp, d = 100000)", "peak memory of cut training / plain training (mlp, d = 100000, fastfood)"];
         Assert.Equal(expected.Length, rows.Count);
         string[] verdicts = ["met", "not met", "at the edge"];
         for (int i = 0; i < rows.Count; i++)

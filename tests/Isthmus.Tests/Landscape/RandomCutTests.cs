@@ -23,7 +23,7 @@ public sealed class RandomCutTests
         Assert.True(net.Layout.Specs[0].Numel > RandomCut.ChunkElements);
         foreach (long limit in new[] { RandomCut.DefaultMaxDenseBytes, 0 })
         {
-            using var cut = RandomCut.Create(net.Layout, 6, seed: 3, maxDenseBytes: limit);
+            using var cut = RandomCut.Create(net.Layout, 6, seed: 3, maxDenseBytes: limit, projection: CutProjection.Dense);
             Assert.Equal(limit > 0, cut.IsDense);
             using var p = Directions(cut);
             Assert.Equal(new long[] { 6, net.Layout.TotalElements }, p.shape);
@@ -36,7 +36,7 @@ public sealed class RandomCutTests
     {
         using var net = CutNetwork();
         using var dense = RandomCut.Create(net.Layout, 6, seed: 3);
-        using var drawn = RandomCut.Create(net.Layout, 6, seed: 3, maxDenseBytes: 0);
+        using var drawn = RandomCut.Create(net.Layout, 6, seed: 3, maxDenseBytes: 0, projection: CutProjection.Dense);
         using var small = RandomCut.Create(net.Layout, 2, seed: 3);
         using var other = RandomCut.Create(net.Layout, 2, seed: 4);
         using var pd = Directions(dense);
@@ -69,14 +69,17 @@ public sealed class RandomCutTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void The_gradient_of_z_is_the_derivative_of_the_loss_along_each_direction(bool dense)
+    [InlineData("dense")]
+    [InlineData("generated")]
+    [InlineData("fastfood")]
+    public void The_gradient_of_z_is_the_derivative_of_the_loss_along_each_direction(string projection)
     {
         using var net = CutNetwork();
         var space = net.Space;
         CutSampler.PlaceAnchor(space, radius: null);
-        using var cut = RandomCut.Create(net.Layout, 3, seed: 2, maxDenseBytes: dense ? RandomCut.DefaultMaxDenseBytes : 0);
+        using var cut = RandomCut.Create(net.Layout, 3, seed: 2, maxDenseBytes: projection == "generated" ? 0 : RandomCut.DefaultMaxDenseBytes,
+            projection: projection == "fastfood" ? CutProjection.Fastfood : CutProjection.Dense);
+        Assert.Equal(projection, cut.Projection);
         var sampler = new CutSampler(cut);
         using var g = new Generator(5);
         var x = randn([16, 1, 8, 8], generator: g);
