@@ -14,7 +14,7 @@ mark (VmHWM, reset through /proc/self/clear_refs before each phase, after free h
 malloc_trim), the same measure `isthmus bench deep` takes.
 The PyTorch models below are written to match src/Isthmus/Nn/Models layer for layer (names, shapes, in-place ReLUs).
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, statistics, subprocess, sys, time
 
 # (row name, isthmus model options, batch, eval batch, eval examples); steps come from --steps (WRN: at most 2).
 ROWS = [
@@ -201,6 +201,7 @@ def measure_torch(name, bn, batch, steps, eval_batch, eval_examples, threads):
         opt.step()
 
     step(0)
+    first_peak = status("VmHWM:")
     trim()
     baseline = status("VmRSS:")
     peak_reset()
@@ -221,7 +222,7 @@ def measure_torch(name, bn, batch, steps, eval_batch, eval_examples, threads):
     eval_s = time.perf_counter() - t
     eval_peak = status("VmHWM:")
     return dict(step_s=step_s, eval_s=eval_s, baseline_mb=baseline / 1e6, train_peak_mb=train_peak / 1e6,
-                eval_peak_mb=eval_peak / 1e6, parameters=sum(p.numel() for p in net.parameters()))
+                eval_peak_mb=eval_peak / 1e6, process_peak_mb=max(first_peak, train_peak, eval_peak) / 1e6, parameters=sum(p.numel() for p in net.parameters()))
 
 
 def run_isthmus(cli, options, batch, steps, eval_batch, eval_examples, threads):
@@ -243,7 +244,10 @@ def main():
     p.add_argument("--only", help="comma-separated row names (e.g. preresnet164,wrn28x10)")
     p.add_argument("--steps", type=int, default=3)
     p.add_argument("--batch-size", type=int, help="training batch of every row (default: each row's own)")
+    p.add_argument("--eval-batch-size", type=int, help="evaluation batch of every row, also its examples (default: each row's own)")
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--repeats", type=int, default=1, help="alternate PyTorch and Isthmus runs N times per row; "
+                   "medians, and the range of the N paired ratios (for a loaded machine)")
     p.add_argument("--json", help="also write the rows to this file")
     p.add_argument("--isthmus", default="./isthmus", help="command that runs the Isthmus CLI (default ./isthmus)")
     p.add_argument("--torch-one", help=argparse.SUPPRESS)
@@ -265,11 +269,21 @@ def main():
             continue
         steps = min(a.steps, 2) if name == "wrn28x10" else a.steps
         batch = a.batch_size or batch
+        if a.eval_batch_size:
+            eval_batch = eval_examples = a.eval_batch_size
         model = options[1]
-        t = run_torch(model, "--bn" in options, batch, steps, eval_batch, eval_examples, a.threads)
-        i = run_isthmus(a.isthmus, options, batch, steps, eval_batch, eval_examples, a.threads)
-        rows.append(dict(name=name, batch=batch, eval_batch=eval_batch, eval_examples=eval_examples, steps=steps, torch=t, isthmus=i))
-        pair = lambda k, f: f"{t[k]:{f}} / {i[k]:{f}} ({i[k] / t[k]:.2f}×)"
+        ts, its = [], []
+        for _ in range(a.repeats):  # alternate the two so that a change in the machine's load falls on both
+            ts.append(run_torch(model, "--bn" in options, batch, steps, eval_batch, eval_examples, a.threads))
+            its.append(run_isthmus(a.isthmus, options, batch, steps, eval_batch, eval_examples, a.threads))
+        t = {k: statistics.median(r[k] for r in ts) for k in ts[0]}
+        i = {k: statistics.median(r[k] for r in its) for k in its[0] if isinstance(its[0][k], (int, float))}
+        rows.append(dict(name=name, batch=batch, eval_batch=eval_batch, eval_examples=eval_examples, steps=steps, torch=ts, isthmus=its))
+
+        def pair(k, f):
+            ratios = sorted(b[k] / q[k] for q, b in zip(ts, its))
+            spread = f", {ratios[0]:.2f}–{ratios[-1]:.2f}" if len(ratios) > 1 else ""
+            return f"{t[k]:{f}} / {i[k]:{f}} ({statistics.median(ratios):.2f}×{spread})"
         print(f"| {name} | {i['parameters'] / 1e6:.2f} M | {batch} / {eval_batch} | {pair('step_s', '.3f')} | {pair('eval_s', '.2f')} "
               f"| {pair('train_peak_mb', '.0f')} | {pair('eval_peak_mb', '.0f')} |", flush=True)
     if a.json:

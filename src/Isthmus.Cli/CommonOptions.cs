@@ -7,7 +7,7 @@ internal static class CommonOptions
 {
     public static Option<string> Data(bool required = true) => new("--data")
     {
-        Description = "Data set: mnist, fashion-mnist, cifar10, cifar100 (from --data-root), fortunes (text), or your own images: npz:FILE (arrays x_train, y_train, x_test, y_test) or folder:DIR (train/ and test/, one sub-folder per class, PNG or JPEG).",
+        Description = "Data set: mnist, fashion-mnist, cifar10, cifar100 (from --data-root), fortunes or brown (text), or your own images: npz:FILE (arrays x_train, y_train, x_test, y_test) or folder:DIR (train/ and test/, one sub-folder per class, PNG or JPEG).",
         Required = required,
     };
 

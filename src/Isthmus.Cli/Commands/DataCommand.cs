@@ -6,8 +6,8 @@ internal static class DataCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "mnist, fashion-mnist or fortunes." };
-        name.AcceptOnlyFromAmong("mnist", "fashion-mnist", "fortunes");
+        var name = new Argument<string>("name") { Description = "mnist, fashion-mnist, fortunes or brown." };
+        name.AcceptOnlyFromAmong("mnist", "fashion-mnist", "fortunes", "brown");
         var root = CommonOptions.DataRoot();
         var fetch = new Command("fetch", """
             Download a data set, check its SHA-256 checksums, and unpack it under the data root (a no-op when it is already there).

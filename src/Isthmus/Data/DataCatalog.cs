@@ -8,7 +8,7 @@ namespace Isthmus.Data;
 public static class DataCatalog
 {
     /// <summary>Every name <see cref="Load"/> accepts, besides a user's own <c>npz:FILE</c> and <c>folder:DIR</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mnist", "fashion-mnist", "cifar10", "cifar100", "fortunes"];
+    public static IReadOnlyList<string> Names { get; } = ["mnist", "fashion-mnist", "cifar10", "cifar100", "fortunes", "brown"];
 
     /// <summary>Prefix of a user's own images in an <c>.npz</c> (<see cref="OwnImages.FromNpz"/>).</summary>
     public const string NpzPrefix = "npz:";
@@ -32,6 +32,7 @@ public static class DataCatalog
             "cifar10" => LoadCifar(name, CifarVariant.Cifar10, Normalization.Cifar10, 10, options),
             "cifar100" => LoadCifar(name, CifarVariant.Cifar100, Normalization.Cifar100, 100, options),
             "fortunes" => LoadText(FetchSource.Fortunes, options),
+            "brown" => LoadText(FetchSource.Brown, options),
             _ => throw new IsthmusException($"Unknown data set '{name}'; use one of {string.Join(", ", Names)}, npz:FILE or folder:DIR."),
         };
     }
@@ -67,7 +68,8 @@ public static class DataCatalog
         var checksums = new Dictionary<string, string>();
         var kept = source.Files[0];
         var bytes = ReadVerified(source, kept.FileName, options.Root, checksums);
-        var corpus = TextCorpus.FromText(System.Text.Encoding.UTF8.GetString(bytes), source: kept.FileName);
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        var corpus = source == FetchSource.Brown ? BrownCorpus.FromText(text) : TextCorpus.FromText(text, source: kept.FileName);
         var validation = options.Val > 0;
         return DataBundle.ForText(source.Name,
             TextDataset.FromIds(corpus.Train, options.Device),

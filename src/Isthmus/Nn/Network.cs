@@ -1,4 +1,5 @@
 using Isthmus.Space;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn;
 
@@ -114,6 +115,12 @@ public abstract class Network : IDisposable
         }
         finally { Training = wasTraining; }
     }
+
+    /// <summary>
+    /// The hidden units a permutation may relabel without changing the function (Ainsworth et al. 2022, §2), one group
+    /// per permutation; null where the architecture declares none (alignment then refuses it).
+    /// </summary>
+    public virtual IReadOnlyList<PermutationGroup>? PermutationGroups => null;
 
     /// <summary>Clears recurrent state between sequences (language models); nothing for feed-forward networks.</summary>
     public virtual void ResetState() { }

@@ -54,6 +54,26 @@ public sealed class CheckpointFileTests(MnistFixture mnist) : MnistTest(mnist)
     }
 
     [Fact]
+    public void Fge_starts_from_a_pytorch_checkpoint_and_an_ensemble_reads_pt_and_safetensors_members()
+    {
+        var seed1 = Fixture("smallnet-seed1.pt");
+        var fge = Run("fge", "--from", seed1, "--model", Model, "--data", "mnist", "--subset", "2000", "--epochs", "2", "--cycle", "1",
+            "--out", Dir["fge"]);
+        Assert.True(fge.ExitCode == 0, fge.Stderr);
+        Assert.True(File.Exists(Path.Combine(Dir["fge"], "member-1.safetensors")) && File.Exists(Path.Combine(Dir["fge"], "member-2.safetensors")));
+        Assert.True(RunDirectory.Open(Dir["fge"]).IsComplete);
+
+        // The same weights as a PyTorch zip and as safetensors: both readers must give the same member.
+        var ensemble = Json(Run("ensemble", "--members", seed1, Fixture("smallnet-seed2.pt"), Fixture("smallnet-seed1.safetensors"),
+            "--model", Model, "--data", "mnist", "--bn-batches", "2", "--out", Dir["ens"]));
+        var members = ensemble["members"]!.AsArray();
+        Assert.Equal(3, members.Count);
+        Assert.Equal(members[0]!["test_error"]!.GetValue<double>(), members[2]!["test_error"]!.GetValue<double>());
+        Assert.Equal(members[0]!["test_nll"]!.GetValue<double>(), members[2]!["test_nll"]!.GetValue<double>(), 9);
+        Assert.Equal(Path.GetFullPath(seed1), members[0]!["source"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_checkpoint_file_without_data_and_model_and_folders_with_them_are_refused()
     {
         var r = Run("connect", "--from", Fixture("smallnet-seed1.pt"), "--to", Fixture("smallnet-seed2.pt"), "--out", Dir["x"]);
@@ -68,5 +88,12 @@ public sealed class CheckpointFileTests(MnistFixture mnist) : MnistTest(mnist)
         File.WriteAllText(notCheckpoint, "not a network");
         r = Run("eval-curve", "--segment", Fixture("smallnet-seed1.pt"), notCheckpoint, "--model", Model, "--data", "mnist", "--out", Dir["z"]);
         CliRunner.AssertOneSentenceError(r, "neither a run folder nor a checkpoint");
+
+        r = Run("fge", "--from", Fixture("smallnet-seed1.pt"), "--out", Dir["f"]);
+        CliRunner.AssertOneSentenceError(r, "needs --data and --model");
+        Assert.False(File.Exists(Path.Combine(Dir["f"], "member-1.safetensors")));
+        r = Run("ensemble", "--members", Fixture("smallnet-seed1.pt"), Fixture("smallnet-seed2.pt"), "--out", Dir["g"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.False(File.Exists(Path.Combine(Dir["g"], "ensemble.json")));
     }
 }

@@ -1,4 +1,5 @@
 using Isthmus.Nn.Layers;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn.Models;
 
@@ -14,6 +15,7 @@ public sealed class ConvFc : Network
     private readonly Conv2d[] _convs = new Conv2d[3];
     private readonly BatchNorm?[] _norms = new BatchNorm?[3];
     private readonly Linear[] _fcs = new Linear[3];
+    private readonly List<PermutationGroup> _groups = new();
 
     public ConvFc(ArchitectureSpec spec, DataShape data) : base(spec)
     {
@@ -25,12 +27,15 @@ public sealed class ConvFc : Network
         long[] channels = [data.InputShape[0], Scale(32), Scale(64), Scale(128)];
         long size = data.InputShape[1];
         int index = 0;
+        var convNames = new string[3];
+        var normNames = new string?[3];
         for (int i = 0; i < 3; i++)
         {
+            convNames[i] = $"conv_part.{index}";
             _convs[i] = new Conv2d(Builder, $"conv_part.{index}", channels[i], channels[i + 1], 5, padding: 2,
                 weightInit: ReferenceInit.ConvHeNormal(5, channels[i + 1]));
             index++;
-            if (bn) { _norms[i] = new BatchNorm(Builder, $"conv_part.{index}", channels[i + 1]); index++; }
+            if (bn) { normNames[i] = $"conv_part.{index}"; _norms[i] = new BatchNorm(Builder, normNames[i]!, channels[i + 1]); index++; }
             index += 2; // ReLU, MaxPool
             size = (size - 3) / 2 + 1;
         }
@@ -38,7 +43,18 @@ public sealed class ConvFc : Network
         long[] fc = [channels[3] * size * size, hidden, hidden, data.Classes];
         for (int i = 0; i < 3; i++)
             _fcs[i] = new Linear(Builder, $"fc_part.{2 * i}", fc[i], fc[i + 1]);
+        // Channels of each convolution (with their batch norm), read by the next convolution or, flattened in blocks of
+        // size², by the first linear layer; then the two hidden linear layers' units.
+        for (int i = 0; i < 3; i++)
+            _groups.Add(PermutationGroup.Between(convNames[i], channels[i + 1],
+                normNames[i] is { } norm ? PermutationGroup.BatchNorm(norm) : [],
+                [i < 2 ? PermutationGroup.ReadBy(convNames[i + 1]) : PermutationGroup.ReadBy("fc_part.0", size * size)]));
+        for (int i = 0; i < 2; i++)
+            _groups.Add(PermutationGroup.Between($"fc_part.{2 * i}", hidden, [], [PermutationGroup.ReadBy($"fc_part.{2 * i + 2}")]));
     }
+
+    /// <summary>Convolution channels, then hidden units of the linear layers.</summary>
+    public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
     public override Tensor Forward(Tensor input)
     {

@@ -1,4 +1,5 @@
 using Isthmus.Nn.Layers;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn.Models;
 
@@ -10,6 +11,7 @@ public sealed class LeNet5 : Network
 {
     private readonly Conv2d _conv1, _conv2;
     private readonly Linear _fc1, _fc2, _fc3;
+    private readonly PermutationGroup[] _groups;
 
     public LeNet5(ArchitectureSpec spec, DataShape data) : base(spec)
     {
@@ -22,7 +24,17 @@ public sealed class LeNet5 : Network
         _fc1 = new Linear(Builder, "fc1", 16 * s * s, 120);
         _fc2 = new Linear(Builder, "fc2", 120, 84);
         _fc3 = new Linear(Builder, "fc3", 84, data.Classes);
+        _groups =
+        [
+            PermutationGroup.Between("conv1", 6, [], [PermutationGroup.ReadBy("conv2")]),
+            PermutationGroup.Between("conv2", 16, [], [PermutationGroup.ReadBy("fc1", s * s)]),
+            PermutationGroup.Between("fc1", 120, [], [PermutationGroup.ReadBy("fc2")]),
+            PermutationGroup.Between("fc2", 84, [], [PermutationGroup.ReadBy("fc3")]),
+        ];
     }
+
+    /// <summary>Channels of both convolutions, units of both hidden linear layers.</summary>
+    public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
     public override Tensor Forward(Tensor input)
     {

@@ -1,4 +1,5 @@
 using Isthmus.Nn.Layers;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn.Models;
 
@@ -10,6 +11,7 @@ namespace Isthmus.Nn.Models;
 public sealed class Mlp : Network
 {
     private readonly Linear[] _layers;
+    private readonly List<PermutationGroup> _groups = new();
 
     public Mlp(ArchitectureSpec spec, DataShape data) : base(spec)
     {
@@ -21,7 +23,12 @@ public sealed class Mlp : Network
         _layers = new Linear[sizes.Count - 1];
         for (int i = 0; i < _layers.Length; i++)
             _layers[i] = new Linear(Builder, $"layers.{2 * i}", sizes[i], sizes[i + 1]);
+        for (int i = 0; i < _layers.Length - 1; i++)
+            _groups.Add(PermutationGroup.Between($"layers.{2 * i}", sizes[i + 1], [], [PermutationGroup.ReadBy($"layers.{2 * i + 2}")]));
     }
+
+    /// <summary>Each hidden layer's units.</summary>
+    public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
     /// <summary>Linear layers and ReLU only: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;

@@ -1,0 +1,31 @@
+using Isthmus.Space.Permutations;
+
+namespace Isthmus.Nn;
+
+/// <summary>Applies a <see cref="PermutationSet"/> to a bound network in place: its first control point and its buffers.</summary>
+public static class NetworkPermutation
+{
+    /// <summary>Parameters of control point <paramref name="controlPoint"/> and the buffers, by PyTorch name (aliases, not copies).</summary>
+    public static Dictionary<string, Tensor> State(Network net, int controlPoint = 0)
+    {
+        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var controls = net.Space.ControlTensors(controlPoint);
+        for (int i = 0; i < net.Layout.Count; i++) state[net.Layout.Specs[i].Name] = controls[i];
+        foreach (var (name, t) in net.Buffers.All) state[name] = t;
+        return state;
+    }
+
+    /// <summary>Reorders the network's hidden units by <paramref name="perms"/>; its function does not change.</summary>
+    public static void Apply(Network net, PermutationSet perms, int controlPoint = 0)
+    {
+        using var scope = NewDisposeScope();
+        var permuted = perms.Apply(State(net, controlPoint));
+        for (int i = 0; i < net.Layout.Count; i++) net.Space.SetControl(controlPoint, i, permuted[net.Layout.Specs[i].Name]);
+        net.Buffers.CopyFrom(permuted);
+    }
+
+    /// <summary>The network's declared groups, or one sentence saying that it has none.</summary>
+    public static IReadOnlyList<PermutationGroup> Groups(Network net) =>
+        net.PermutationGroups ?? throw new IsthmusException(
+            $"Model '{net.Spec.Name}' declares no permutation groups, so its hidden units cannot be aligned; use mlp, lenet5 or convfc.");
+}
