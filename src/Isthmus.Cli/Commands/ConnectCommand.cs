@@ -28,7 +28,7 @@ internal static class ConnectCommand
             Train a curve between two trained networks along which the loss stays low (Garipov et al. 2018, eq. 2: one
             t ~ U(0,1) per minibatch, SGD on the bends, weight decay on the point). Architecture, data and --wd come from
             the --from run; endpoints given as checkpoint files need --data and --model (--wd defaults to 5e-4). Writes curve.safetensors (every control point), metrics.csv (per epoch: train columns are
-            running means over the sampled t, test columns the midpoint t = 0.5) and manifest.json (with the midpoint's
+            running means over the sampled t, test columns the midpoint t = 0.5, batch norm recomputed there from 10 batches) and manifest.json (with the midpoint's
             metrics, batch norm recomputed) to --out; `isthmus eval-curve --run DIR` then measures the whole curve.
 
             Examples:

@@ -18,8 +18,8 @@ public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, Poi
 /// trained by eq. (2) — one t ~ U(0,1) per minibatch, an SGD step on the bends only, weight decay on the point
 /// φθ(t). Writes <c>curve.safetensors</c> (every control point, <see cref="SpaceFile"/> format), metrics.csv (per
 /// epoch: train columns are running means over the sampled t as in the reference code, test columns are the
-/// midpoint φ(½) with the running batch-norm statistics — only indicative for batch-norm nets) and the manifest
-/// that <see cref="CurveRun"/> reads back, with the midpoint's metrics after batch norm is recomputed for it.
+/// midpoint φ(½), its batch norm recomputed from 10 training batches when the net has it) and the manifest
+/// that <see cref="CurveRun"/> reads back, with the midpoint's metrics after batch norm is recomputed from the whole split.
 /// </summary>
 public static class ConnectRecipe
 {

@@ -10,8 +10,9 @@ namespace Isthmus.Methods;
 /// The training shared by every recipe that trains: one network (<c>train</c>: the optimiser's own weight decay, a
 /// plain checkpoint), or a weight space with several control points (<c>connect</c>, <c>connect-set</c>: SGD on the
 /// trainable control points only, weight decay on the sampled point, docs/science.md §1, the optimiser's own decay 0,
-/// checkpoints of every control point). After every epoch: metrics.csv, an optional numbered checkpoint and the resume
-/// state. A space with nothing trainable (a segment) trains nothing.
+/// checkpoints of every control point). After every epoch: metrics.csv (a space with batch norm recomputes it at the
+/// reported point from a few batches first, <see cref="TrainingJob.BatchNormData"/>), an optional numbered checkpoint
+/// and the resume state. A space with nothing trainable (a segment) trains nothing.
 /// </summary>
 public static class SpaceTraining
 {
@@ -39,6 +40,7 @@ public static class SpaceTraining
             Epochs = h.Epochs,
             Seed = h.Seed,
             Sampler = sampler ?? FixedPoint.Instance,
+            BatchNormData = sampler is not null && net.HasBatchNorm ? BatchSources.TrainingForEvaluation(session.Data) : null,
             StartEpoch = start,
             Autocast = autocast,
             EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, h.SaveEvery,

@@ -29,6 +29,13 @@ public sealed record TrainingJob
     public required int Epochs { get; init; }
     public required long Seed { get; init; }
     public IPointSampler Sampler { get; init; } = FixedPoint.Instance;
+    /// <summary>
+    /// Training data without augmentation. When set and the space has several control points, batch norm is recomputed
+    /// for the reported point from <see cref="BatchNormCalibration.DefaultGridBatches"/> batches of it before each
+    /// epoch's test columns: the running statistics were gathered at random points of the space and mean little at
+    /// any one (docs/science.md §1, A.2). Null keeps the running statistics (one network: they are its own).
+    /// </summary>
+    public IBatchSource? BatchNormData { get; init; }
     /// <summary>Mixed precision of the steps (<see cref="Platform.Precision.AutocastType"/>); null = float32. Evaluation stays float32.</summary>
     public ScalarType? Autocast { get; init; }
     /// <summary>First epoch to run (0 for a new run; the saved epoch count when resuming).</summary>
@@ -100,6 +107,8 @@ public static class Trainer
                 }
                 net.Autocast = null;
                 job.Sampler.MoveToReportedPoint(space);
+                if (job.BatchNormData is { } bnData && space.ControlPointCount > 1)
+                    BatchNormCalibration.Recompute(net, bnData, BatchNormCalibration.DefaultGridBatches, ct);
                 double trainNll = nllSum.item<double>() / job.Train.Examples;
                 double trainError = 100.0 * wrong.item<long>() / job.Train.Examples;
                 double norm;
