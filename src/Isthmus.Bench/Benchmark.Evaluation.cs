@@ -15,7 +15,7 @@ public static partial class Benchmark
         var family = new Bezier(1);
         var coefficients = Landscape.PathStatistics.UniformGrid(points).Select(t => (IReadOnlyList<double>)family.Coefficients(t)).ToArray();
         var all = Enumerable.Range(0, coefficients.Length).ToArray();
-        PointEvaluator Evaluator(int pass) => new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pass };
+        PointEvaluator Evaluator(int pass) => new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pass, StacksConvolutions = true };
         int perPass = Evaluator(PointEvaluator.DefaultPointsPerPass).PointsPerPassFor(net); // as the grid commands choose it
         double Phase(int pass)
         {

@@ -42,8 +42,11 @@ internal static class CommandRunner
                 Isthmus.Evaluation.EvaluationBatch.Size = evalBatch >= 1 ? evalBatch
                     : throw new IsthmusException($"--eval-batch-size must be at least 1 (got {evalBatch}).");
             if (parse.GetValue(GlobalOptions.StackMemory) is { } stackMiB)
+            {
                 Isthmus.Evaluation.PointEvaluator.ProcessStackMemoryBytes = stackMiB >= 0 ? (long)stackMiB << 20
                     : throw new IsthmusException($"--stack-memory must not be negative (got {stackMiB}); e.g. --stack-memory 512.");
+                Isthmus.Evaluation.PointEvaluator.ProcessStacksConvolutions = true;
+            }
             return body(parse, output, Cancel.Token);
         }
         catch (IsthmusException e)

@@ -37,6 +37,16 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     public static long ProcessStackMemoryBytes { get; set; } = DefaultStackMemoryBytes;
 
     /// <summary>
+    /// Whether networks with convolutions stack points too. Their stacked pass gives the same numbers, but on the 2 CPU
+    /// cores it was measured on it ran at 0.52–1.36× the speed of one point at a time (docs/performance.md), so by default
+    /// they go one point at a time, as before stacking covered them; <c>--stack-memory</c> turns it on.
+    /// </summary>
+    public bool StacksConvolutions { get; init; } = ProcessStacksConvolutions;
+
+    /// <summary>The <see cref="StacksConvolutions"/> evaluators start with (the command line sets it with --stack-memory).</summary>
+    public static bool ProcessStacksConvolutions { get; set; }
+
+    /// <summary>
     /// Points per pass for <paramref name="net"/>: as many as fit <see cref="StackMemoryBytes"/>, at most
     /// <see cref="PointsPerPass"/>. A point costs its weights (4·N bytes) and its activations over one batch of the
     /// training split: <see cref="EvaluationBatch.ActivationsPerStage"/> × the widest stage output for a network of
@@ -71,7 +81,8 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// points.
     /// </summary>
     public bool CanStack(Network net) =>
-        PointsPerPass > 1 && net.EvaluatesStackedPoints && net.Space.ControlPointCount > 1;
+        PointsPerPass > 1 && net.EvaluatesStackedPoints && net.Space.ControlPointCount > 1
+        && (StacksConvolutions || !net.Layout.Specs.Any(s => s.Shape.Length == 4));
 
     /// <param name="net">The network, scored at its space's current point.</param>
     /// <param name="ct">Cancels between batches.</param>

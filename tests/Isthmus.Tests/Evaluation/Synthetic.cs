@@ -9,7 +9,7 @@ internal static class Synthetic
 
     /// <summary>Scores points on <paramref name="data"/>'s splits with wd 5e-4, stacking up to <paramref name="pointsPerPass"/>.</summary>
     public static PointEvaluator Evaluator(DataBundle data, int pointsPerPass = PointEvaluator.DefaultPointsPerPass) =>
-        new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pointsPerPass };
+        new(BatchSources.TrainingForEvaluation(data), BatchSources.Evaluation(data), 5e-4) { PointsPerPass = pointsPerPass, StacksConvolutions = true };
 
     public static DataBundle Images(int train = 300, int test = 120, long channels = 1, int seed = 0)
     {
