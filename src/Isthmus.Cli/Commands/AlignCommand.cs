@@ -51,7 +51,7 @@ internal static class AlignCommand
             };
             string original = outcome.Original?.TestError is { } e ? string.Create(CultureInfo.InvariantCulture, $" (B: {e:F2}%)") : "";
             io.Result(string.Create(CultureInfo.InvariantCulture,
-                $"aligned by {outcome.Method} matching in {outcome.Seconds:F1} s{(outcome.Sweeps > 0 ? $" ({outcome.Sweeps} sweeps)" : "")}: {outcome.Moved} of {outcome.Units} units moved, max |Δ logit| {outcome.MaxLogitChange:G2}, test error {outcome.Aligned.TestError:F2}%{original} → {outcome.Folder}"), json);
+                $"aligned by {(outcome.Method == AlignSettings.Weights ? "weight" : "activation")} matching in {outcome.Seconds:F1} s{(outcome.Sweeps > 0 ? $" ({outcome.Sweeps} sweeps)" : "")}: {outcome.Moved} of {outcome.Units} units moved, max |Δ logit| {outcome.MaxLogitChange:G2}, test error {outcome.Aligned.TestError:F2}%{original} → {outcome.Folder}"), json);
             return 0;
         }));
         return command;
