@@ -42,7 +42,7 @@ internal static class AlignCommand
                 Batches = parse.GetValue(batches),
                 Seed = parse.GetValue(seed),
                 Out = parse.GetValue(output)!,
-            }), io.Info, ct);
+            }), log: io.Info, ct: ct);
             var json = new JsonObject
             {
                 ["folder"] = outcome.Folder, ["method"] = outcome.Method, ["seconds"] = outcome.Seconds, ["sweeps"] = outcome.Sweeps,

@@ -45,10 +45,8 @@ public static class AlignRecipe
 {
     public const string Command = "align", PermutationsFile = "permutations.json";
 
-    public static AlignOutcome Run(AlignSettings s, Action<string>? log = null, CancellationToken ct = default) => Run(s, null, log, ct);
-
-    /// <summary>Aligns in an already open <paramref name="session"/> over the runs' data (owned by the caller).</summary>
-    public static AlignOutcome Run(AlignSettings s, Session? session, Action<string>? log = null, CancellationToken ct = default)
+    /// <param name="session">An already open session over the runs' data (owned by the caller); null opens one.</param>
+    public static AlignOutcome Run(AlignSettings s, Session? session = null, Action<string>? log = null, CancellationToken ct = default)
     {
         if (s.Method is not (AlignSettings.Weights or AlignSettings.Activations))
             throw new IsthmusException($"--method must be '{AlignSettings.Weights}' or '{AlignSettings.Activations}' (got '{s.Method}').");
