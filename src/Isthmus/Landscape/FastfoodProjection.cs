@@ -102,10 +102,21 @@ public sealed class FastfoodProjection : IDisposable
     }
 
     /// <summary>P·g ([d]) for a weight-space vector <paramref name="g"/> ([N]): the transpose, S·B·H·Σ_b Π_bᵀ·G_b·H·g_b.</summary>
-    public Tensor Transpose(Tensor g)
+    public Tensor Transpose(Tensor g) => Transpose([g]);
+
+    /// <summary>P·g for g given in consecutive pieces (one per parameter, in layout order), gathered into one padded vector.</summary>
+    public Tensor Transpose(IReadOnlyList<Tensor> pieces)
     {
         using var scope = NewDisposeScope();
-        var padded = nn.functional.pad(g, [0, Blocks * BlockSize - Parameters]);
+        var padded = zeros(Blocks * BlockSize, pieces[0].dtype, pieces[0].device);
+        long offset = 0;
+        foreach (var piece in pieces)
+        {
+            long numel = piece.numel();
+            padded.narrow(0, offset, numel).copy_(piece.reshape(-1));
+            offset += numel;
+        }
+        if (offset != Parameters) throw new ArgumentException($"The pieces hold {offset} numbers, not the projection's {Parameters}.");
         var x = WalshHadamard.TransformBlocks(padded, Blocks, BlockSize).mul_(_gaussian);
         var summed = zeros(BlockSize, x.dtype, x.device).index_add_(0, _permutation, x, 1); // Σ_b Π_bᵀ·…
         var y = WalshHadamard.Transform(summed.unsqueeze(0)).view(-1).mul_(_signs).mul_(Scale);
