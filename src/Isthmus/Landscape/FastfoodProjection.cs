@@ -5,31 +5,44 @@ namespace Isthmus.Landscape;
 /// <summary>
 /// A structured random map Pᵀ: ℝ^d → ℝ^N in O(N log d) time and O(N) memory whatever d — the Fastfood transform
 /// (Le et al. 2013, eq. 7) as Li et al. (2018, §2 and Appendix) use it for random subspaces of large networks
-/// (docs/science.md §5, "structured cuts"). z is padded with zeros to n = 2^⌈log₂ d⌉ and every block b of n weights
-/// is V_b·z with V_b = S·H·G_b·Π_b·H·B_b: B_b random signs, H the Walsh–Hadamard matrix, Π_b a random permutation,
-/// G_b a Gaussian diagonal, S one scale; the blocks are concatenated and the last one truncated to cover N.
+/// (docs/science.md §8). z is padded with zeros to n = 2^⌈log₂ d⌉ and every block b of n weights is V_b·z with
+/// V_b = S·H·G_b·Π_b·H·B: B random signs, H the Walsh–Hadamard matrix, Π_b a random permutation, G_b a Gaussian
+/// diagonal, S one scale; the blocks together cover N weights, the positions past N dropped.
 /// </summary>
 /// <remarks>
-/// Column j of V_b has squared norm n·‖g_b‖² exactly (H·B_b has orthogonal columns of norm √n, Π_b and a second H
-/// only reorder and rotate), so S = 1/√(Σ_b rows_b·‖g_b‖²) makes every direction p_j (column j of Pᵀ) a unit vector —
-/// exactly when n divides N, in expectation in the truncated last block. Different directions are orthogonal only
+/// <para>
+/// B is drawn once and shared by every block, so H·B·z is one transform of n numbers and a step costs one transform of
+/// the N weights each way (P·g sums Π_bᵀ·G_b·H·g_b over the blocks before the shared H·B), not two: Π_b and G_b stay
+/// independent per block, and they alone make the blocks' parts of the directions independent — a sign of B only
+/// flips the sign of one coordinate z_j in every block at once.
+/// </para>
+/// <para>
+/// Which weights form block b is a fixed bijection, chosen for speed: the blocks' vectors lie interleaved in the
+/// weight vector in <see cref="WalshHadamard.BlockShape"/> (n = m_1·…·m_k, weight index (d_1, …, d_{k−1}, b, d_k)
+/// in mixed radix), so H on every block is k matrix products over the whole weight vector with no copies between them,
+/// and Π_b, G_b are drawn per block and stored in that layout. Independent blocks are exchangeable, so the
+/// distribution of Pᵀ is that of the contiguous arrangement up to a fixed reordering of the weights.
+/// </para>
+/// <para>
+/// Column j of V_b has squared norm n·‖g_b‖² exactly (H·B has orthogonal columns of norm √n, Π_b only reorders, H is
+/// √n times orthogonal), so S = 1/√(Σ_b rows_b·‖g_b‖²) makes every direction p_j (column j of Pᵀ) a unit vector —
+/// exactly when n divides N, in expectation where positions past N are dropped. Different directions are orthogonal only
 /// approximately (their overlaps are O(1/√N) like independent Gaussian vectors'), not exactly as the dense cut's.
+/// </para>
 /// </remarks>
 public sealed class FastfoodProjection : IDisposable
 {
-    private readonly Tensor _signs;       // [blocks, n] ±1 (B)
-    private readonly Tensor _permutation; // [blocks·n] flat source index of each position after Π
-    private readonly Tensor _inverse;     // [blocks·n] Π⁻¹ = Πᵀ
-    private readonly Tensor _gaussian;    // [blocks, n] (G)
+    private readonly Tensor _signs;       // [n] ±1 (B)
+    private readonly Tensor _permutation; // [blocks·n] int64 in block layout: the entry of H·B·z each position takes (Π_b)
+    private readonly Tensor _gaussian;    // [blocks·n] in block layout (G)
 
-    private FastfoodProjection(int dimension, long parameters, long blockSize, Tensor signs, Tensor permutation, Tensor inverse, Tensor gaussian, double scale)
+    private FastfoodProjection(int dimension, long parameters, long blockSize, Tensor signs, Tensor permutation, Tensor gaussian, double scale)
     {
         Dimension = dimension;
         Parameters = parameters;
         BlockSize = blockSize;
         _signs = signs;
         _permutation = permutation;
-        _inverse = inverse;
         _gaussian = gaussian;
         Scale = scale;
     }
@@ -43,15 +56,15 @@ public sealed class FastfoodProjection : IDisposable
     /// <summary>n = 2^⌈log₂ d⌉, the size of one block.</summary>
     public long BlockSize { get; }
 
-    public long Blocks => _signs.shape[0];
+    public long Blocks => _gaussian.shape[0] / BlockSize;
 
     /// <summary>S.</summary>
     public double Scale { get; }
 
-    /// <summary>Bytes this projection holds: two float32 and two int64 numbers per padded weight.</summary>
-    public long Bytes => Blocks * BlockSize * (4 + 4 + 8 + 8);
+    /// <summary>Bytes this projection holds: a float32 Gaussian and an int64 index per padded weight, and n signs.</summary>
+    public long Bytes => Blocks * BlockSize * (4 + 8) + BlockSize * 4;
 
-    /// <summary>Draws B, Π and G for every block from generators seeded by (<paramref name="seed"/>, purpose).</summary>
+    /// <summary>Draws B, Π and G from generators seeded by (<paramref name="seed"/>, purpose).</summary>
     public static FastfoodProjection Create(int dimension, long parameters, long seed, Device? device = null)
     {
         if (dimension < 1 || dimension > parameters)
@@ -64,50 +77,56 @@ public sealed class FastfoodProjection : IDisposable
         using var signGenerator = new Generator((ulong)Trainer.MixSeed(seed, 1), CPU);
         using var orderGenerator = new Generator((ulong)Trainer.MixSeed(seed, 2), CPU);
         using var gaussGenerator = new Generator((ulong)Trainer.MixSeed(seed, 3), CPU);
-        var signs = randint(0, 2, [blocks, n], ScalarType.Float32, generator: signGenerator).mul_(2).sub_(1);
+        var signs = randint(0, 2, [n], ScalarType.Float32, generator: signGenerator).mul_(2).sub_(1);
         // Π_b: the order that sorts n uniform numbers, one independent permutation per block.
-        var order = rand([blocks, n], ScalarType.Float32, generator: orderGenerator).argsort(1);
-        var permutation = order.add(arange(blocks, ScalarType.Int64).mul_(n).unsqueeze(1)).view(-1);
-        var inverse = empty_like(permutation).index_put_(arange(blocks * n, ScalarType.Int64), permutation);
+        var permutation = rand([blocks, n], ScalarType.Float32, generator: orderGenerator).argsort(1);
         var gaussian = randn([blocks, n], ScalarType.Float32, generator: gaussGenerator);
-        // rows_b = n except in the last block, which keeps N − (blocks − 1)·n rows.
-        using var squares = gaussian.to_type(ScalarType.Float64).square().sum(dim: 1);
-        long lastRows = parameters - (blocks - 1) * n;
-        double weighted = n * squares.sum().item<double>() - (n - lastRows) * squares[blocks - 1].item<double>();
+        // rows_b: the weights block b covers, n except where the last positions of the layout pass N.
+        var rows = WalshHadamard.FromBlockLayout(arange(blocks * n, ScalarType.Int64).lt(parameters), blocks, n).sum(dim: 1, type: ScalarType.Float64);
+        double weighted = gaussian.to_type(ScalarType.Float64).square().sum(dim: 1).mul(rows).sum().item<double>();
         double scale = 1 / Math.Sqrt(weighted);
-        var result = new FastfoodProjection(dimension, parameters, n,
-            signs.to(device).DetachFromDisposeScope(), permutation.to(device).DetachFromDisposeScope(),
-            inverse.to(device).DetachFromDisposeScope(), gaussian.to(device).DetachFromDisposeScope(), scale);
-        return result;
+        return new FastfoodProjection(dimension, parameters, n, signs.to(device).DetachFromDisposeScope(),
+            WalshHadamard.ToBlockLayout(permutation).to(device).DetachFromDisposeScope(),
+            WalshHadamard.ToBlockLayout(gaussian).to(device).DetachFromDisposeScope(), scale);
     }
 
     /// <summary>Pᵀz ([N]) for coordinates <paramref name="z"/> ([d]); differentiable in z.</summary>
     public Tensor Project(Tensor z)
     {
         using var scope = NewDisposeScope();
-        var padded = nn.functional.pad(z, [0, BlockSize - Dimension]);
-        var x = WalshHadamard.Transform(_signs.mul(padded.unsqueeze(0)));                    // H·B_b·z
-        x = x.view(-1).index_select(0, _permutation).view(Blocks, BlockSize).mul(_gaussian); // G_b·Π_b·…
-        x = WalshHadamard.Transform(x);                                                      // H·…
-        return x.view(-1).narrow(0, 0, Parameters).mul(Scale).MoveToOuterDisposeScope();
+        var padded = nn.functional.pad(z.mul(Scale), [0, BlockSize - Dimension]);
+        var u = WalshHadamard.Transform(_signs.mul(padded).unsqueeze(0)).view(-1); // S·H·B·z, once for every block
+        var x = u.index_select(0, _permutation).mul(_gaussian);                     // G_b·Π_b·… in block layout
+        x = WalshHadamard.TransformBlocks(x, Blocks, BlockSize);                     // H·…, already in weight order
+        return x.narrow(0, 0, Parameters).MoveToOuterDisposeScope();
     }
 
-    /// <summary>P·g ([d]) for a weight-space vector <paramref name="g"/> ([N]): the transpose, Σ_b B_b·H·Π_bᵀ·G_b·H·S·g_b.</summary>
-    public Tensor Transpose(Tensor g)
+    /// <summary>P·g ([d]) for a weight-space vector <paramref name="g"/> ([N]): the transpose, S·B·H·Σ_b Π_bᵀ·G_b·H·g_b.</summary>
+    public Tensor Transpose(Tensor g) => Transpose([g]);
+
+    /// <summary>P·g for g given in consecutive pieces (one per parameter, in layout order), gathered into one padded vector.</summary>
+    public Tensor Transpose(IReadOnlyList<Tensor> pieces)
     {
         using var scope = NewDisposeScope();
-        var padded = nn.functional.pad(g.mul(Scale), [0, Blocks * BlockSize - Parameters]).view(Blocks, BlockSize);
-        var x = WalshHadamard.Transform(padded).mul(_gaussian);
-        x = x.view(-1).index_select(0, _inverse).view(Blocks, BlockSize);
-        x = WalshHadamard.Transform(x).mul(_signs).sum(dim: 0);
-        return x.narrow(0, 0, Dimension).MoveToOuterDisposeScope();
+        var padded = zeros(Blocks * BlockSize, pieces[0].dtype, pieces[0].device);
+        long offset = 0;
+        foreach (var piece in pieces)
+        {
+            long numel = piece.numel();
+            padded.narrow(0, offset, numel).copy_(piece.reshape(-1));
+            offset += numel;
+        }
+        if (offset != Parameters) throw new ArgumentException($"The pieces hold {offset} numbers, not the projection's {Parameters}.");
+        var x = WalshHadamard.TransformBlocks(padded, Blocks, BlockSize).mul_(_gaussian);
+        var summed = zeros(BlockSize, x.dtype, x.device).index_add_(0, _permutation, x, 1); // Σ_b Π_bᵀ·…
+        var y = WalshHadamard.Transform(summed.unsqueeze(0)).view(-1).mul_(_signs).mul_(Scale);
+        return y.narrow(0, 0, Dimension).MoveToOuterDisposeScope();
     }
 
     public void Dispose()
     {
         _signs.Dispose();
         _permutation.Dispose();
-        _inverse.Dispose();
         _gaussian.Dispose();
     }
 }

@@ -185,7 +185,7 @@ public sealed class RandomCut : IDisposable
         using var scope = NewDisposeScope();
         if (_fastfood is not null)
         {
-            _coordinateGrad.copy_(_fastfood.Transpose(cat(gradients.Select(g => g.reshape(-1)).ToArray())));
+            _coordinateGrad.copy_(_fastfood.Transpose(gradients));
             return;
         }
         if (_dense is not null)

@@ -6,11 +6,13 @@ namespace Isthmus.Landscape;
 /// differentiates through it.
 /// </summary>
 /// <remarks>
-/// Sylvester's construction makes H_n a Kronecker product, H_{a·b} = H_a ⊗ H_b, so the transform is a few stages, each
-/// multiplying one mixed-radix digit of the index by a small dense H_m (m ≤ <see cref="MaxFactor"/>): O(n·Σm) work
-/// instead of the O(n²) of a dense product — the O(n log n) of the radix-2 butterflies up to the small constant m/log₂m,
-/// traded for log₂n/log₂m times fewer passes over memory. A stage works on the last axis and then moves it to the
-/// front, so after all stages every digit has been transformed once and the axes are back in order.
+/// Sylvester's construction makes H_n a Kronecker product, H_n = H_{m_1} ⊗ H_{m_2} ⊗ … ⊗ H_{m_k}, so with the index
+/// of x written as k mixed-radix digits (x viewed as [rows, m_1, …, m_k]) the transform multiplies every digit's axis
+/// by a small dense H_m (m ≤ <see cref="MaxFactor"/>): O(n·Σm) work instead of the O(n²) of a dense product — the
+/// O(n log n) of the radix-2 butterflies up to the small constant m/log₂m, in log₂n/log₂m passes over memory instead
+/// of log₂n. The last axis is one matrix product [rows·n/m, m]·H_m; every other axis a (batched) product H_m·[m, rest]
+/// (H is symmetric), so no stage copies or transposes the data and each is one BLAS call. Many vectors at once are
+/// best held in <see cref="BlockShape"/>, where no stage splits the work into products as small as one vector's.
 /// </remarks>
 public static class WalshHadamard
 {
@@ -43,23 +45,82 @@ public static class WalshHadamard
     public static Tensor Transform(Tensor x)
     {
         long rows = x.shape[0], n = x.shape[1];
-        if (!IsPowerOfTwo(n)) throw new ArgumentException($"The Walsh–Hadamard transform needs a power-of-two length (got {n}).");
+        var factors = Factors(n);
+        long[] dims = [rows, .. factors];
+        using var flat = Apply(x, dims, rowAxis: 0);
+        return flat.view(rows, n);
+    }
+
+    /// <summary>
+    /// The block layout of <paramref name="blocks"/> vectors of length n = m_1·…·m_k: index (d_1, …, d_{k−1}, b, d_k),
+    /// block b's digits around the block index, so that every stage of <see cref="TransformBlocks"/> is one matrix
+    /// product over all blocks at once (the first k − 1 digits multiply from the left, the last from the right).
+    /// </summary>
+    public static long[] BlockShape(long blocks, long n)
+    {
+        var factors = Factors(n);
+        return [.. factors.Take(factors.Count - 1).Select(m => (long)m), blocks, factors[^1]];
+    }
+
+    /// <summary>[blocks, n] rows rearranged into <see cref="BlockShape"/>, flat.</summary>
+    public static Tensor ToBlockLayout(Tensor x)
+    {
+        long blocks = x.shape[0], n = x.shape[1];
+        var shape = BlockShape(blocks, n);
+        int k = shape.Length;
+        long[] rowsFirst = [blocks, .. shape.Take(k - 2), shape[^1]];
+        long[] order = [.. Enumerable.Range(1, k - 2).Select(i => (long)i), 0, k - 1];
+        return x.reshape(rowsFirst).permute(order).reshape(-1);
+    }
+
+    /// <summary>The inverse of <see cref="ToBlockLayout"/>: [blocks, n] from a flat tensor in block layout.</summary>
+    public static Tensor FromBlockLayout(Tensor flat, long blocks, long n)
+    {
+        var shape = BlockShape(blocks, n);
+        int k = shape.Length;
+        long[] order = [k - 2, .. Enumerable.Range(0, k - 2).Select(i => (long)i), k - 1];
+        return flat.reshape(shape).permute(order).reshape(blocks, n);
+    }
+
+    /// <summary>
+    /// H_n applied to each of the <paramref name="blocks"/> vectors held in <see cref="BlockShape"/> by the flat
+    /// <paramref name="x"/>; the result flat in the same layout. Differentiable.
+    /// </summary>
+    public static Tensor TransformBlocks(Tensor x, long blocks, long n)
+    {
+        var dims = BlockShape(blocks, n);
+        return Apply(x, dims, rowAxis: dims.Length - 2);
+    }
+
+    /// <summary>Multiplies every axis of <paramref name="x"/> viewed as <paramref name="dims"/> but the rows' by H_m; flat result.</summary>
+    private static Tensor Apply(Tensor x, long[] dims, int rowAxis)
+    {
         var y = x;
-        foreach (int m in Factors(n))
+        long before = 1, after = dims.Aggregate(1L, (a, b) => a * b);
+        for (int axis = 0; axis < dims.Length; axis++)
         {
-            using var h = Matrix(m, x.device).to_type(x.dtype);
-            var stage = y.reshape(rows, n / m, m).matmul(h);
-            var next = m == n ? stage.reshape(rows, n) : stage.transpose(1, 2).reshape(rows, n);
-            if (!ReferenceEquals(y, x)) y.Dispose();
-            stage.Dispose();
-            y = next;
+            long m = dims[axis];
+            after /= m;
+            if (axis != rowAxis)
+            {
+                using var h = Matrix((int)m, x.device).to_type(x.dtype);
+                // This digit's axis as the middle of [before, m, after], multiplied by H_m (symmetric) there.
+                var next = after == 1 ? y.reshape(before, m).mm(h)
+                    : before == 1 ? h.mm(y.reshape(m, after))
+                    : h.matmul(y.reshape(before, m, after));
+                if (!ReferenceEquals(y, x)) y.Dispose();
+                y = next;
+            }
+            before *= m;
         }
-        return ReferenceEquals(y, x) ? x.clone() : y;
+        if (ReferenceEquals(y, x)) return x.reshape(-1).clone();
+        using (y) return y.reshape(-1);
     }
 
     /// <summary>n = m_1·m_2·…, each a power of two at most <see cref="MaxFactor"/>, as even as possible.</summary>
     private static List<int> Factors(long n)
     {
+        if (!IsPowerOfTwo(n)) throw new ArgumentException($"The Walsh–Hadamard transform needs a power-of-two length (got {n}).");
         int bits = (int)Math.Round(Math.Log2(n)), maxBits = (int)Math.Log2(MaxFactor);
         int stages = Math.Max(1, (bits + maxBits - 1) / maxBits);
         var factors = new List<int>();

@@ -21,6 +21,22 @@ public sealed class FastfoodProjectionTests
         Assert.True(Close.Identical(eye(n).mul(n), h.mm(h))); // H·H = n·I
     }
 
+    [Theory]
+    [InlineData(7, 16)]      // one factor: the block layout is the rows themselves
+    [InlineData(5, 1024)]    // two factors
+    [InlineData(3, 131072)]  // four factors
+    public void The_block_layout_transform_is_the_Sylvester_matrix_on_every_block(int blocks, int n)
+    {
+        using var g = new Generator(6);
+        var x = randn([blocks, n], generator: g);
+        var flat = WalshHadamard.ToBlockLayout(x);
+        Assert.True(Close.Identical(x, WalshHadamard.FromBlockLayout(flat, blocks, n)));
+        var y = WalshHadamard.FromBlockLayout(WalshHadamard.TransformBlocks(flat, blocks, n), blocks, n);
+        // Against the row-by-row transform (itself tested against the dense matrix above), and the dense matrix where it fits.
+        Close.Assert(WalshHadamard.Transform(x), y, 1e-3);
+        if (n <= 1024) Close.Assert(x.mm(WalshHadamard.Matrix(n)), y, 1e-3);
+    }
+
     private static Tensor Unit(int j, int d)
     {
         var e = zeros(d);
