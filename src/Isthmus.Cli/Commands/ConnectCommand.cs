@@ -38,7 +38,7 @@ internal static class ConnectCommand
               ./isthmus connect --from a.pt --to b.pt --model torchscript:net.pt --data fashion-mnist --out runs/ab
               ./isthmus connect --out runs/bezier --resume        (continue an interrupted run)
             """);
-        command.AddOptions([from, to, curve, bends, init, freeStart, freeEnd, .. checkpoints.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
+        command.AddOptions([from, to, curve, bends, init, freeStart, freeEnd, .. checkpoints.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, sgd.Clip, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

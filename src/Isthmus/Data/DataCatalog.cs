@@ -71,8 +71,11 @@ public static class DataCatalog
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         var corpus = source == FetchSource.Brown ? BrownCorpus.FromText(text) : TextCorpus.FromText(text, source: kept.FileName);
         var validation = options.Val > 0;
+        if (options.Subset < 0)
+            throw new IsthmusException($"--subset must be 0 (all) or more tokens, not {options.Subset}.");
+        var train = options.Subset > 0 && options.Subset < corpus.Train.Length ? corpus.Train[..options.Subset] : corpus.Train;
         return DataBundle.ForText(source.Name,
-            TextDataset.FromIds(corpus.Train, options.Device),
+            TextDataset.FromIds(train, options.Device),
             TextDataset.FromIds(validation ? corpus.Valid : corpus.Test, options.Device),
             corpus.Vocab, validation ? "validation" : "test", checksums);
     }
