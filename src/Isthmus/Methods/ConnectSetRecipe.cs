@@ -1,5 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
@@ -12,7 +10,7 @@ namespace Isthmus.Methods;
 /// recomputed for it (the subspace's full evaluation is <c>eval-set</c>'s), every epoch of the run.
 /// </summary>
 public sealed record ConnectSetOutcome(string RunPath, string Shape, int Modes, int Connectors, int Simplices,
-    IReadOnlyList<PointMetrics> ConnectorMetrics, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
+    IReadOnlyList<Evaluation.PointMetrics> ConnectorMetrics, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
 
 /// <summary>
 /// <c>isthmus connect-set</c> (docs/science.md §5): N trained networks (modes, fixed) and M trainable connectors are the
@@ -24,11 +22,8 @@ public sealed record ConnectSetOutcome(string RunPath, string Shape, int Modes, 
 /// </summary>
 public static class ConnectSetRecipe
 {
-    public static ConnectSetOutcome Run(ConnectSetSettings s, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default) =>
-        Run(s, session: null, progress, log, ct);
-
-    /// <summary>Trains on the data of an open <paramref name="session"/> (owned by the caller), which must be the modes' data set.</summary>
-    public static ConnectSetOutcome Run(ConnectSetSettings s, Session? session, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
+    /// <param name="session">An open session (owned by the caller) on the modes' data set, or null to open one.</param>
+    public static ConnectSetOutcome Run(ConnectSetSettings s, Session? session = null, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Validate(s);
@@ -112,7 +107,7 @@ public static class ConnectSetRecipe
         SimplexSampler.Check(s.SampleBy, s.VolumeWeight);
     }
 
-    private static void Describe(RunDirectory run, ConnectSetSettings s, SimplicialComplex complex, IReadOnlyList<TrainedRun> modes, Session session, Network net,
+    private static void Describe(RunDirectory run, ConnectSetSettings s, SimplicialComplex complex, IReadOnlyList<TrainedRun> modes, Session session, Nn.Network net,
         SgdHyperparameters h, SimplexSampler sampler)
     {
         var m = run.Manifest;

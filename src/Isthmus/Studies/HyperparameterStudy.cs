@@ -4,7 +4,6 @@ using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Studies;
 
@@ -42,10 +41,7 @@ public sealed record HyperparameterSettings : InvocationSettings
 /// <summary>One setting of one knob: the run it trained, how it scores, and the shape of the loss around it.</summary>
 public sealed record HyperparameterRow(string Knob, double Value, string Run, long Parameters, double TrainLoss, double TestError, Geometry Geometry);
 
-public sealed record HyperparameterOutcome(string Folder, IReadOnlyList<HyperparameterRow> Rows) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record HyperparameterOutcome(string Folder, IReadOnlyList<HyperparameterRow> Rows) : OutcomeWithFigures;
 
 /// <summary>
 /// docs/science.md §5: "larger learning rate, smaller width and stronger L2 act alike: they change the large-scale curvature
@@ -58,7 +54,7 @@ public static class HyperparameterStudy
 {
     public const string JsonFile = "hyperparameters.json", CsvFile = "hyperparameters.csv", PngFile = "hyperparameters.png";
 
-    public static HyperparameterOutcome Run(HyperparameterSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    public static HyperparameterOutcome Run(HyperparameterSettings s, Action<string>? log = null, IProgress<Training.TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         Validate(s);
         var study = StudyFolder.Open(s, "study hyperparameters", s.Out, s.Resume);

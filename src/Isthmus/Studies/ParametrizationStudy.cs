@@ -1,8 +1,6 @@
 using Isthmus.Methods;
-using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Studies;
 
@@ -31,10 +29,7 @@ public sealed record ParametrizationRow(double WidthFactor, long Parameters, dou
     double SegmentLossMax, double CurveTestErrorMax, double EndpointTestErrorMax, double LengthRatio);
 
 /// <summary>The study's rows, and its pictures: each width's curve and the study's own.</summary>
-public sealed record ParametrizationOutcome(IReadOnlyList<ParametrizationRow> Rows) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record ParametrizationOutcome(IReadOnlyList<ParametrizationRow> Rows) : OutcomeWithFigures;
 
 /// <summary>
 /// Over-parametrisation (Garipov et al. 2018, A.7): for each width factor K, train two networks with every layer
@@ -44,7 +39,7 @@ public sealed record ParametrizationOutcome(IReadOnlyList<ParametrizationRow> Ro
 /// </summary>
 public static class ParametrizationStudy
 {
-    public static ParametrizationOutcome Run(ParametrizationSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    public static ParametrizationOutcome Run(ParametrizationSettings s, Action<string>? log = null, IProgress<Training.TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         if (s.WidthFactors.Count == 0 || s.WidthFactors.Any(k => !(k > 0)))
             throw new IsthmusException("--width-factors must be positive numbers, e.g. 0.3,0.5,0.8,1.");
@@ -55,7 +50,7 @@ public static class ParametrizationStudy
         {
             ct.ThrowIfCancellationRequested();
             var dir = study.File($"K={k.ToString(CultureInfo.InvariantCulture)}");
-            var spec = new ArchitectureSpec(s.Model).With("width_factor", k.ToString(CultureInfo.InvariantCulture));
+            var spec = new Nn.ArchitectureSpec(s.Model).With("width_factor", k.ToString(CultureInfo.InvariantCulture));
             if (s.BatchNorm) spec = spec.With("bn", "true");
             string a = Path.Combine(dir, "a"), b = Path.Combine(dir, "b"), curve = Path.Combine(dir, "bezier");
             foreach (var (path, seed) in new[] { (a, s.Seed), (b, s.Seed + 1) })
@@ -75,7 +70,7 @@ public static class ParametrizationStudy
                 {
                     From = a, To = b, Out = curve, Curve = "bezier", Bends = 1, Epochs = s.CurveEpochs, Lr = s.Lr, Seed = s.Seed,
                     DataRoot = s.DataRoot, Threads = s.Threads, Device = s.Device, Resume = Directory.Exists(curve),
-                }, progress, log, ct);
+                }, session: null, progress, log, ct);
             }
             log?.Invoke($"K = {k}: evaluating the curve and the segment at {s.Points} points");
             var eval = EvalCurveRecipe.Run(new EvalCurveSettings
