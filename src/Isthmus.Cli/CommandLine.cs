@@ -27,6 +27,7 @@ internal static class CommandLine
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(EvalCurveCommand.Create());
+        root.Subcommands.Add(AlignCommand.Create());
         root.Subcommands.Add(PlaneCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());

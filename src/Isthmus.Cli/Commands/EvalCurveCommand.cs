@@ -12,6 +12,7 @@ internal static class EvalCurveCommand
         var points = new Option<int>("--points") { Description = "Equally spaced t values from 0 to 1 (the reference code: 61).", DefaultValueFactory = _ => 61 };
         var bn = BatchNormOption();
         var withSegment = new Option<bool>("--with-segment") { Description = "With --run: also evaluate the segment between the curve's endpoints (segment.json) and draw it dashed." };
+        var repair = new Option<bool>("--repair") { Description = "With --segment: REPAIR each point (Jordan et al. 2022): rescale every hidden unit's mean and std over training batches to the interpolation of the endpoints' (docs/alignment.md). Batch-norm networks have their statistics recomputed instead, as always." };
         var checkpoints = new CheckpointKindOptions("--segment endpoints");
         var output = CommonOptions.Out(required: false);
         output.Description = "Folder to write (default with --run: the curve run itself; re-evaluating replaces its curve.* files).";
@@ -26,12 +27,13 @@ internal static class EvalCurveCommand
               ./isthmus eval-curve --run runs/bezier
               ./isthmus eval-curve --run runs/bezier --points 21 --with-segment
               ./isthmus eval-curve --segment runs/a runs/b --points 21 --out runs/a-b-segment
+              ./isthmus eval-curve --segment runs/a runs/b-aligned --points 21 --repair --out runs/a-b-repair
               ./isthmus eval-curve --segment a.pt b.pt --model torchscript:net.pt --data fashion-mnist --out runs/a-b
               ./isthmus eval-curve --curve trivial --from runs/a --points 21 --out runs/a-trivial
               ./isthmus eval-curve --run runs/bezier --shard 0/2 --out runs/parts/0   # and 1/2 elsewhere, then:
               ./isthmus merge runs/parts/0 runs/parts/1                                  # curve.* into runs/bezier
             """);
-        command.AddOptions([run, segment, .. checkpoints.All, curve, from, points, bn, withSegment, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
+        command.AddOptions([run, segment, .. checkpoints.All, curve, from, points, bn, withSegment, repair, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool trivial = parse.GetValue(curve) == "trivial";
@@ -48,6 +50,7 @@ internal static class EvalCurveCommand
                 Points = parse.GetValue(points),
                 BatchNormBatches = ReadBatchNorm(parse.GetValue(bn)!),
                 WithSegment = parse.GetValue(withSegment),
+                Repair = parse.GetValue(repair),
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
             });
             var outcome = GridProgressBar.Run(io, "eval-curve", progress => EvalCurveRecipe.Run(settings, progress, io.Info, ct));
@@ -62,6 +65,10 @@ internal static class EvalCurveCommand
             result["folder"] = outcome.Folder;
             var summary = string.Create(CultureInfo.InvariantCulture,
                 $"{outcome.Family} over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): {Scores(c)}, {(double.IsFinite(c.LengthRatio) ? $"length ratio {c.LengthRatio:F3}" : $"no length ratio ({CurveResults.UndefinedLengthRatio})")}");
+            var judged = c.Sequence ? "test_perplexity" : "test_error";
+            var barrier = c.Barriers(c.Arrays.First(a => a.Name == judged).Values);
+            summary += string.Create(CultureInfo.InvariantCulture,
+                $", {(c.Sequence ? "test-perplexity" : "test-error")} barrier max/frankle/entezari {barrier.Max:F2}/{barrier.Frankle:F2}/{barrier.Entezari:F2}, correction: {c.Correction}");
             if (outcome.Segment is { } seg)
             {
                 // A language model is judged by perplexity (Table 3), a classifier by error (Table 2).

@@ -32,6 +32,9 @@ public sealed class CurveEvaluation
     /// <summary>True if the network has batch norm, whose statistics were then recomputed for every point.</summary>
     public required bool BatchNormRecomputed { get; init; }
 
+    /// <summary>How hidden-unit statistics were corrected at each point: "none", "batch-norm recomputed" or "repair" (<see cref="Repair"/>).</summary>
+    public string Correction { get; init; } = "none";
+
     public double[] T => Points.Select(p => p.T).ToArray();
 
     /// <summary>Length of the curve: Σ ‖φ(t_{i+1}) − φ(t_i)‖ over the grid.</summary>
@@ -141,6 +144,7 @@ public static class CurveEvaluator
             Steps = steps,
             EndpointDistance = gram.Distance(coefficients(1.0), coefficients(0.0)),
             BatchNormRecomputed = net.HasBatchNorm,
+            Correction = evaluator.CorrectionOf(net),
             Sequence = sequence,
         };
     }

@@ -72,6 +72,22 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// <summary>The evaluation split this evaluator scores (for callers that align per-example outputs with it).</summary>
     public IBatchSource Eval => eval;
 
+    /// <summary>
+    /// REPAIR (Jordan et al. 2022), attached to the network evaluated: recomputed for every point after batch norm, and
+    /// points are then scored one at a time. Null: no correction besides batch norm's.
+    /// </summary>
+    public Repair? Repair { get; init; }
+
+    /// <summary>Which correction of hidden-unit statistics the points of <paramref name="net"/> get: "repair", "batch-norm recomputed" or "none".</summary>
+    public string CorrectionOf(Network net) => Repair is not null ? "repair" : net.HasBatchNorm ? "batch-norm recomputed" : "none";
+
+    /// <summary>Batch-norm statistics, then REPAIR's correction, recomputed for the current point.</summary>
+    private void Recalibrate(Network net, CancellationToken ct)
+    {
+        BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
+        Repair?.Recompute(trainForEvaluation, batchNormBatches, ct);
+    }
+
     /// <summary>See <see cref="DefaultPointsPerPass"/>.</summary>
     public int PointsPerPass { get; init; } = DefaultPointsPerPass;
 
@@ -81,7 +97,7 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// points.
     /// </summary>
     public bool CanStack(Network net) =>
-        PointsPerPass > 1 && net.EvaluatesStackedPoints && net.Space.ControlPointCount > 1
+        Repair is null && PointsPerPass > 1 && net.EvaluatesStackedPoints && net.Space.ControlPointCount > 1
         && (StacksConvolutions || !net.Layout.Specs.Any(s => s.Shape.Length == 4));
 
     /// <param name="net">The network, scored at its space's current point.</param>
@@ -89,7 +105,7 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// <param name="observeEval">Optional: sees each evaluation-split batch's (index, logits, targets); see <see cref="Evaluator.Evaluate"/>.</param>
     public PointMetrics Evaluate(Network net, CancellationToken ct = default, Action<int, Tensor, Tensor>? observeEval = null)
     {
-        BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
+        Recalibrate(net, ct);
         var train = Evaluator.Evaluate(net, trainForEvaluation, ct);
         var test = Evaluator.Evaluate(net, eval, ct, observeEval);
         double norm;
@@ -129,7 +145,7 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// </summary>
     public void ObserveEval(Network net, Action<int, Tensor, Tensor> observeEval, CancellationToken ct = default)
     {
-        BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
+        Recalibrate(net, ct);
         Evaluator.Evaluate(net, eval, ct, observeEval);
     }
 }

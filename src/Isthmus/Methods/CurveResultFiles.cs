@@ -29,7 +29,7 @@ internal static class CurveResultFiles
         var s = target.Settings;
         var job = ShardPart.JobOf(target.Files, context.Architecture, context.Data, new JsonObject
         {
-            ["kind"] = target.Kind, ["points"] = s.Points, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all", ["with_segment"] = segment is not null,
+            ["kind"] = target.Kind, ["points"] = s.Points, ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all", ["with_segment"] = segment is not null, ["repair"] = s.Repair,
         });
         output.WritePart(job, context, curve.Points.Select((p, i) =>
         {
@@ -131,12 +131,13 @@ internal sealed record CurveContext : IShardContext
 }
 
 /// <summary>An evaluated curve without its points: the whole grid's lengths and how it was scored.</summary>
-internal sealed record CurveFrame(double[] Steps, double EndpointDistance, bool BatchNormRecomputed, bool Sequence)
+internal sealed record CurveFrame(double[] Steps, double EndpointDistance, bool BatchNormRecomputed, bool Sequence, string Correction = "none")
 {
-    public static CurveFrame Of(CurveEvaluation c) => new(c.Steps.ToArray(), c.EndpointDistance, c.BatchNormRecomputed, c.Sequence);
+    public static CurveFrame Of(CurveEvaluation c) => new(c.Steps.ToArray(), c.EndpointDistance, c.BatchNormRecomputed, c.Sequence, c.Correction);
 
     public CurveEvaluation With(IReadOnlyList<CurvePoint> points) => new()
     {
         Points = points, Steps = Steps, EndpointDistance = EndpointDistance, BatchNormRecomputed = BatchNormRecomputed, Sequence = Sequence,
+        Correction = Correction,
     };
 }

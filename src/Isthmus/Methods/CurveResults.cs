@@ -24,6 +24,7 @@ public static class CurveResults
             ["bends"] = bends,
             ["points"] = c.Points.Count,
             ["bn_recomputed"] = c.BatchNormRecomputed,
+            ["correction"] = c.Correction,
             ["t"] = Array(c.T),
         };
         var arrays = c.Arrays;

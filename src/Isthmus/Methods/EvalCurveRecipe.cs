@@ -27,6 +27,8 @@ public sealed record EvalCurveSettings : InvocationSettings
     public int? BatchNormBatches { get; init; }
     /// <summary>With <see cref="Run"/>: also evaluate the segment between the curve's endpoints into segment.json.</summary>
     public bool WithSegment { get; init; }
+    /// <summary>With <see cref="Segment"/>: REPAIR every point (Jordan et al. 2022); batch-norm networks get their statistics recomputed instead, as always.</summary>
+    public bool Repair { get; init; }
     /// <summary>Evaluate only this shard's points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
     public Shard Shard { get; init; } = Shard.All;
 }
@@ -56,7 +58,8 @@ public static class EvalCurveRecipe
 
         using var session = Session.Open(target.Network.Data, s.DataRoot, target.Network.Val, s.Threads, s.Device, target.Network.Subset);
         using var loaded = target.Load(session);
-        var evaluator = session.Evaluator(target.WeightDecay, s.BatchNormBatches);
+        using var repair = s.Repair ? RepairFor(loaded.Net, session, s.BatchNormBatches, log, ct) : null;
+        var evaluator = session.Evaluator(target.WeightDecay, s.BatchNormBatches, repair);
 
         // Table 2: train loss and test error at each t of the grid (this shard's share), batch norm recomputed per point.
         CurveEvaluation Evaluate(Network net, Func<double, double[]> phi) => CurveEvaluator.Evaluate(net, phi, ts, evaluator, progress, ct, s.Shard);
@@ -74,6 +77,22 @@ public static class EvalCurveRecipe
             : CurveResultFiles.WritePart(output, target, context, curve, segment);
     }
 
+    /// <summary>
+    /// REPAIR attached to the segment's network (endpoint statistics measured now), or null for a batch-norm network,
+    /// whose statistics are recomputed at every point anyway: that reset is REPAIR's correction for such networks
+    /// (Jordan et al. 2022, §4), and rescaling the units before a batch norm would be undone by it.
+    /// </summary>
+    internal static Repair? RepairFor(Network net, Session session, int? batchNormBatches, Action<string>? log, CancellationToken ct)
+    {
+        if (net.HasBatchNorm)
+        {
+            log?.Invoke("The network has batch norm, whose statistics are recomputed at every point: that is the correction REPAIR makes for such networks, so nothing more is applied.");
+            return null;
+        }
+        log?.Invoke("REPAIR: measuring the endpoints' hidden-unit statistics...");
+        return Repair.Attach(net, Data.BatchSources.TrainingForEvaluation(session.Data), batchNormBatches, ct);
+    }
+
     /// <summary>Writes curve.json and curve.csv (and the segment's files) from every shard's points.</summary>
     internal static MergeOutcome Merge(MergedGrid grid, MergeSettings s) => CurveResultFiles.Merge(grid, s);
 
@@ -83,6 +102,7 @@ public static class EvalCurveRecipe
         if (modes != 1) throw new IsthmusException("eval-curve needs exactly one of --run DIR, --segment RUN_A RUN_B, or --curve trivial --from RUN.");
         if (s.Points < 2) throw new IsthmusException($"--points must be at least 2 (got {s.Points}).");
         if (s.BatchNormBatches is < 1) throw new IsthmusException($"--bn-batches must be 'all' or a positive number (got {s.BatchNormBatches}).");
+        if (s.Repair && s.Segment is null) throw new IsthmusException("--repair goes with --segment RUN_A RUN_B: REPAIR interpolates the statistics of a segment's two endpoints.");
         if (s.WithSegment && s.Run is null) throw new IsthmusException("--with-segment goes with --run (a curve run); --segment already evaluates a segment.");
     }
 }

@@ -84,8 +84,9 @@ public sealed class Session : IDisposable
     /// without augmentation) and on the evaluation split, batch norm recomputed for each point first over
     /// <paramref name="batchNormBatches"/> training batches (null: all of them).
     /// </summary>
-    public PointEvaluator Evaluator(double weightDecay, int? batchNormBatches = null) =>
-        new(BatchSources.TrainingForEvaluation(Data), BatchSources.Evaluation(Data), weightDecay, batchNormBatches);
+    /// <param name="repair">REPAIR's correction, recomputed at each point after batch norm (<see cref="Evaluation.Repair"/>); null: none.</param>
+    public PointEvaluator Evaluator(double weightDecay, int? batchNormBatches = null, Repair? repair = null) =>
+        new(BatchSources.TrainingForEvaluation(Data), BatchSources.Evaluation(Data), weightDecay, batchNormBatches) { Repair = repair };
 
     /// <summary>A network with every control point of <paramref name="run"/> loaded, on this session's device.</summary>
     public Network Load(SpaceRun run)

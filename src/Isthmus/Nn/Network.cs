@@ -134,6 +134,17 @@ public abstract class Network : IDisposable
     /// </summary>
     public virtual IReadOnlyList<PermutationGroup>? PermutationGroups => null;
 
+    /// <summary>
+    /// Sees, and may replace, the output of every linear layer and convolution (a unit's pre-activation) in a one-point
+    /// forward pass, with the layer's name: activation matching (Ainsworth et al. 2022, §3.1) reads hidden units
+    /// through it and REPAIR (Jordan et al. 2022, §4) rescales them. Null: outputs pass unchanged. The tensor it is
+    /// given may be changed in place by the next layer, so it must copy what it keeps.
+    /// </summary>
+    public Func<string, Tensor, Tensor>? LayerOutput { get; set; }
+
+    /// <summary>For layers: <paramref name="output"/> as <see cref="LayerOutput"/> leaves it.</summary>
+    internal Tensor Tap(string layer, Tensor output) => LayerOutput is { } f ? f(layer, output) : output;
+
     /// <summary>Clears recurrent state between sequences (language models); nothing for feed-forward networks.</summary>
     public virtual void ResetState() { }
 

@@ -15,6 +15,13 @@ public static class NetworkPermutation
         return state;
     }
 
+    /// <summary>The parameters alone of control point <paramref name="controlPoint"/>, by PyTorch name (what weight matching compares).</summary>
+    public static Dictionary<string, Tensor> Parameters(Network net, int controlPoint = 0)
+    {
+        var controls = net.Space.ControlTensors(controlPoint);
+        return Enumerable.Range(0, net.Layout.Count).ToDictionary(i => net.Layout.Specs[i].Name, i => controls[i], StringComparer.Ordinal);
+    }
+
     /// <summary>Reorders the network's hidden units by <paramref name="perms"/>; its function does not change.</summary>
     public static void Apply(Network net, PermutationSet perms, int controlPoint = 0)
     {

@@ -195,4 +195,5 @@ public sealed record ManifestKey(string Name)
     public static readonly ManifestKey Shard = new("shard");
     public static readonly ManifestKey Final = new("final");
     public static readonly ManifestKey MergedFrom = new("merged_from");
+    public static readonly ManifestKey Alignment = new("alignment");
 }

@@ -17,6 +17,7 @@ public sealed class Conv2d
     private readonly int _bias = -1;
     private readonly long[] _stride;
     private readonly long[] _padding;
+    private readonly string _name;
 
     public long OutChannels { get; }
 
@@ -24,6 +25,7 @@ public sealed class Conv2d
     public Conv2d(LayerBuilder b, string name, long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, bool bias = true, Init? weightInit = null)
     {
         _net = b.Network;
+        _name = name;
         OutChannels = outChannels;
         var fanIn = inChannels * kernel * kernel;
         var init = Init.PyTorchDefault(fanIn);
@@ -41,8 +43,8 @@ public sealed class Conv2d
         var space = _net.Space;
         if (space.Stacked > 0) return StackedForward(space, x);
         bool keep = _net.Autocast is not null && !Precision.Bf16ConvolutionIsSound(x.device, x.shape[1], OutChannels, x.requires_grad);
-        return nn.functional.conv2d(_net.CastForProduct(x, keep), _net.CastForProduct(_net.Space.Point(_weight), keep),
-            _bias >= 0 ? _net.CastForProduct(_net.Space.Point(_bias), keep) : null, _stride, _padding);
+        return _net.Tap(_name, nn.functional.conv2d(_net.CastForProduct(x, keep), _net.CastForProduct(_net.Space.Point(_weight), keep),
+            _bias >= 0 ? _net.CastForProduct(_net.Space.Point(_bias), keep) : null, _stride, _padding));
     }
 
     private Tensor StackedForward(WeightSpace space, Tensor x)

@@ -14,10 +14,12 @@ public sealed class Linear
     private readonly Network _net;
     private readonly int _weight;
     private readonly int _bias = -1;
+    private readonly string _name;
 
     public Linear(LayerBuilder b, string name, long inFeatures, long outFeatures, bool bias = true, Init? weightInit = null)
     {
         _net = b.Network;
+        _name = name;
         var init = Init.PyTorchDefault(inFeatures);
         _weight = b.Parameter($"{name}.weight", [outFeatures, inFeatures], weightInit ?? init);
         if (bias) _bias = b.Parameter($"{name}.bias", [outFeatures], weightInit is { Kind: InitKind.Normal } ? Init.Constant(0) : init);
@@ -27,7 +29,7 @@ public sealed class Linear
     {
         var space = _net.Space;
         if (space.Stacked == 0)
-            return nn.functional.linear(_net.CastForProduct(x), _net.CastForProduct(space.Point(_weight)), _bias >= 0 ? _net.CastForProduct(space.Point(_bias)) : null);
+            return _net.Tap(_name, nn.functional.linear(_net.CastForProduct(x), _net.CastForProduct(space.Point(_weight)), _bias >= 0 ? _net.CastForProduct(space.Point(_bias)) : null));
         if (x.dim() == 2) return SharedInput(space, x);
         var wt = space.StackedPoint(_weight).transpose(1, 2);
         // TorchSharp's a.baddbmm(b, c) is c + a·b (PyTorch's torch.baddbmm(c, a, b)).

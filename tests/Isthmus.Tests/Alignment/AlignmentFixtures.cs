@@ -1,0 +1,49 @@
+using Isthmus.Space.Permutations;
+
+namespace Isthmus.Tests.Alignment;
+
+/// <summary>Networks of the zoo at random points, random 28×28 images to feed them, and permuted copies.</summary>
+internal static class AlignmentFixtures
+{
+    public static ArchitectureSpec Spec(string model, string options)
+    {
+        var spec = new ArchitectureSpec(model);
+        foreach (var kv in options.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(o => o.Split('=')))
+            spec = spec.With(kv[0], kv[1]);
+        return spec;
+    }
+
+    /// <summary>A network of <paramref name="spec"/> at a random point (batch-norm statistics unlike the defaults).</summary>
+    public static Network Random(ArchitectureSpec spec, long seed, int controlPoints = 1)
+    {
+        var net = ModelZoo.Build(spec, new DataShape([1, 28, 28], 10));
+        net.Bind(WeightSpace.Create(net.Layout, controlPoints, seed: seed));
+        using (no_grad())
+            foreach (var (name, t) in net.Buffers.All)
+                if (name.EndsWith("running_mean")) t.normal_(0, 0.5); else if (name.EndsWith("running_var")) t.uniform_(0.5, 2);
+        net.Training = false;
+        return net;
+    }
+
+    /// <summary>A copy of <paramref name="net"/> with its hidden units relabelled by random permutations; the permutations.</summary>
+    public static (Network Copy, PermutationSet Perms) PermutedCopy(Network net, int seed)
+    {
+        var copy = ModelZoo.Build(net.Spec, new DataShape([1, 28, 28], 10));
+        copy.Bind(WeightSpace.Create(copy.Layout, 1, seed: 0));
+        for (int i = 0; i < net.Layout.Count; i++) copy.Space.SetControl(0, i, net.Space.Control(0, i));
+        copy.Buffers.CopyFrom(net.Buffers.All.ToDictionary(b => b.Name, b => b.Tensor));
+        copy.Training = false;
+        var perms = PermutationSet.Random(NetworkPermutation.Groups(net), seed);
+        NetworkPermutation.Apply(copy, perms);
+        return (copy, perms);
+    }
+
+    /// <summary>Random images of MNIST's shape, 4 classes.</summary>
+    public static DataBundle Images(ulong seed, long train = 512)
+    {
+        using var g = new Generator(seed);
+        ImageDataset Split(long n) => new(randn([n, 1, 28, 28], generator: g).DetachFromDisposeScope(),
+            randint(0, 10, [n], generator: g).DetachFromDisposeScope(), new Normalization([0f], [1f]));
+        return DataBundle.ForImages($"random-{seed}", Split(train), Split(128), classes: 10, augment: false);
+    }
+}

@@ -1,0 +1,78 @@
+using Isthmus.Space.Permutations;
+
+namespace Isthmus.Tests.Alignment;
+
+/// <summary>Weight and activation matching find the permutation that relabelled a copy of a network.</summary>
+public class MatchingTests
+{
+    public static TheoryData<string, string> Models => new()
+    {
+        { "mlp", "widths=32,24" },
+        { "lenet5", "" },
+        { "convfc", "width_factor=0.25" },
+        { "convfc", "width_factor=0.25;bn=true" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Weight_matching_a_permuted_copy_back_recovers_the_identity(string model, string options)
+    {
+        using var a = AlignmentFixtures.Random(AlignmentFixtures.Spec(model, options), seed: 3);
+        var (b, applied) = AlignmentFixtures.PermutedCopy(a, seed: 7);
+        using var _ = b;
+        var result = WeightMatching.Match(NetworkPermutation.Groups(a), NetworkPermutation.Parameters(a), NetworkPermutation.Parameters(b), seed: 1);
+        AssertUndoes(a, b, applied, result.Permutations);
+        Assert.True(result.Similarity > result.SimilarityBefore, $"⟨A, π(B)⟩ {result.Similarity} vs {result.SimilarityBefore} before");
+        Assert.InRange(result.Sweeps, 1, 10);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Activation_matching_a_permuted_copy_back_recovers_the_identity(string model, string options)
+    {
+        using var a = AlignmentFixtures.Random(AlignmentFixtures.Spec(model, options), seed: 4);
+        var (b, applied) = AlignmentFixtures.PermutedCopy(a, seed: 8);
+        using var _ = b;
+        using var data = AlignmentFixtures.Images(2, train: 256);
+        var found = ActivationMatching.Match(a, b, BatchSources.TrainingForEvaluation(data));
+        AssertUndoes(a, b, applied, found);
+    }
+
+    [Fact]
+    public void Weight_matching_two_different_networks_raises_their_inner_product_and_keeps_the_function()
+    {
+        var spec = AlignmentFixtures.Spec("mlp", "widths=40,30");
+        using var a = AlignmentFixtures.Random(spec, seed: 1);
+        using var b = AlignmentFixtures.Random(spec, seed: 2);
+        var result = WeightMatching.Match(NetworkPermutation.Groups(a), NetworkPermutation.Parameters(a), NetworkPermutation.Parameters(b));
+        Assert.False(result.Permutations.IsIdentity);
+        Assert.True(result.Similarity > result.SimilarityBefore + 1e-3, $"{result.Similarity} vs {result.SimilarityBefore}");
+        using var x = randn(16, 1, 28, 28, generator: new Generator(5));
+        using var before = b.Forward(x).detach().clone();
+        using var distanceBefore = Distance(a, b);
+        NetworkPermutation.Apply(b, result.Permutations);
+        using var after = b.Forward(x);
+        Assert.True(after.allclose(before, rtol: 1e-4, atol: 1e-4), $"max |Δ| = {(after - before).abs().max().item<float>()}");
+        using var distanceAfter = Distance(a, b);
+        Assert.True(distanceAfter.item<float>() < distanceBefore.item<float>()); // ‖A − π(B)‖² = ‖A‖² + ‖B‖² − 2⟨A, π(B)⟩
+    }
+
+    /// <summary><paramref name="found"/> applied to <paramref name="b"/> gives back <paramref name="a"/>'s weights and logits: it is the inverse of <paramref name="applied"/>.</summary>
+    private static void AssertUndoes(Network a, Network b, PermutationSet applied, PermutationSet found)
+    {
+        foreach (var g in applied.Groups) Assert.Equal(PermutationSet.Invert(applied[g.Name]), found[g.Name]);
+        using var x = randn(8, 1, 28, 28, generator: new Generator(9));
+        using var logitsA = a.Forward(x).detach().clone();
+        NetworkPermutation.Apply(b, found);
+        using var logitsB = b.Forward(x);
+        Assert.True(logitsB.allclose(logitsA, rtol: 1e-4, atol: 1e-4), $"max |Δ| = {(logitsB - logitsA).abs().max().item<float>()}");
+        foreach (var (name, t) in NetworkPermutation.State(b)) Assert.True(t.allclose(NetworkPermutation.State(a)[name], 0, 0), name);
+    }
+
+    private static Tensor Distance(Network a, Network b)
+    {
+        var pa = NetworkPermutation.Parameters(a);
+        var pb = NetworkPermutation.Parameters(b);
+        return pa.Keys.Select(k => (pa[k] - pb[k]).square().sum()).Aggregate((x, y) => x + y).detach();
+    }
+}
