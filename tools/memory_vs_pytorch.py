@@ -157,7 +157,7 @@ class LanguageModel:
                 super().__init__()
                 self.encoder = nn.Embedding(vocab, hidden)
                 self.drop = nn.Dropout(dropout)
-                self.rnn = nn.LSTM(hidden, hidden, layers)
+                self.rnn = nn.LSTM(hidden, hidden, layers, dropout=dropout)  # between layers, as the zoo model
                 self.decoder = nn.Linear(hidden, vocab)
                 self.state = None
 

@@ -24,7 +24,7 @@ internal static class CommonOptions
 
     public static Option<int> Subset() => new("--subset")
     {
-        Description = "Train on only the first N training examples (quick experiments; 0 = all).",
+        Description = "Train on only the first N training examples (text: tokens) (quick experiments; 0 = all).",
         DefaultValueFactory = _ => 0,
     };
 
@@ -96,6 +96,7 @@ internal sealed class SgdOptions
     public readonly Option<string> Schedule = new("--schedule") { Description = "standard (the reference code's, per epoch counted from 1: the full rate until half-way, linear down to 1 % at 90 %, then 1 %; so a 1-epoch run trains at 1 % of --lr), constant or cosine.", DefaultValueFactory = _ => "standard" };
     public readonly Option<long> Seed = new("--seed") { Description = "Random seed (initialisation, order, dropout).", DefaultValueFactory = _ => 1 };
     public readonly Option<int> SaveEvery = new("--save-every") { Description = "Keep checkpoint-<epoch>.safetensors every K epochs (0 = only the final model).", DefaultValueFactory = _ => 0 };
+    public readonly Option<double> Clip = new("--clip") { Description = "Scale each step's gradient down to this Euclidean norm when it is larger (word-level LSTMs: 5, Zaremba et al. 2014); 0 = no clipping.", DefaultValueFactory = _ => 0 };
 
     public readonly Option<bool> Resume = CommonOptions.Resume();
 
@@ -116,6 +117,7 @@ internal sealed class SgdOptions
         Schedule = parse.GetValue(Schedule)!,
         Seed = parse.GetValue(Seed),
         SaveEvery = parse.GetValue(SaveEvery),
+        Clip = parse.GetValue(Clip),
         Resume = parse.GetValue(Resume),
     });
 }
@@ -155,9 +157,10 @@ internal sealed class ModelOptions
     public readonly Option<bool> BatchNorm = new("--bn") { Description = "convfc, vgg16: add batch normalisation." };
     public readonly Option<int?> Hidden = new("--hidden") { Description = "lstm-lm: hidden size (default 650)." };
     public readonly Option<int?> Layers = new("--layers") { Description = "lstm-lm: number of LSTM layers (default 2)." };
-    public readonly Option<double?> Dropout = new("--dropout") { Description = "lstm-lm: dropout probability (default 0.5)." };
+    public readonly Option<double?> Dropout = new("--dropout") { Description = "lstm-lm: dropout probability on the embedding, between LSTM layers and on the output (default 0.5)." };
+    public readonly Option<bool> Tie = new("--tie") { Description = "lstm-lm: the decoder reads the embedding table (tied input and output embeddings: one shared tensor)." };
 
-    public IEnumerable<Option> All => [Model, Widths, WidthFactor, BatchNorm, Hidden, Layers, Dropout, Reinit];
+    public IEnumerable<Option> All => [Model, Widths, WidthFactor, BatchNorm, Hidden, Layers, Dropout, Tie, Reinit];
 
     /// <summary>
     /// The data set and architecture of a new run, which <paramref name="command"/> needs unless it continues one in
@@ -186,6 +189,7 @@ internal sealed class ModelOptions
         if (parse.GetValue(Hidden) is { } h) spec = spec.With("hidden", h.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (parse.GetValue(Layers) is { } l) spec = spec.With("layers", l.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (parse.GetValue(Dropout) is { } d) spec = spec.With("dropout", d.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (parse.GetValue(Tie)) spec = spec.With("tie", "true");
         return spec;
     }
 }

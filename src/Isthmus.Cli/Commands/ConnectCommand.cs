@@ -38,7 +38,7 @@ internal static class ConnectCommand
               ./isthmus connect --from a.pt --to b.pt --model torchscript:net.pt --data fashion-mnist --out runs/ab
               ./isthmus connect --out runs/bezier --resume        (continue an interrupted run)
             """);
-        command.AddOptions([from, to, curve, bends, init, freeStart, freeEnd, .. checkpoints.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
+        command.AddOptions([from, to, curve, bends, init, freeStart, freeEnd, .. checkpoints.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, sgd.Clip, invocation.DataRoot, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
@@ -67,13 +67,16 @@ internal static class ConnectCommand
                 ["already_complete"] = outcome.AlreadyComplete,
                 ["curve"] = outcome.Curve,
                 ["bends"] = outcome.Bends,
-                ["midpoint"] = MetricsSection.Json(mid.TrainLoss, mid.Train, mid.Test, text: false),
+                ["midpoint"] = MetricsSection.Json(mid.TrainLoss, mid.Train, mid.Test, outcome.IsText),
                 ["seconds_per_epoch"] = outcome.Epochs.Count == 0 ? null : Math.Round(outcome.Epochs.Average(e => e.Seconds), 3),
                 ["seconds"] = Math.Round(outcome.Seconds, 2),
             };
             var what = outcome.Bends == 0 ? outcome.Curve : $"{outcome.Curve} curve ({outcome.Bends} bend{(outcome.Bends == 1 ? "" : "s")})";
             var note = outcome.AlreadyComplete ? " (already complete; nothing to do)" : $" in {outcome.Seconds:F0} s";
-            io.Result($"connected {settings.Out} with a {what}{note}: midpoint train loss {mid.TrainLoss:F4}, test error {mid.Test.Error:F2}%; measure it with `isthmus eval-curve --run {settings.Out}`", json);
+            var score = outcome.IsText
+                ? $"midpoint train perplexity {mid.Train.Perplexity:F1}, test perplexity {mid.Test.Perplexity:F1}"
+                : $"midpoint train loss {mid.TrainLoss:F4}, test error {mid.Test.Error:F2}%";
+            io.Result($"connected {settings.Out} with a {what}{note}: {score}; measure it with `isthmus eval-curve --run {settings.Out}`", json);
             return 0;
         }));
         return command;

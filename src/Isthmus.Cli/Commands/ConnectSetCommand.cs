@@ -39,7 +39,7 @@ internal static class ConnectSetCommand
               ./isthmus connect-set --modes a.pt b.pt c.pt --model torchscript:net.pt --data fashion-mnist --out runs/star
               ./isthmus connect-set --out runs/star --resume        (continue an interrupted run)
             """);
-        command.AddOptions([modes, .. checkpoints.All, shape, connectors, sampleBy, volumeWeight, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
+        command.AddOptions([modes, .. checkpoints.All, shape, connectors, sampleBy, volumeWeight, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, sgd.Clip, invocation.DataRoot, invocation.Threads, invocation.Device, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

@@ -63,22 +63,35 @@ internal static class EvalCurveCommand
             var c = outcome.Curve;
             var result = (JsonObject)outcome.Result.DeepClone();
             result["folder"] = outcome.Folder;
-            var loss = c.Stats(c.Arrays.First(a => a.Name == "train_loss").Values);
-            var error = c.Stats(c.Arrays.First(a => a.Name == "test_error").Values);
             var summary = string.Create(CultureInfo.InvariantCulture,
-                $"{outcome.Family} over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): train loss min/int/max {loss.Min:F4}/{loss.Int:F4}/{loss.Max:F4}, test error min/int/max {error.Min:F2}/{error.Int:F2}/{error.Max:F2}%, {(double.IsFinite(c.LengthRatio) ? $"length ratio {c.LengthRatio:F3}" : $"no length ratio ({CurveResults.UndefinedLengthRatio})")}");
-            var barrier = c.Barriers(c.Arrays.First(a => a.Name == "test_error").Values);
+                $"{outcome.Family} over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): {Scores(c)}, {(double.IsFinite(c.LengthRatio) ? $"length ratio {c.LengthRatio:F3}" : $"no length ratio ({CurveResults.UndefinedLengthRatio})")}");
+            var judged = c.Sequence ? "test_perplexity" : "test_error";
+            var barrier = c.Barriers(c.Arrays.First(a => a.Name == judged).Values);
             summary += string.Create(CultureInfo.InvariantCulture,
-                $", test-error barrier max/frankle/entezari {barrier.Max:F2}/{barrier.Frankle:F2}/{barrier.Entezari:F2}, correction: {c.Correction}");
+                $", {(c.Sequence ? "test-perplexity" : "test-error")} barrier max/frankle/entezari {barrier.Max:F2}/{barrier.Frankle:F2}/{barrier.Entezari:F2}, correction: {c.Correction}");
             if (outcome.Segment is { } seg)
             {
-                var se = seg.Stats(seg.Arrays.First(a => a.Name == "test_error").Values);
-                summary += string.Create(CultureInfo.InvariantCulture, $"; segment test error max {se.Max:F2}%");
+                // A language model is judged by perplexity (Table 3), a classifier by error (Table 2).
+                var se = seg.Stats(seg.Arrays.First(a => a.Name == (seg.Sequence ? "test_perplexity" : "test_error")).Values);
+                summary += seg.Sequence
+                    ? string.Create(CultureInfo.InvariantCulture, $"; segment test perplexity max {se.Max:F1}")
+                    : string.Create(CultureInfo.InvariantCulture, $"; segment test error max {se.Max:F2}%");
             }
             io.Result($"{summary} → {outcome.Folder}", result);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>min/int/max of what the curve is judged by: train loss and test error, or a language model's train and test perplexity.</summary>
+    internal static string Scores(Isthmus.Evaluation.CurveEvaluation c)
+    {
+        var names = c.Sequence ? ("train_perplexity", "test_perplexity") : ("train_loss", "test_error");
+        var a = c.Stats(c.Arrays.First(x => x.Name == names.Item1).Values);
+        var b = c.Stats(c.Arrays.First(x => x.Name == names.Item2).Values);
+        return c.Sequence
+            ? string.Create(CultureInfo.InvariantCulture, $"train perplexity min/int/max {a.Min:F1}/{a.Int:F1}/{a.Max:F1}, test perplexity min/int/max {b.Min:F1}/{b.Int:F1}/{b.Max:F1}")
+            : string.Create(CultureInfo.InvariantCulture, $"train loss min/int/max {a.Min:F4}/{a.Int:F4}/{a.Max:F4}, test error min/int/max {b.Min:F2}/{b.Int:F2}/{b.Max:F2}%");
     }
 
     /// <summary>The one line a shard run prints.</summary>

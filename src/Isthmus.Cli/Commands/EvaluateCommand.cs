@@ -37,7 +37,10 @@ internal static class EvaluateCommand
             json["file"] = outcome.File;
             if (outcome.NonFinite)
                 io.Warn($"{parse.GetValue(run)} produces non-finite outputs (NaN or ∞): its weights have diverged, so the numbers below mean nothing; retrain it with a lower --lr.");
-            io.Result($"evaluated {parse.GetValue(run)}: train loss {outcome.TrainLoss:F4}, train error {outcome.Train.Error:F2}%, test error {outcome.Test.Error:F2}% (NLL {outcome.Test.Nll:F4}) → {outcome.File}", json);
+            var scores = outcome.IsText
+                ? $"train perplexity {outcome.Train.Perplexity:F1}, test perplexity {outcome.Test.Perplexity:F1} (NLL {outcome.Test.Nll:F4})"
+                : $"train loss {outcome.TrainLoss:F4}, train error {outcome.Train.Error:F2}%, test error {outcome.Test.Error:F2}% (NLL {outcome.Test.Nll:F4})";
+            io.Result($"evaluated {parse.GetValue(run)}: {scores} → {outcome.File}", json);
             return outcome.NonFinite && parse.GetValue(strict) ? CommandRunner.UserError : 0;
         }));
         return command;

@@ -22,7 +22,7 @@ internal static class TrainCommand
               ./isthmus train --data fashion-mnist --model convfc --bn --width-factor 0.5 --epochs 20 --out runs/cnn
               ./isthmus train --out runs/a --resume        (continue an interrupted run)
             """);
-        command.AddOptions([data, .. model.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, invocation.DataRoot, val, subset, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
+        command.AddOptions([data, .. model.All, sgd.Epochs, sgd.BatchSize, sgd.Lr, sgd.Momentum, wd, sgd.Schedule, sgd.Seed, sgd.SaveEvery, sgd.Clip, invocation.DataRoot, val, subset, invocation.Threads, invocation.Device, precision, output, invocation.Force, sgd.Resume]);
 
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {

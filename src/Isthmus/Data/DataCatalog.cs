@@ -72,9 +72,17 @@ public static class DataCatalog
         var corpus = source == FetchSource.Brown ? BrownCorpus.FromText(text) : TextCorpus.FromText(text, source: kept.FileName);
         var validation = options.Val > 0;
         return DataBundle.ForText(source.Name,
-            TextDataset.FromIds(corpus.Train, options.Device),
+            TextDataset.FromIds(FirstTokens(corpus.Train, options.Subset), options.Device),
             TextDataset.FromIds(validation ? corpus.Valid : corpus.Test, options.Device),
             corpus.Vocab, validation ? "validation" : "test", checksums);
+    }
+
+    /// <summary>--subset for text: the first <paramref name="subset"/> training tokens (all when 0 or more than there are).</summary>
+    internal static long[] FirstTokens(long[] train, int subset)
+    {
+        if (subset < 0)
+            throw new IsthmusException($"--subset must be 0 (all) or more tokens, not {subset}.");
+        return subset > 0 && subset < train.Length ? train[..subset] : train;
     }
 
     // Garipov et al.'s --use_test off: the last Val training examples become the evaluation set; the test set is unused.

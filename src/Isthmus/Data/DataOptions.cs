@@ -8,5 +8,6 @@ namespace Isthmus.Data;
 /// validation split.</param>
 /// <param name="Device">Where the tensors go; CPU when null.</param>
 /// <param name="Subset">When N &gt; 0, train on only the first N training examples (after the validation hold-out):
-/// quick experiments and tests on real data. The evaluation set stays whole.</param>
+/// quick experiments and tests on real data. For text, the first N training tokens (the vocabulary is still the whole
+/// training split's). The evaluation set stays whole.</param>
 public sealed record DataOptions(string Root, int Val = 0, Device? Device = null, int Subset = 0);

@@ -9,7 +9,7 @@ namespace Isthmus.Methods;
 /// The result of <c>ConnectRecipe.Run</c>: the run folder, the curve, metrics of its midpoint φ(½) with batch norm
 /// recomputed for it (the curve's full evaluation is <c>eval-curve</c>'s), every epoch of the run (resumed ones included).
 /// </summary>
-public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, Evaluation.PointMetrics Midpoint, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
+public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, Evaluation.PointMetrics Midpoint, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete, bool IsText = false);
 
 /// <summary>
 /// <c>isthmus connect</c> (Garipov et al. 2018, §3): a curve φθ(t) = Σ_k c_k(t)·w_k between two trained networks,
@@ -61,7 +61,7 @@ public static class ConnectRecipe
         run.Manifest.SetSection(ManifestKey.Timing, TrainingRecord.Timing(history));
         run.Complete();
         ResumeState.Delete(run);
-        return new ConnectOutcome(run.Path, family.Name, family.Bends, midpoint, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false);
+        return new ConnectOutcome(run.Path, family.Name, family.Bends, midpoint, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false, IsText: session.Data.Kind == Data.DataKind.Text);
     }
 
     /// <summary>Names of the control points in manifests: start, bend.1 … bend.n, end.</summary>
@@ -118,7 +118,7 @@ public static class ConnectRecipe
 
     private static ConnectOutcome Finished(RunDirectory run, ConnectSettings s)
     {
-        var point = (run.Manifest.Midpoint ?? new MetricsSection()).ToPointMetrics();
-        return new ConnectOutcome(run.Path, s.Curve, s.BendsOrDefault, point, [], 0, AlreadyComplete: true);
+        var midpoint = run.Manifest.Midpoint ?? new MetricsSection();
+        return new ConnectOutcome(run.Path, s.Curve, s.BendsOrDefault, midpoint.ToPointMetrics(), [], 0, AlreadyComplete: true, IsText: midpoint.TestPerplexity is not null);
     }
 }

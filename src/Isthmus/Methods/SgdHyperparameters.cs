@@ -7,7 +7,8 @@ namespace Isthmus.Methods;
 /// The knobs every SGD-trained run shares (<c>train</c>, <c>connect</c>, ...): validated once, written to the
 /// manifest's <c>hyperparameters</c> section under the same keys by every command.
 /// </summary>
-public sealed record SgdHyperparameters(int Epochs, int BatchSize, double Lr, double Momentum, double WeightDecay, string Schedule, long Seed, int SaveEvery)
+/// <param name="Clip">Gradient-norm threshold of every step (<see cref="GradientClipping"/>); 0 = none.</param>
+public sealed record SgdHyperparameters(int Epochs, int BatchSize, double Lr, double Momentum, double WeightDecay, string Schedule, long Seed, int SaveEvery, double Clip = 0)
 {
     public static SgdHyperparameters Of(TrainSettings s) => s.Hyperparameters(s.WeightDecay);
 
@@ -19,6 +20,7 @@ public sealed record SgdHyperparameters(int Epochs, int BatchSize, double Lr, do
         if (!(Lr > 0) || !double.IsFinite(Lr)) throw new IsthmusException($"--lr must be a positive number (got {Lr}).");
         if (Momentum < 0 || Momentum >= 1) throw new IsthmusException($"--momentum must be in [0, 1) (got {Momentum}).");
         if (WeightDecay < 0) throw new IsthmusException($"--wd must not be negative (got {WeightDecay}).");
+        if (!(Clip >= 0) || !double.IsFinite(Clip)) throw new IsthmusException($"--clip must be a positive gradient norm, or 0 for no clipping (got {Clip}).");
         if (SaveEvery < 0) throw new IsthmusException($"--save-every must not be negative (got {SaveEvery}).");
         Schedules.Create(Schedule, Lr);
     }
@@ -34,6 +36,7 @@ public sealed record SgdHyperparameters(int Epochs, int BatchSize, double Lr, do
         Schedule = Schedule,
         Seed = Seed,
         SaveEvery = SaveEvery,
+        Clip = Clip > 0 ? Clip : null,
         Val = val,
         Subset = subset,
     };

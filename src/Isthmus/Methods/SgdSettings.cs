@@ -14,11 +14,13 @@ public abstract record SgdSettings : InvocationSettings
     public double Momentum { get; init; } = 0.9;
     public string Schedule { get; init; } = "standard";
     public long Seed { get; init; } = 1;
+    /// <summary>Clip each step's gradient to this Euclidean norm (<see cref="Training.GradientClipping"/>; 0 = no clipping).</summary>
+    public double Clip { get; init; }
     /// <summary>Keep checkpoint-&lt;epoch&gt;.safetensors (for a curve or a set: every control point) every this many epochs (0 = none).</summary>
     public int SaveEvery { get; init; }
     public bool Resume { get; init; }
 
     /// <summary>These knobs with <paramref name="weightDecay"/>, as the manifest records and the trainer uses them.</summary>
     public SgdHyperparameters Hyperparameters(double weightDecay, int? epochs = null) =>
-        new(epochs ?? Epochs, BatchSize, Lr, Momentum, weightDecay, Schedule, Seed, SaveEvery);
+        new(epochs ?? Epochs, BatchSize, Lr, Momentum, weightDecay, Schedule, Seed, SaveEvery, Clip);
 }

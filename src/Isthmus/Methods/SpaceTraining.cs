@@ -38,6 +38,7 @@ public static class SpaceTraining
             WeightDecay = h.WeightDecay,
             Epochs = h.Epochs,
             Seed = h.Seed,
+            Clip = h.Clip,
             Sampler = sampler ?? FixedPoint.Instance,
             BatchNormData = sampler is not null && net.HasBatchNorm ? BatchSources.TrainingForEvaluation(session.Data) : null,
             StartEpoch = start,

@@ -55,6 +55,8 @@ public sealed record HyperparametersSection
     public string? Schedule { get; init; }
     public long? Seed { get; init; }
     public int? SaveEvery { get; init; }
+    /// <summary>Gradient-norm clipping threshold; absent when the run did not clip.</summary>
+    public double? Clip { get; init; }
     public int Val { get; init; }
     public int Subset { get; init; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }

@@ -27,6 +27,7 @@ internal sealed class PointStep(TrainingJob job, WeightSpace space, Generator sa
     {
         bool stepped = false;
         _drawn = null;
+        if (job.Clip > 0) GradientClipping.ClipPoint(space, job.Clip).Dispose();
         if (!job.Sampler.FinishesGradients && space.ControlPointCount > 1)
         {
             _drawn = batch + 1 < batches ? job.Sampler.DrawNext(space, sampling) : null;

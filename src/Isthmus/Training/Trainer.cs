@@ -28,6 +28,8 @@ public sealed record TrainingJob
     public required double WeightDecay { get; init; }
     public required int Epochs { get; init; }
     public required long Seed { get; init; }
+    /// <summary>Gradient-norm threshold for each step's gradient at the point (<see cref="GradientClipping"/>); 0 = none.</summary>
+    public double Clip { get; init; }
     public IPointSampler Sampler { get; init; } = FixedPoint.Instance;
     /// <summary>
     /// Training data without augmentation. When set and the space has several control points, batch norm is recomputed

@@ -57,4 +57,14 @@ public sealed class BrownCorpusTests
     {
         Assert.Throws<IsthmusException>(() => BrownCorpus.FromText("# ca01\n\tA/at b/nn\n"));
     }
+
+    [Fact]
+    public void A_text_subset_keeps_the_first_training_tokens()
+    {
+        long[] train = [5, 6, 7, 8];
+        Assert.Equal([5L, 6L], DataCatalog.FirstTokens(train, 2));
+        Assert.Same(train, DataCatalog.FirstTokens(train, 0));
+        Assert.Same(train, DataCatalog.FirstTokens(train, 10));
+        Assert.Throws<IsthmusException>(() => DataCatalog.FirstTokens(train, -1));
+    }
 }

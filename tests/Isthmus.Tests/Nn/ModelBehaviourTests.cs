@@ -1,3 +1,4 @@
+using Isthmus.Nn.Layers;
 using Isthmus.Nn.Models;
 
 namespace Isthmus.Tests.Nn;
@@ -59,9 +60,9 @@ public sealed class ModelBehaviourTests
         Assert.Equal(Math.Sqrt(2.0 / 256), w.std().item<float>(), 2e-3);
     }
 
-    private static (LstmLanguageModel Net, WeightSpace Space) SmallLanguageModel()
+    private static (LstmLanguageModel Net, WeightSpace Space) SmallLanguageModel(int layers = 2)
     {
-        var spec = new ArchitectureSpec("lstm-lm").With("hidden", "8").With("dropout", "0.5");
+        var spec = new ArchitectureSpec("lstm-lm").With("hidden", "8").With("dropout", "0.5").With("layers", layers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var net = (LstmLanguageModel)ModelZoo.Build(spec, new DataShape([], 20));
         var space = WeightSpace.Create(net.Layout, seed: 7);
         net.Bind(space);
@@ -124,5 +125,84 @@ public sealed class ModelBehaviourTests
         space.Control(0, net.Layout.IndexOf("encoder.weight"))[3].add_(1.0); // changes both input and output of token 3
         var after = net.Forward(ids);
         Assert.True(after[.., 3].sub(before[.., 3]).abs().min().item<float>() > 1e-3);
+    }
+
+    [Fact]
+    public void Tied_language_model_holds_one_table_that_learns_from_input_and_output()
+    {
+        var spec = new ArchitectureSpec("lstm-lm").With("hidden", "4").With("layers", "1").With("dropout", "0").With("tie", "true");
+        using var net = ModelZoo.Build(spec, new DataShape([], 6));
+        using var untied = ModelZoo.Build(spec.With("tie", "false"), new DataShape([], 6));
+        Assert.Single(net.Layout.Specs, p => p.Shape.SequenceEqual(new long[] { 6, 4 }));
+        Assert.Equal(untied.Layout.TotalElements - 6 * 4, net.Layout.TotalElements);
+        using var space = WeightSpace.Create(net.Layout, seed: 2);
+        net.Bind(space);
+        var ids = tensor(new long[] { 0, 5 }).reshape(1, 2);
+        nn.functional.cross_entropy(net.Forward(ids), tensor(new long[] { 3, 3 })).backward();
+        // Token 3 is never read, so only the decoder's use of the shared table can give its row a gradient.
+        var grad = space.Point(net.Layout.IndexOf("encoder.weight")).grad!;
+        Assert.True(grad[3].abs().sum().item<float>() > 1e-4);
+        Assert.True(grad[0].abs().sum().item<float>() > 1e-4); // and the rows read as input too
+    }
+
+    /// <summary>An LSTM of <paramref name="layers"/> layers whose dropout between layers can be switched off; same weights either way.</summary>
+    private static (LayerHost Host, WeightSpace Space, Func<Tensor, bool, Tensor> Run) Stacked(int layers)
+    {
+        Lstm? lstm = null;
+        Dropout? between = null;
+        var host = new LayerHost(b =>
+        {
+            lstm = new Lstm(b, "rnn", 3, 5, layers);
+            between = new Dropout(b, 0.5);
+            return x => x;
+        });
+        var space = WeightSpace.Create(host.Layout, seed: 6);
+        host.Bind(space);
+        return (host, space, (x, drop) =>
+        {
+            (Tensor H, Tensor C)[]? state = null;
+            return lstm!.Forward(x, ref state, drop ? between : null);
+        });
+    }
+
+    [Fact]
+    public void Lstm_drops_out_between_its_layers_in_train_mode_only()
+    {
+        using var _g = no_grad();
+        var x = randn(4, 2, 3);
+        var (two, twoSpace, runTwo) = Stacked(layers: 2);
+        using var _t = two;
+        using var _ts = twoSpace;
+        two.Training = true;
+        manual_seed(1);
+        Assert.False(runTwo(x, true).allclose(runTwo(x, false)));   // the second layer reads a thinned first layer
+        two.Training = false;
+        Assert.True(Close.Identical(runTwo(x, false), runTwo(x, true)));
+
+        var (one, oneSpace, runOne) = Stacked(layers: 1);
+        using var _o = one;
+        using var _os = oneSpace;
+        one.Training = true;
+        Assert.True(Close.Identical(runOne(x, false), runOne(x, true))); // nothing lies between: no dropout after the last layer
+    }
+
+    [Fact]
+    public void Language_model_with_dropout_is_deterministic_in_eval_mode_and_random_in_train_mode()
+    {
+        var (net, space) = SmallLanguageModel(layers: 2);
+        using var _n = net;
+        using var _s = space;
+        using var _g = no_grad();
+        var ids = tensor(new long[] { 1, 4, 7, 2, 19, 0 }).reshape(3, 2);
+        net.Training = false;
+        var a = net.Forward(ids);
+        net.ResetState();
+        Close.Assert(a, net.Forward(ids), 0);
+        net.Training = true;
+        manual_seed(3);
+        net.ResetState();
+        var b = net.Forward(ids);
+        net.ResetState();
+        Assert.False(b.allclose(net.Forward(ids)));
     }
 }

@@ -35,8 +35,11 @@ public sealed class Lstm
     /// <summary>
     /// Runs the sequence <paramref name="x"/> [T, B, input]. <paramref name="state"/> holds (h, c) per layer, each
     /// [B, hidden], or null to start from zeros; it is replaced by the final state. Returns [T, B, hidden].
+    /// <paramref name="between"/>, if given, acts on each layer's output sequence before the next layer reads it
+    /// (not after the last layer): PyTorch's <c>nn.LSTM(dropout=p)</c>, Zaremba et al. (2014)'s dropout on the
+    /// non-recurrent connections between layers.
     /// </summary>
-    public Tensor Forward(Tensor x, ref (Tensor H, Tensor C)[]? state)
+    public Tensor Forward(Tensor x, ref (Tensor H, Tensor C)[]? state, Dropout? between = null)
     {
         var space = _net.Space;
         long steps = x.shape[0], batch = x.shape[1];
@@ -45,6 +48,7 @@ public sealed class Lstm
         for (int l = 0; l < _layers.Length; l++)
         {
             var (wih, whh, bih, bhh) = _layers[l];
+            if (l > 0 && between is not null) input = between.Forward(input);
             var h = state?[l].H ?? zeros([batch, HiddenSize], x.dtype, x.device);
             var c = state?[l].C ?? zeros([batch, HiddenSize], x.dtype, x.device);
             // Input contributions for all steps at once: [T, B, 4H].

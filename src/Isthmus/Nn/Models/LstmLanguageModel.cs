@@ -5,7 +5,8 @@ namespace Isthmus.Nn.Models;
 
 /// <summary>
 /// Word-level LSTM language model (Zaremba et al. 2014, "medium": 2 layers of 650, dropout 0.5; PyTorch's
-/// word_language_model example): Embedding → Dropout → LSTM → Dropout → Linear decoder to the vocabulary.
+/// word_language_model example): Embedding → Dropout → LSTM (dropout between its layers) → Dropout → Linear decoder
+/// to the vocabulary.
 /// Input: token ids [T, B] (int64). Output: next-token logits [T·B, vocab].
 /// </summary>
 /// <remarks>
@@ -13,8 +14,9 @@ namespace Isthmus.Nn.Models;
 /// (false). With <c>tie=true</c> the decoder reads the embedding table <c>encoder.weight</c>: there is then one parameter,
 /// and no <c>decoder.weight</c> in the layout (a PyTorch state dict of a tied model lists the same tensor under both
 /// names). Names and init follow the PyTorch example: <c>encoder.weight</c> and <c>decoder.weight</c> U(−0.1, 0.1),
-/// <c>decoder.bias</c> zero, <c>rnn.weight_ih_l0</c> … with PyTorch's LSTM default. Dropout acts on the embedding and
-/// on the LSTM output only, not between LSTM layers (the example's <c>nn.LSTM(dropout=…)</c>).</para>
+/// <c>decoder.bias</c> zero, <c>rnn.weight_ih_l0</c> … with PyTorch's LSTM default. Dropout acts on every non-recurrent
+/// connection, as Zaremba et al. (2014, §3) regularise: on the embedding, between LSTM layers (the example's
+/// <c>nn.LSTM(dropout=…)</c>) and on the last layer's output; never on the recurrent (h, c), and only in train mode.</para>
 /// <para>The recurrent state (h, c) is carried from one <see cref="Forward"/> to the next, so consecutive chunks of a
 /// corpus continue one another. It lives outside any dispose scope; <see cref="DetachState"/> cuts the graph between
 /// truncated-BPTT chunks, <see cref="ResetState"/> starts from zeros, and a batch of another size starts from zeros
@@ -25,7 +27,7 @@ public sealed class LstmLanguageModel : Network
     private const double InitRange = 0.1;
 
     private readonly Embedding _encoder;
-    private readonly Dropout _dropIn, _dropOut;
+    private readonly Dropout _dropIn, _dropBetween, _dropOut;
     private readonly Lstm _rnn;
     private readonly int _decoderWeight;
     private readonly int _decoderBias;
@@ -43,6 +45,7 @@ public sealed class LstmLanguageModel : Network
         _encoder = new Embedding(Builder, "encoder", vocab, hidden, Init.Uniform(InitRange));
         _dropIn = new Dropout(Builder, dropout);
         _rnn = new Lstm(Builder, "rnn", hidden, hidden, layers);
+        _dropBetween = new Dropout(Builder, dropout);
         _dropOut = new Dropout(Builder, dropout);
         _decoderWeight = tie ? Layout.IndexOf("encoder.weight") : Builder.Parameter("decoder.weight", [vocab, hidden], Init.Uniform(InitRange));
         _decoderBias = Builder.Parameter("decoder.bias", [vocab], Init.Constant(0));
@@ -56,7 +59,7 @@ public sealed class LstmLanguageModel : Network
         var x = _dropIn.Forward(_encoder.Forward(input));
         var previous = _state;
         var state = _state;
-        x = _rnn.Forward(x, ref state);
+        x = _rnn.Forward(x, ref state, _dropBetween);
         // Keep the new state past the caller's dispose scope; the previous handles are no longer needed
         // (the graph holds its own references to them).
         foreach (var (h, c) in state!) { h.DetachFromDisposeScope(); c.DetachFromDisposeScope(); }
