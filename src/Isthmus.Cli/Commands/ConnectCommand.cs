@@ -59,7 +59,7 @@ internal static class ConnectCommand
             settings = settings with { Data = checkpointData, Model = checkpointModel };
             if ((settings.From == "") != (settings.To == ""))
                 throw new IsthmusException("connect needs both --from and --to; see `isthmus connect --help`.");
-            var outcome = TrainingProgressBar.Run(io, "connect", progress => ConnectRecipe.Run(settings, progress, io.Info, ct));
+            var outcome = TrainingProgressBar.Run(io, "connect", progress => ConnectRecipe.Run(settings, null, progress, io.Info, ct));
             var mid = outcome.Midpoint;
             var json = new JsonObject
             {

@@ -55,7 +55,7 @@ internal static class ConnectSetCommand
                 VolumeWeight = parse.GetValue(volumeWeight),
                 WeightDecay = parse.GetValue(wd),
             }));
-            var outcome = TrainingProgressBar.Run(io, "connect-set", progress => ConnectSetRecipe.Run(settings, progress, io.Info, ct));
+            var outcome = TrainingProgressBar.Run(io, "connect-set", progress => ConnectSetRecipe.Run(settings, null, progress, io.Info, ct));
             var json = new JsonObject
             {
                 ["run"] = outcome.RunPath,

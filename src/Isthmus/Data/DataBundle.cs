@@ -6,32 +6,22 @@ namespace Isthmus.Data;
 /// </summary>
 public sealed class DataBundle : IDisposable
 {
-    private DataBundle(string name, DataKind kind, long[] inputShape, int classes, bool augment, string evalSplit,
-        IReadOnlyDictionary<string, string>? checksums)
-    {
-        Name = name;
-        Kind = kind;
-        InputShape = inputShape;
-        Classes = classes;
-        Augment = augment;
-        EvalSplit = evalSplit;
-        Checksums = checksums ?? new Dictionary<string, string>();
-    }
+    private DataBundle() { }
 
     /// <summary>Catalog name (<c>mnist</c>, <c>cifar10</c>, ...) or the name given to <see cref="ForImages"/>/<see cref="ForText"/>.</summary>
-    public string Name { get; }
+    public string Name { get; private init; } = "";
 
     /// <summary>Images or text.</summary>
-    public DataKind Kind { get; }
+    public DataKind Kind { get; private init; }
 
     /// <summary>[C, H, W] of one image; empty for text.</summary>
-    public long[] InputShape { get; }
+    public long[] InputShape { get; private init; } = [];
 
     /// <summary>Number of classes; for text, the vocabulary size.</summary>
-    public int Classes { get; }
+    public int Classes { get; private init; }
 
     /// <summary>Whether training should use random crops and flips (CIFAR), not (MNIST-like).</summary>
-    public bool Augment { get; }
+    public bool Augment { get; private init; }
 
     /// <summary>The training split of an image set.</summary>
     public ImageDataset? Train { get; private init; }
@@ -49,21 +39,28 @@ public sealed class DataBundle : IDisposable
     public Vocabulary? Vocab { get; private init; }
 
     /// <summary><c>"test"</c>, or <c>"validation"</c> when the evaluation split was held out of the training data.</summary>
-    public string EvalSplit { get; }
+    public string EvalSplit { get; private init; } = "test";
 
     /// <summary>File name → SHA-256 of each file read, as verified against the fetch manifest (or, for CIFAR, as found).</summary>
-    public IReadOnlyDictionary<string, string> Checksums { get; }
+    public IReadOnlyDictionary<string, string> Checksums { get; private init; } = new Dictionary<string, string>();
 
     /// <summary>Bundles two image splits; takes ownership of them.</summary>
     public static DataBundle ForImages(string name, ImageDataset train, ImageDataset eval, int classes, bool augment,
         string evalSplit = "test", IReadOnlyDictionary<string, string>? checksums = null) =>
-        new(name, DataKind.Images, train.Images.shape[1..], classes, augment, evalSplit, checksums) { Train = train, Eval = eval };
+        new()
+        {
+            Name = name, Kind = DataKind.Images, InputShape = train.Images.shape[1..], Classes = classes, Augment = augment,
+            EvalSplit = evalSplit, Checksums = checksums ?? new Dictionary<string, string>(), Train = train, Eval = eval,
+        };
 
     /// <summary>Bundles two text splits and their vocabulary; takes ownership of the splits.</summary>
     public static DataBundle ForText(string name, TextDataset train, TextDataset eval, Vocabulary vocab,
         string evalSplit = "test", IReadOnlyDictionary<string, string>? checksums = null) =>
-        new(name, DataKind.Text, [], vocab.Count, augment: false, evalSplit, checksums)
-        { TrainText = train, EvalText = eval, Vocab = vocab };
+        new()
+        {
+            Name = name, Kind = DataKind.Text, InputShape = [], Classes = vocab.Count, EvalSplit = evalSplit,
+            Checksums = checksums ?? new Dictionary<string, string>(), TrainText = train, EvalText = eval, Vocab = vocab,
+        };
 
     /// <inheritdoc/>
     public void Dispose()

@@ -23,11 +23,8 @@ public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, Poi
 /// </summary>
 public static class ConnectRecipe
 {
-    public static ConnectOutcome Run(ConnectSettings s, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default) =>
-        Run(s, session: null, progress, log, ct);
-
-    /// <summary>Connects on the data of an open <paramref name="session"/> (owned by the caller), which must be the endpoints' data set.</summary>
-    public static ConnectOutcome Run(ConnectSettings s, Session? session, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
+    /// <param name="session">An open session (owned by the caller) on the endpoints' data set, or null to open one.</param>
+    public static ConnectOutcome Run(ConnectSettings s, Session? session = null, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Validate(s);

@@ -24,11 +24,8 @@ public sealed record ConnectSetOutcome(string RunPath, string Shape, int Modes, 
 /// </summary>
 public static class ConnectSetRecipe
 {
-    public static ConnectSetOutcome Run(ConnectSetSettings s, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default) =>
-        Run(s, session: null, progress, log, ct);
-
-    /// <summary>Trains on the data of an open <paramref name="session"/> (owned by the caller), which must be the modes' data set.</summary>
-    public static ConnectSetOutcome Run(ConnectSetSettings s, Session? session, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
+    /// <param name="session">An open session (owned by the caller) on the modes' data set, or null to open one.</param>
+    public static ConnectSetOutcome Run(ConnectSetSettings s, Session? session = null, IProgress<TrainingProgress>? progress = null, Action<string>? log = null, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Validate(s);

@@ -24,10 +24,7 @@ public sealed record EnsembleSettings : InvocationSettings
     public required string Out { get; init; }
 }
 
-public sealed record EnsembleOutcome(string Folder, EnsembleEvaluation Evaluation, JsonObject Result) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record EnsembleOutcome(string Folder, EnsembleEvaluation Evaluation, JsonObject Result) : OutcomeWithFigures;
 
 /// <summary>
 /// <c>isthmus ensemble</c> (docs/science.md §2 A.6, §4, §6): every member loaded in turn, its batch norm recomputed, scored

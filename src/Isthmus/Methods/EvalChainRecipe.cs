@@ -19,10 +19,7 @@ public sealed record EvalChainSettings : InvocationSettings
     public int? BatchNormBatches { get; init; }
 }
 
-public sealed record EvalChainOutcome(string Folder, int Members, CurveEvaluation Chain, JsonObject Result) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record EvalChainOutcome(string Folder, int Members, CurveEvaluation Chain, JsonObject Result) : OutcomeWithFigures;
 
 /// <summary>
 /// <c>isthmus eval-chain</c> (Garipov et al. 2018, A.10, Fig. 8): the polygonal chain w_1 → w_2 → … → w_n through

@@ -32,10 +32,7 @@ public sealed record EvalCurveSettings : InvocationSettings
 }
 
 /// <summary>What eval-curve wrote. For a shard, <see cref="Curve"/> holds only its own points and <see cref="Result"/> describes the part.</summary>
-public sealed record EvalCurveOutcome(string Folder, string Family, CurveEvaluation Curve, CurveEvaluation? Segment, JsonObject Result, Shard Shard) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record EvalCurveOutcome(string Folder, string Family, CurveEvaluation Curve, CurveEvaluation? Segment, JsonObject Result, Shard Shard) : OutcomeWithFigures;
 
 /// <summary>
 /// <c>isthmus eval-curve</c>: evaluates a curve (or a segment, or a trivial curve) on a uniform t grid with batch norm

@@ -26,10 +26,7 @@ public sealed record EvalSetSettings : InvocationSettings
     public string? Out { get; init; }
 }
 
-public sealed record EvalSetOutcome(string Folder, SetEvaluation Evaluation, JsonObject Result) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record EvalSetOutcome(string Folder, SetEvaluation Evaluation, JsonObject Result) : OutcomeWithFigures;
 
 /// <summary>
 /// <c>isthmus eval-set</c> (docs/science.md §5): measures the subspace of a <c>connect-set</c> run — its vertices, points drawn

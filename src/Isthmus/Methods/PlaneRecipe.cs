@@ -35,10 +35,7 @@ public sealed record PlaneSettings : InvocationSettings
 
 /// <summary>What plane wrote; a shard has no <see cref="Surface"/>, only its <see cref="Cells"/>.</summary>
 public sealed record PlaneOutcome(string Folder, PlaneSurface? Surface, double UNorm, double VNorm, IReadOnlyList<PlaneMarker> Markers,
-    Shard Shard, IReadOnlyList<GridPoint> Cells) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+    Shard Shard, IReadOnlyList<GridPoint> Cells) : OutcomeWithFigures;
 
 /// <summary>
 /// <c>isthmus plane</c> (docs/science.md §3, Fig. 1): the plane through three weight vectors, train loss and test error on a

@@ -62,10 +62,7 @@ public sealed record CutRow(int Dim, double? RadiusSetting, double Radius, doubl
 public sealed record CutAnchor(double? RadiusSetting, double Radius, double TrainLoss, double TestError);
 
 /// <summary>The study's result: per (d, r) the best of its rates (<see cref="Rows"/>), and every rate tried (<see cref="Trials"/>).</summary>
-public sealed record CutsOutcome(string Folder, IReadOnlyList<CutRow> Rows, IReadOnlyList<CutRow> Trials, IReadOnlyList<CutAnchor> Anchors) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record CutsOutcome(string Folder, IReadOnlyList<CutRow> Rows, IReadOnlyList<CutRow> Trials, IReadOnlyList<CutAnchor> Anchors) : OutcomeWithFigures;
 
 /// <summary>
 /// Low-dimensional cuts (docs/science.md §5; Fort &amp; Jastrzebski 2019 after Li et al. 2018): for every anchor radius r and

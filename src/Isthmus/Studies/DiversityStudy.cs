@@ -40,10 +40,7 @@ public sealed record FamilySummary(string Name, IReadOnlyList<int> Members, doub
 
 /// <summary>Everything the diversity study measured; matrices are indexed by member.</summary>
 public sealed record DiversityOutcome(string Folder, IReadOnlyList<string> Sources, IReadOnlyList<string> MemberFamilies, IReadOnlyList<MemberScore> Scores,
-    IReadOnlyList<FamilySummary> Families, double[,] Disagreement, double[,] Cosine, double[,] Distance, FunctionSpaceProjection Projection, string Reference) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+    IReadOnlyList<FamilySummary> Families, double[,] Disagreement, double[,] Cosine, double[,] Distance, FunctionSpaceProjection Projection, string Reference) : OutcomeWithFigures;
 
 /// <summary>
 /// docs/science.md §5: members from one trajectory (FGE, SSE, points of one curve) should stay in one wedge — lower

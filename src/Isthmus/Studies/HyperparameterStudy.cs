@@ -42,10 +42,7 @@ public sealed record HyperparameterSettings : InvocationSettings
 /// <summary>One setting of one knob: the run it trained, how it scores, and the shape of the loss around it.</summary>
 public sealed record HyperparameterRow(string Knob, double Value, string Run, long Parameters, double TrainLoss, double TestError, Geometry Geometry);
 
-public sealed record HyperparameterOutcome(string Folder, IReadOnlyList<HyperparameterRow> Rows) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record HyperparameterOutcome(string Folder, IReadOnlyList<HyperparameterRow> Rows) : OutcomeWithFigures;
 
 /// <summary>
 /// docs/science.md §5: "larger learning rate, smaller width and stronger L2 act alike: they change the large-scale curvature

@@ -31,10 +31,7 @@ public sealed record ParametrizationRow(double WidthFactor, long Parameters, dou
     double SegmentLossMax, double CurveTestErrorMax, double EndpointTestErrorMax, double LengthRatio);
 
 /// <summary>The study's rows, and its pictures: each width's curve and the study's own.</summary>
-public sealed record ParametrizationOutcome(IReadOnlyList<ParametrizationRow> Rows) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record ParametrizationOutcome(IReadOnlyList<ParametrizationRow> Rows) : OutcomeWithFigures;
 
 /// <summary>
 /// Over-parametrisation (Garipov et al. 2018, A.7): for each width factor K, train two networks with every layer
@@ -75,7 +72,7 @@ public static class ParametrizationStudy
                 {
                     From = a, To = b, Out = curve, Curve = "bezier", Bends = 1, Epochs = s.CurveEpochs, Lr = s.Lr, Seed = s.Seed,
                     DataRoot = s.DataRoot, Threads = s.Threads, Device = s.Device, Resume = Directory.Exists(curve),
-                }, progress, log, ct);
+                }, session: null, progress, log, ct);
             }
             log?.Invoke($"K = {k}: evaluating the curve and the segment at {s.Points} points");
             var eval = EvalCurveRecipe.Run(new EvalCurveSettings

@@ -44,32 +44,18 @@ public sealed class PreResNet : Network
         int expansion = bottleneck ? 4 : 1;
 
         _conv1 = new Conv2d(Builder, "conv1", data.InputShape[0], 16, 3, padding: 1, bias: false, weightInit: ReferenceInit.ConvHeNormal(3, 16));
-        var blocks = new List<Block>();
-        long inPlanes = 16;
-        long[] planes = [16, 32, 64];
-        for (int stage = 0; stage < 3; stage++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                long stride = stage > 0 && i == 0 ? 2 : 1;
-                blocks.Add(new Block(Builder, $"layer{stage + 1}.{i}", inPlanes, planes[stage], stride, bottleneck));
-                inPlanes = planes[stage] * expansion;
-            }
-        }
-        _blocks = blocks.ToArray();
-        _bn = new BatchNorm(Builder, "bn", inPlanes);
-        _fc = new Linear(Builder, "fc", inPlanes, data.Classes);
+        (_blocks, long channels) = ResidualStages.Build(n, 16, [16, 32, 64], expansion,
+            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, bottleneck));
+        _bn = new BatchNorm(Builder, "bn", channels);
+        _fc = new Linear(Builder, "fc", channels, data.Classes);
     }
 
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
 
-    public override Tensor Forward(Tensor input)
-    {
-        var x = _conv1.Forward(input);
-        foreach (var block in _blocks) x = Stage.Run(x, block.Forward, disposeInput: true);
-        return Stage.Run(x, y => _fc.Forward(Features(_bn.Forward(y).relu_().mean([2, 3]))), disposeInput: true);
-    }
+    public override Tensor Forward(Tensor input) =>
+        ResidualStages.Forward(_conv1.Forward(input), _blocks.Select(b => (Func<Tensor, Tensor>)b.Forward),
+            y => _fc.Forward(Features(_bn.Forward(y).relu_().mean([2, 3]))));
 
     /// <summary>One pre-activation block, basic (bn1-conv1-bn2-conv2) or bottleneck (… bn3-conv3).</summary>
     private sealed class Block

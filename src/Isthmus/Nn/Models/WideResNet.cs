@@ -36,32 +36,18 @@ public sealed class WideResNet : Network
         int n = (depth - 4) / 6;
 
         _conv1 = new Conv2d(Builder, "conv1", data.InputShape[0], 16, 3, padding: 1);
-        var blocks = new List<Block>();
-        long inPlanes = 16;
-        long[] planes = [16L * k, 32L * k, 64L * k];
-        for (int stage = 0; stage < 3; stage++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                long stride = stage > 0 && i == 0 ? 2 : 1;
-                blocks.Add(new Block(Builder, $"layer{stage + 1}.{i}", inPlanes, planes[stage], stride, dropout));
-                inPlanes = planes[stage];
-            }
-        }
-        _blocks = blocks.ToArray();
-        _bn1 = new BatchNorm(Builder, "bn1", inPlanes);
-        _linear = new Linear(Builder, "linear", inPlanes, data.Classes);
+        (_blocks, long channels) = ResidualStages.Build(n, 16, [16L * k, 32L * k, 64L * k], expansion: 1,
+            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, dropout));
+        _bn1 = new BatchNorm(Builder, "bn1", channels);
+        _linear = new Linear(Builder, "linear", channels, data.Classes);
     }
 
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
 
-    public override Tensor Forward(Tensor input)
-    {
-        var x = _conv1.Forward(input);
-        foreach (var block in _blocks) x = Stage.Run(x, block.Forward, disposeInput: true);
-        return Stage.Run(x, y => _linear.Forward(Features(_bn1.Forward(y).relu_().mean([2, 3]))), disposeInput: true);
-    }
+    public override Tensor Forward(Tensor input) =>
+        ResidualStages.Forward(_conv1.Forward(input), _blocks.Select(b => (Func<Tensor, Tensor>)b.Forward),
+            y => _linear.Forward(Features(_bn1.Forward(y).relu_().mean([2, 3]))));
 
     /// <summary>The wide basic block: bn1, conv1, dropout, bn2, conv2 (strided), shortcut.</summary>
     private sealed class Block

@@ -14,6 +14,12 @@ public interface IHasFigures
     IReadOnlyList<Figure> Figures { get; }
 }
 
+/// <summary>The outcome records of methods that draw: the pictures are set by the method with <c>with { Figures = … }</c>.</summary>
+public abstract record OutcomeWithFigures : IHasFigures
+{
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+}
+
 /// <summary>Train loss and test error against t, one series per curve (Garipov et al. 2018, Fig. 2 left).</summary>
 public sealed record CurveFigure(string Png, string Title, IReadOnlyList<CurveSeries> Series) : Figure(Png);
 

@@ -14,10 +14,7 @@ public sealed record MergeSettings
 /// <param name="Command">The command whose shards were merged.</param>
 /// <param name="Folder">Where its result files are now.</param>
 /// <param name="Files">The files written there (the unsharded command's).</param>
-public sealed record MergeOutcome(string Command, string Folder, int Shards, int Points, IReadOnlyList<string> Files) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record MergeOutcome(string Command, string Folder, int Shards, int Points, IReadOnlyList<string> Files) : OutcomeWithFigures;
 
 /// <summary>What every sharded command's context says about where its results go.</summary>
 public interface IShardContext

@@ -8,10 +8,7 @@ using Isthmus.Training;
 namespace Isthmus.Studies;
 
 /// <summary>The result of <c>isthmus compare</c>: the table and compare.json.</summary>
-public sealed record CompareOutcome(string Folder, IReadOnlyList<CompareRow> Rows, JsonObject Result, double Seconds, bool AlreadyComplete) : IHasFigures
-{
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-}
+public sealed record CompareOutcome(string Folder, IReadOnlyList<CompareRow> Rows, JsonObject Result, double Seconds, bool AlreadyComplete) : OutcomeWithFigures;
 
 /// <summary>
 /// <c>isthmus compare</c>: Ind, SSE and FGE at equal budgets kB (Garipov et al. 2018, §5, Table 1 and Figure 3;
