@@ -1,5 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
@@ -11,7 +9,7 @@ namespace Isthmus.Methods;
 /// The result of <c>ConnectRecipe.Run</c>: the run folder, the curve, metrics of its midpoint φ(½) with batch norm
 /// recomputed for it (the curve's full evaluation is <c>eval-curve</c>'s), every epoch of the run (resumed ones included).
 /// </summary>
-public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, PointMetrics Midpoint, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
+public sealed record ConnectOutcome(string RunPath, string Curve, int Bends, Evaluation.PointMetrics Midpoint, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
 
 /// <summary>
 /// <c>isthmus connect</c> (Garipov et al. 2018, §3): a curve φθ(t) = Σ_k c_k(t)·w_k between two trained networks,
@@ -87,7 +85,7 @@ public static class ConnectRecipe
         Platform.Precision.AutocastType(s.Precision);
     }
 
-    private static void Describe(RunDirectory run, ConnectSettings s, CurveFamily family, TrainedRun a, TrainedRun b, Session session, Network net, SgdHyperparameters h)
+    private static void Describe(RunDirectory run, ConnectSettings s, CurveFamily family, TrainedRun a, TrainedRun b, Session session, Nn.Network net, SgdHyperparameters h)
     {
         var m = run.Manifest;
         session.Describe(m, s.CommandLine, net.Spec);

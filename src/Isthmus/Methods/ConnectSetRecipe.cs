@@ -1,5 +1,3 @@
-using Isthmus.Evaluation;
-using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Space;
 using Isthmus.Storage;
@@ -12,7 +10,7 @@ namespace Isthmus.Methods;
 /// recomputed for it (the subspace's full evaluation is <c>eval-set</c>'s), every epoch of the run.
 /// </summary>
 public sealed record ConnectSetOutcome(string RunPath, string Shape, int Modes, int Connectors, int Simplices,
-    IReadOnlyList<PointMetrics> ConnectorMetrics, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
+    IReadOnlyList<Evaluation.PointMetrics> ConnectorMetrics, IReadOnlyList<EpochReport> Epochs, double Seconds, bool AlreadyComplete);
 
 /// <summary>
 /// <c>isthmus connect-set</c> (docs/science.md §5): N trained networks (modes, fixed) and M trainable connectors are the
@@ -109,7 +107,7 @@ public static class ConnectSetRecipe
         SimplexSampler.Check(s.SampleBy, s.VolumeWeight);
     }
 
-    private static void Describe(RunDirectory run, ConnectSetSettings s, SimplicialComplex complex, IReadOnlyList<TrainedRun> modes, Session session, Network net,
+    private static void Describe(RunDirectory run, ConnectSetSettings s, SimplicialComplex complex, IReadOnlyList<TrainedRun> modes, Session session, Nn.Network net,
         SgdHyperparameters h, SimplexSampler sampler)
     {
         var m = run.Manifest;

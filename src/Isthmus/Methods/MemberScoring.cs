@@ -4,7 +4,6 @@ using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Methods;
 
@@ -96,7 +95,7 @@ internal static class MemberScoring
         return new Metrics(score.Nll, score.Error, eval.Examples);
     }
 
-    private static void WriteTrajectory(string path, ICollectingSchedule schedule, long iterations, int batches, Metrics start,
+    private static void WriteTrajectory(string path, Training.ICollectingSchedule schedule, long iterations, int batches, Metrics start,
         IReadOnlyList<Member> members, IReadOnlyList<TrajectoryPoint> points)
     {
         var byIteration = members.ToDictionary(m => m.Iteration);

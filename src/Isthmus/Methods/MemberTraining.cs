@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Isthmus.Data;
-using Isthmus.Evaluation;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
@@ -212,7 +211,7 @@ public static class MemberTraining
     public static MemberRunOutcome Finished(RunDirectory run)
     {
         var start = run.Manifest.Section(ManifestKey.Start);
-        Metrics? metrics = start?["test_error"] is { } e ? new Metrics(start["test_nll"]?.GetValue<double>() ?? double.NaN, e.GetValue<double>(), 0) : null;
+        Evaluation.Metrics? metrics = start?["test_error"] is { } e ? new Evaluation.Metrics(start["test_nll"]?.GetValue<double>() ?? double.NaN, e.GetValue<double>(), 0) : null;
         return new MemberRunOutcome(run.Path, Read(run), metrics, [], 0, AlreadyComplete: true);
     }
 

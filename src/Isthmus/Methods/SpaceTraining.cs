@@ -1,7 +1,6 @@
 using Isthmus.Data;
 using Isthmus.Nn;
 using Isthmus.Runs;
-using Isthmus.Storage;
 using Isthmus.Training;
 
 namespace Isthmus.Methods;
@@ -44,7 +43,7 @@ public static class SpaceTraining
             StartEpoch = start,
             Autocast = autocast,
             EpochFinished = TrainingRecord.AfterEpoch(run, net, optimizer, history, h.SaveEvery,
-                sampler is null ? (path, metadata) => Checkpoint.Save(path, net, metadata: metadata) : (path, metadata) => SpaceFile.Save(path, net, metadata)),
+                sampler is null ? (path, metadata) => Storage.Checkpoint.Save(path, net, metadata: metadata) : (path, metadata) => Storage.SpaceFile.Save(path, net, metadata)),
         };
         Trainer.Run(job, progress, ct);
         return history;

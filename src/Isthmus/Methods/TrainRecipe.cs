@@ -1,7 +1,5 @@
 using Isthmus.Evaluation;
-using Isthmus.Nn;
 using Isthmus.Runs;
-using Isthmus.Storage;
 using Isthmus.Training;
 
 namespace Isthmus.Methods;
@@ -53,7 +51,7 @@ public static class TrainRecipe
         log?.Invoke("Final pass over both splits in eval mode...");
         var scored = session.Evaluator(s.WeightDecay).Evaluate(net, ct);
         var (loss, trainMetrics, testMetrics) = (scored.TrainLoss, scored.Train, scored.Test);
-        Checkpoint.Save(run.File(TrainedRun.ModelFile), net);
+        Storage.Checkpoint.Save(run.File(TrainedRun.ModelFile), net);
         run.Manifest.Final = MetricsSection.Of(scored, session.Data.Kind == Data.DataKind.Text);
         run.Manifest.SetSection(ManifestKey.Timing, TrainingRecord.Timing(history));
         run.Complete();
@@ -61,7 +59,7 @@ public static class TrainRecipe
         return new TrainOutcome(run.Path, loss, trainMetrics, testMetrics, history, clock.Elapsed.TotalSeconds, AlreadyComplete: false, IsText: session.Data.Kind == Data.DataKind.Text);
     }
 
-    private static void Describe(RunDirectory run, TrainSettings s, Session session, Network net)
+    private static void Describe(RunDirectory run, TrainSettings s, Session session, Nn.Network net)
     {
         var m = run.Manifest;
         session.Describe(m, s.CommandLine, net.Spec);

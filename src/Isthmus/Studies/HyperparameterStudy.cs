@@ -4,7 +4,6 @@ using Isthmus.Methods;
 using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Studies;
 
@@ -55,7 +54,7 @@ public static class HyperparameterStudy
 {
     public const string JsonFile = "hyperparameters.json", CsvFile = "hyperparameters.csv", PngFile = "hyperparameters.png";
 
-    public static HyperparameterOutcome Run(HyperparameterSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    public static HyperparameterOutcome Run(HyperparameterSettings s, Action<string>? log = null, IProgress<Training.TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         Validate(s);
         var study = StudyFolder.Open(s, "study hyperparameters", s.Out, s.Resume);

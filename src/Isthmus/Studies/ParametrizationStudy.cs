@@ -1,8 +1,6 @@
 using Isthmus.Methods;
-using Isthmus.Nn;
 using Isthmus.Runs;
 using Isthmus.Storage;
-using Isthmus.Training;
 
 namespace Isthmus.Studies;
 
@@ -41,7 +39,7 @@ public sealed record ParametrizationOutcome(IReadOnlyList<ParametrizationRow> Ro
 /// </summary>
 public static class ParametrizationStudy
 {
-    public static ParametrizationOutcome Run(ParametrizationSettings s, Action<string>? log = null, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    public static ParametrizationOutcome Run(ParametrizationSettings s, Action<string>? log = null, IProgress<Training.TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         if (s.WidthFactors.Count == 0 || s.WidthFactors.Any(k => !(k > 0)))
             throw new IsthmusException("--width-factors must be positive numbers, e.g. 0.3,0.5,0.8,1.");
@@ -52,7 +50,7 @@ public static class ParametrizationStudy
         {
             ct.ThrowIfCancellationRequested();
             var dir = study.File($"K={k.ToString(CultureInfo.InvariantCulture)}");
-            var spec = new ArchitectureSpec(s.Model).With("width_factor", k.ToString(CultureInfo.InvariantCulture));
+            var spec = new Nn.ArchitectureSpec(s.Model).With("width_factor", k.ToString(CultureInfo.InvariantCulture));
             if (s.BatchNorm) spec = spec.With("bn", "true");
             string a = Path.Combine(dir, "a"), b = Path.Combine(dir, "b"), curve = Path.Combine(dir, "bezier");
             foreach (var (path, seed) in new[] { (a, s.Seed), (b, s.Seed + 1) })
