@@ -6,6 +6,11 @@ scores Isthmus's checkpoints of it the way PyTorch itself does.
         Scripts the network (torch.jit.script) and saves it; WIDTH is the first stage's channels (default 16: stages
         16-32-64, He et al. 2016's ResNet-20 layout of 3 stages x 3 pre-activation blocks). Isthmus reads it with
         --model torchscript:resnet20.pt.
+    /usr/bin/python3 tools/resnet20.py train resnet20.pt DATA_DIR OUT.pt [SEED]
+        Trains the scripted network's eager twin in PyTorch itself as `isthmus train --subset 10000 --epochs 3` does
+        (SGD, rate 0.05 on Isthmus's standard schedule, momentum 0.9, weight decay 5e-4, batches of 128 drawn by
+        torch.randperm from the first 10,000 training images) and writes torch.save(model.state_dict()) to OUT.pt:
+        a checkpoint trained elsewhere, for `isthmus ensemble --members`, `fge --from`, `plane --points`.
     /usr/bin/python3 tools/resnet20.py check resnet20.pt DATA_DIR WEIGHTS [WEIGHTS...] [--bn-batches N]
         For each checkpoint Isthmus wrote (model.safetensors of a train run, or any .safetensors/.pt state dict):
         load_state_dict(strict=True) into the module, recompute batch-norm statistics as Isthmus does
@@ -106,11 +111,40 @@ def check(model_path, data_dir, weights, bn_batches):
         print(f"{w}: test error {100.0 * wrong / len(x_test):.2f} %")
 
 
+def train(model_path, data_dir, out, seed, epochs=3, subset=10000, batch=128):
+    torch.manual_seed(seed)
+    scripted = torch.jit.load(model_path)
+    net = PreResNet20(scripted.conv.weight.shape[0])
+    x = images(os.path.join(data_dir, "train-images-idx3-ubyte.gz"))[:subset]
+    y = torch.from_numpy(idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz"))[:subset].astype(np.int64))
+    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    for e in range(epochs):
+        # Isthmus's standard schedule, per epoch counted from 1: full rate to half-way, linear to 1 % at 90 %, then 1 %.
+        t = (e + 1) / epochs
+        factor = 1.0 if t <= 0.5 else (1.0 - 0.99 * (t - 0.5) / 0.4 if t <= 0.9 else 0.01)
+        for g in opt.param_groups:
+            g["lr"] = 0.05 * factor
+        net.train()
+        perm, total = torch.randperm(len(x)), 0.0
+        for i in range(0, len(x), batch):
+            b = perm[i:i + batch]
+            loss = F.cross_entropy(net(x[b]), y[b])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(b)
+        print(f"epoch {e + 1}: rate {0.05 * factor:.6g}, train loss {total / len(x):.4f}", flush=True)
+    torch.save(net.state_dict(), out)
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "write":
         torch.manual_seed(0)
         width = int(argv[2]) if len(argv) > 2 else 16
         torch.jit.script(PreResNet20(width)).save(argv[1])
+        return
+    if len(argv) >= 4 and argv[0] == "train":
+        train(argv[1], argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 3)
         return
     if len(argv) >= 4 and argv[0] == "check":
         bn = None

@@ -12,7 +12,7 @@ internal sealed class CheckpointKindOptions
     public CheckpointKindOptions(string whose)
     {
         Data = CommonOptions.Data(required: false);
-        Data.Description = $"For {whose} given as checkpoint files (.safetensors, or PyTorch .pt/.pth/.bin) without a run manifest: their data set.";
+        Data.Description = $"For {whose} given as checkpoint files (.safetensors, or PyTorch .pt/.pth/.bin) without a run manifest: their data set (a name, npz:FILE or folder:DIR).";
         Model = new ModelOptions();
         Model.Model.Description = $"For {whose} given as checkpoint files without a run manifest: their architecture ({string.Join(", ", ModelZoo.Names)}, or torchscript:FILE).";
     }

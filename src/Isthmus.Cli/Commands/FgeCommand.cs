@@ -9,7 +9,7 @@ internal static class FgeCommand
         var data = CommonOptions.Data(required: false);
         data.Description = "With --from FILE: the data set it was trained on (mnist, fashion-mnist, cifar10, cifar100, fortunes, npz:FILE, folder:DIR).";
         var model = new ModelOptions();
-        model.Model.Description = "With --from FILE: its architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ").";
+        model.Model.Description = "With --from FILE: its architecture (" + string.Join(", ", Nn.ModelZoo.Names) + ", or torchscript:FILE).";
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the cyclic schedule (K).", DefaultValueFactory = _ => 4 };
         var cycle = new Option<double>("--cycle") { Description = "Cycle length in epochs, may be fractional (the paper: 2-4); rounded to an even number of iterations, as the manifest records.", DefaultValueFactory = _ => 2 };
         var lr1 = new Option<double>("--lr1") { Description = "α1, the rate at the start and end of each cycle (the paper: 5e-2 for ResNets, 1e-2 for VGG).", DefaultValueFactory = _ => 5e-2 };

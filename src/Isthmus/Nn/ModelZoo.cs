@@ -46,7 +46,7 @@ public static class ModelZoo
     {
         var net = Create(spec, data);
         // Before any of its convolutions runs: a libtorch defect in narrow convolutions (Platform.ConvolutionKernels).
-        Platform.ConvolutionKernels.Guard(net.Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape), get_num_threads());
+        Platform.ConvolutionKernels.Guard(net.Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape));
         return net;
     }
 

@@ -62,7 +62,7 @@ public class ModuleNetwork : Network
             .ToArray();
         foreach (var n in _norms) Buffers.Register(n);
         // Before the module's first forward pass: a libtorch defect in narrow convolutions (Platform.ConvolutionKernels).
-        Platform.ConvolutionKernels.Guard(Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape), get_num_threads());
+        Platform.ConvolutionKernels.Guard(Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape));
         ModuleChecks.MeasureBatchNorm(module, forward, _norms, data, Describe(spec), FixAdvice);
     }
 

@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace Isthmus.Platform;
 
 /// <summary>
-/// On CPUs with AVX-512, libtorch's oneDNN (3.7) convolution kernels sometimes return NaN input gradients on two or
-/// more threads for float32 convolutions whose channels are not multiples of 16 (docs/performance.md): a network with
-/// 8-channel convolutions diverges within an epoch, and trains normally with the kernels capped at AVX2 or on one
-/// thread. So before the first convolution of a process runs, a network that has such a convolution caps oneDNN at
+/// On CPUs with AVX-512, libtorch's oneDNN (3.7) convolution kernels sometimes return NaN input gradients for float32
+/// convolutions whose channels are not multiples of 16 (docs/performance.md): a network with 8-channel convolutions
+/// diverges within an epoch, on two threads and, less often, on one, and trains normally with the kernels capped at
+/// AVX2. So before the first convolution of a process runs, a network that has such a convolution caps oneDNN at
 /// AVX2 (<c>ONEDNN_MAX_CPU_ISA</c>, which oneDNN reads once, when it first dispatches). It costs such networks some
 /// speed (PreResNet-110's step: about 1.2×), never accuracy; networks whose channels are all multiples of 16 keep the
 /// AVX-512 kernels. A user's own <c>ONEDNN_MAX_CPU_ISA</c> is left alone.
@@ -30,9 +30,9 @@ public static class ConvolutionKernels
         weightShape[0] % 16 == 0 && (isFirst || weightShape[1] % 16 == 0);
 
     /// <summary>Caps the kernels at AVX2 for this process if one of the convolutions (4-D weights, in order) is not sound.</summary>
-    public static void Guard(IEnumerable<IReadOnlyList<long>> convolutionWeights, int threads)
+    public static void Guard(IEnumerable<IReadOnlyList<long>> convolutionWeights)
     {
-        if (Capped || threads < 2 || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null) return;
+        if (Capped || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null) return;
         if (convolutionWeights.Select((w, i) => IsSound(w, i == 0)).All(sound => sound)) return;
         try
         {

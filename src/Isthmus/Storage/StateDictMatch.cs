@@ -35,7 +35,7 @@ public static class StateDictMatch
         foreach (var (name, shape) in expected)
         {
             if (!mapped.TryGetValue(name, out var t) || t.shape.SequenceEqual(shape)) continue;
-            throw new IsthmusException($"{file.Path}: '{name}' has shape {Text(t.shape)} but {net.Spec} needs {Text(shape)}; the checkpoint is of another width or data set (pass the matching --model options and --data).");
+            throw new IsthmusException($"{file.Path}: '{name}' has shape {Text(t.shape)} but {Named(net.Spec)} needs {Text(shape)}; the checkpoint is of another width or data set ({Advice(net.Spec)} and --data).");
         }
         foreach (var name in mapped.Keys.Where(n => !expected.ContainsKey(n)).ToList()) mapped.Remove(name);
         return mapped;
@@ -59,8 +59,15 @@ public static class StateDictMatch
         var parts = new List<string>();
         if (missing.Count > 0) parts.Add($"'{missing[0]}' {Text(expected[missing[0]])} is missing{More(missing.Count)}");
         if (unexpected.Count > 0) parts.Add($"'{unexpected[0]}' {Text(mapped[unexpected[0]].shape)} is unexpected{More(unexpected.Count)}");
-        return $"{path} does not hold the weights of {spec}: {string.Join(" and ", parts)}; it was saved from another architecture (pass the matching --model options).";
+        return $"{path} does not hold the weights of {Named(spec)}: {string.Join(" and ", parts)}; it was saved from another architecture ({Advice(spec)}).";
     }
+
+    // A TorchScript network by its file alone: its spec's SHA-256 would only lengthen the sentence.
+    private static string Named(ArchitectureSpec spec) =>
+        spec.Name == TorchScriptNetwork.Name && spec.Get("file") is { } file ? $"{TorchScriptNetwork.Prefix}{file}" : spec.ToString();
+
+    private static string Advice(ArchitectureSpec spec) =>
+        spec.Name == TorchScriptNetwork.Name ? "pass the TorchScript file of the module whose state dict it is" : "pass the matching --model options";
 
     private static bool IsCounter(string name) => name == Counter || name.EndsWith("." + Counter, StringComparison.Ordinal);
 

@@ -101,6 +101,16 @@ public sealed class TorchScriptNetworkTests
     }
 
     [Fact]
+    public void A_state_dict_of_another_module_names_the_file_not_its_hash()
+    {
+        using var net = Build();
+        var e = Assert.Throws<IsthmusException>(() => Checkpoint.Load(Path.Combine(Repository.Root, "tests", "fixtures", "data", "mlp.pt"), net));
+        Assert.Contains($"does not hold the weights of torchscript:{Fixture("smallnet.pt")}: 'conv.weight' [8, 1, 3, 3] is missing (and 17 more)", e.Message);
+        Assert.Contains("pass the TorchScript file of the module whose state dict it is", e.Message);
+        Assert.DoesNotContain("sha256", e.Message);
+    }
+
+    [Fact]
     public void A_state_dict_is_not_taken_for_a_network()
     {
         var e = Assert.Throws<IsthmusException>(() => ModelZoo.Build(TorchScriptNetwork.SpecFor(Fixture("smallnet-seed1.pt")), Images));
