@@ -52,4 +52,22 @@ public static class BatchSources
         public void BeginEpoch(int epoch) { }
         public (Tensor X, Tensor Y) Batch(int index) => batcher.Batch(index);
     }
+
+    /// <summary>
+    /// Runs <paramref name="forward"/> on the inputs of the first <paramref name="batches"/> batches of epoch 0 (all of
+    /// them when null), without gradients, each batch in its own dispose scope: the passes that only gather statistics
+    /// (batch-norm recalibration, activation matching, REPAIR).
+    /// </summary>
+    public static void ForEachInput(this IBatchSource source, int? batches, Action<Tensor> forward, CancellationToken ct = default)
+    {
+        using var _ = no_grad();
+        source.BeginEpoch(0);
+        int count = Math.Min(batches ?? int.MaxValue, source.BatchesPerEpoch);
+        for (int i = 0; i < count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            forward(source.Batch(i).X);
+        }
+    }
 }

@@ -30,16 +30,7 @@ public static class BatchNormCalibration
         net.BatchNormMomentum = null;
         try
         {
-            using var _ = no_grad();
-            trainWithoutAugmentation.BeginEpoch(0);
-            int count = Math.Min(batches ?? int.MaxValue, trainWithoutAugmentation.BatchesPerEpoch);
-            for (int i = 0; i < count; i++)
-            {
-                ct.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var (x, _) = trainWithoutAugmentation.Batch(i);
-                net.Forward(x);
-            }
+            trainWithoutAugmentation.ForEachInput(batches, x => net.Forward(x), ct);
         }
         finally
         {

@@ -86,15 +86,7 @@ public sealed class Repair : IDisposable
         _net.Training = false;
         try
         {
-            using var _ = no_grad();
-            train.BeginEpoch(0);
-            int count = Math.Min(batches ?? int.MaxValue, train.BatchesPerEpoch);
-            for (int i = 0; i < count; i++)
-            {
-                ct.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                _net.Forward(train.Batch(i).X);
-            }
+            train.ForEachInput(batches, x => _net.Forward(x), ct);
             return _observing;
         }
         finally

@@ -26,19 +26,13 @@ public static class ActivationMatching
             a.Training = b.Training = false;
             try
             {
-                using var _ = no_grad();
-                batches.BeginEpoch(0);
-                int count = Math.Min(maxBatches ?? int.MaxValue, batches.BatchesPerEpoch);
-                for (int i = 0; i < count; i++)
+                batches.ForEachInput(maxBatches, x =>
                 {
-                    ct.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var (x, _) = batches.Batch(i);
                     var fromA = Capture(a, x, moments.Keys);
                     var fromB = Capture(b, x, moments.Keys);
                     foreach (var (name, m) in moments) m.Add(fromA[name], fromB[name]);
                     foreach (var t in fromA.Values.Concat(fromB.Values)) t.Dispose();
-                }
+                }, ct);
             }
             finally { (a.Training, b.Training) = (wasA, wasB); }
             return new PermutationSet(groups, groups.ToDictionary(g => g.Name, g => LinearAssignment.Maximise(moments[g.Name].Correlation())));

@@ -5,13 +5,8 @@ namespace Isthmus.Tests.Alignment;
 /// <summary>Weight and activation matching find the permutation that relabelled a copy of a network.</summary>
 public class MatchingTests
 {
-    public static TheoryData<string, string> Models => new()
-    {
-        { "mlp", "widths=32,24" },
-        { "lenet5", "" },
-        { "convfc", "width_factor=0.25" },
-        { "convfc", "width_factor=0.25;bn=true" },
-    };
+    /// <summary>The architectures whose groups are declared, small (shared with <see cref="PermutationGroupTests"/>).</summary>
+    public static TheoryData<string, string> Models => PermutationGroupTests.Models;
 
     [Theory]
     [MemberData(nameof(Models))]
