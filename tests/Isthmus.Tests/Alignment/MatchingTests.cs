@@ -5,31 +5,36 @@ namespace Isthmus.Tests.Alignment;
 /// <summary>Weight and activation matching find the permutation that relabelled a copy of a network.</summary>
 public class MatchingTests
 {
-    /// <summary>The architectures whose groups are declared, small (shared with <see cref="PermutationGroupTests"/>).</summary>
-    public static TheoryData<string, string> Models => PermutationGroupTests.Models;
+    /// <summary>The architectures whose groups are declared (those of <see cref="PermutationGroupTests"/>), by each method.</summary>
+    public static TheoryData<string, string, string> ModelsAndMethods()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var row in PermutationGroupTests.Models)
+            foreach (var method in new[] { "weights", "activations" })
+                data.Add((string)row[0], (string)row[1], method);
+        return data;
+    }
 
     [Theory]
-    [MemberData(nameof(Models))]
-    public void Weight_matching_a_permuted_copy_back_recovers_the_identity(string model, string options)
+    [MemberData(nameof(ModelsAndMethods))]
+    public void Matching_a_permuted_copy_back_recovers_the_identity(string model, string options, string method)
     {
         using var a = AlignmentFixtures.Random(AlignmentFixtures.Spec(model, options), seed: 3);
         var (b, applied) = AlignmentFixtures.PermutedCopy(a, seed: 7);
         using var _ = b;
-        var result = WeightMatching.Match(NetworkPermutation.Groups(a), NetworkPermutation.Parameters(a), NetworkPermutation.Parameters(b), seed: 1);
-        AssertUndoes(a, b, applied, result.Permutations);
-        Assert.True(result.Similarity > result.SimilarityBefore, $"⟨A, π(B)⟩ {result.Similarity} vs {result.SimilarityBefore} before");
-        Assert.InRange(result.Sweeps, 1, 10);
-    }
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public void Activation_matching_a_permuted_copy_back_recovers_the_identity(string model, string options)
-    {
-        using var a = AlignmentFixtures.Random(AlignmentFixtures.Spec(model, options), seed: 4);
-        var (b, applied) = AlignmentFixtures.PermutedCopy(a, seed: 8);
-        using var _ = b;
-        using var data = AlignmentFixtures.Images(2, train: 256);
-        var found = ActivationMatching.Match(a, b, BatchSources.TrainingForEvaluation(data));
+        PermutationSet found;
+        if (method == "weights")
+        {
+            var result = WeightMatching.Match(NetworkPermutation.Groups(a), NetworkPermutation.Parameters(a), NetworkPermutation.Parameters(b), seed: 1);
+            Assert.True(result.Similarity > result.SimilarityBefore, $"⟨A, π(B)⟩ {result.Similarity} vs {result.SimilarityBefore} before");
+            Assert.InRange(result.Sweeps, 1, 10);
+            found = result.Permutations;
+        }
+        else
+        {
+            using var data = AlignmentFixtures.Images(2, train: 256);
+            found = ActivationMatching.Match(a, b, BatchSources.TrainingForEvaluation(data));
+        }
         AssertUndoes(a, b, applied, found);
     }
 
