@@ -124,6 +124,7 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     public PointMetrics[] EvaluateStacked(Network net, CancellationToken ct = default, Action<int, int, Tensor, Tensor>? observeEval = null)
     {
         if (!CanStack(net)) throw new InvalidOperationException($"{net.Spec} cannot be evaluated with stacked points here.");
+        using var heapOnly = Platform.NativeMemory.LargeBlocksInHeap(); // stacked activations are large and alike every batch
         BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
         var train = Evaluator.EvaluateStacked(net, trainForEvaluation, ct);
         var test = Evaluator.EvaluateStacked(net, eval, ct, observeEval);

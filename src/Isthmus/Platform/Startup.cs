@@ -4,12 +4,11 @@ namespace Isthmus.Platform;
 public static class Startup
 {
     /// <summary>
-    /// Short OpenMP spinning (<see cref="OpenMpPolicy.PreferShortSpinning"/>) and large blocks kept in the heap
-    /// (<see cref="NativeMemory.KeepLargeBlocksInHeap"/>). Call once, at the start of <c>Main</c>, before any TorchSharp call.
+    /// Short OpenMP spinning (<see cref="OpenMpPolicy.PreferShortSpinning"/>). Call once, at the start of <c>Main</c>,
+    /// before any TorchSharp call.
     /// </summary>
     public static void Prepare()
     {
         OpenMpPolicy.PreferShortSpinning();
-        NativeMemory.KeepLargeBlocksInHeap();
     }
 }
