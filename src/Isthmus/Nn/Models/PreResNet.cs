@@ -23,9 +23,7 @@ namespace Isthmus.Nn.Models;
 public sealed class PreResNet : Network
 {
     private readonly Conv2d _conv1;
-    private readonly Block[] _blocks;
-    private readonly BatchNorm _bn;
-    private readonly Linear _fc;
+    private readonly ResidualStages _stages;
 
     public PreResNet(ArchitectureSpec spec, DataShape data, int defaultDepth, bool defaultBottleneck) : base(spec)
     {
@@ -44,18 +42,16 @@ public sealed class PreResNet : Network
         int expansion = bottleneck ? 4 : 1;
 
         _conv1 = new Conv2d(Builder, "conv1", data.InputShape[0], 16, 3, padding: 1, bias: false, weightInit: ReferenceInit.ConvHeNormal(3, 16));
-        (_blocks, long channels) = ResidualStages.Build(n, 16, [16, 32, 64], expansion,
-            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, bottleneck));
-        _bn = new BatchNorm(Builder, "bn", channels);
-        _fc = new Linear(Builder, "fc", channels, data.Classes);
+        _stages = new ResidualStages(Builder, n, 16, [16, 32, 64], expansion,
+            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, bottleneck).Forward,
+            norm: "bn", classifier: "fc", data.Classes);
     }
 
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
 
     public override Tensor Forward(Tensor input) =>
-        ResidualStages.Forward(_conv1.Forward(input), _blocks.Select(b => (Func<Tensor, Tensor>)b.Forward),
-            y => _fc.Forward(Features(_bn.Forward(y).relu_().mean([2, 3]))));
+        _stages.Forward(_conv1.Forward(input), Features);
 
     /// <summary>One pre-activation block, basic (bn1-conv1-bn2-conv2) or bottleneck (… bn3-conv3).</summary>
     private sealed class Block

@@ -3,20 +3,25 @@ using Isthmus.Nn.Layers;
 namespace Isthmus.Nn.Models;
 
 /// <summary>
-/// The layout PreResNet (He et al. 2016) and Wide ResNet (Zagoruyko &amp; Komodakis 2016) share on CIFAR: three stages of
-/// n residual blocks at the given planes, stride 2 entering stages 2 and 3, named <c>layer{stage}.{i}</c> as in the
-/// reference code; in the forward pass each block runs in its own <see cref="Stage"/>, then BN → ReLU → global mean
-/// pooling → the classifier.
+/// What PreResNet (He et al. 2016) and Wide ResNet (Zagoruyko &amp; Komodakis 2016) share on CIFAR after their stem:
+/// three stages of n residual blocks at the given planes, stride 2 entering stages 2 and 3, named
+/// <c>layer{stage}.{i}</c> as in the reference code, then BN → ReLU → global mean pooling → a linear classifier. In the
+/// forward pass each block, and the head, runs in its own <see cref="Stage"/>.
 /// </summary>
-internal static class ResidualStages
+internal sealed class ResidualStages
 {
-    /// <param name="block">Builds one block from its name, input planes, planes and stride.</param>
+    private readonly Func<Tensor, Tensor>[] _blocks;
+    private readonly BatchNorm _norm;
+    private readonly Linear _classifier;
+
+    /// <param name="block">Builds one block from its name, input planes, planes and stride; returns its forward pass.</param>
     /// <param name="expansion">Output channels of a block per plane (4 for bottleneck blocks).</param>
-    /// <returns>The blocks in order and the channels of the last block's output.</returns>
-    public static (T[] Blocks, long Channels) Build<T>(int n, long inPlanes, long[] planes, int expansion,
-        Func<string, long, long, long, T> block)
+    /// <param name="norm">The state-dict name of the last batch norm (<c>bn</c>, <c>bn1</c>).</param>
+    /// <param name="classifier">The state-dict name of the classifier (<c>fc</c>, <c>linear</c>).</param>
+    public ResidualStages(LayerBuilder builder, int n, long inPlanes, long[] planes, int expansion,
+        Func<string, long, long, long, Func<Tensor, Tensor>> block, string norm, string classifier, int classes)
     {
-        var blocks = new List<T>();
+        var blocks = new List<Func<Tensor, Tensor>>();
         for (int stage = 0; stage < planes.Length; stage++)
         {
             for (int i = 0; i < n; i++)
@@ -26,14 +31,17 @@ internal static class ResidualStages
                 inPlanes = planes[stage] * expansion;
             }
         }
-        return (blocks.ToArray(), inPlanes);
+        _blocks = blocks.ToArray();
+        _norm = new BatchNorm(builder, norm, inPlanes);
+        _classifier = new Linear(builder, classifier, inPlanes, classes);
     }
 
-    /// <summary>The stem's output through every block, then <paramref name="head"/> (norm, pooling, classifier).</summary>
-    public static Tensor Forward(Tensor stem, IEnumerable<Func<Tensor, Tensor>> blocks, Func<Tensor, Tensor> head)
+    /// <summary>The stem's output through every block and the head.</summary>
+    /// <param name="features">The network's hook on the pooled features (<see cref="Network"/>'s <c>Features</c>).</param>
+    public Tensor Forward(Tensor stem, Func<Tensor, Tensor> features)
     {
         var x = stem;
-        foreach (var block in blocks) x = Stage.Run(x, block, disposeInput: true);
-        return Stage.Run(x, head, disposeInput: true);
+        foreach (var block in _blocks) x = Stage.Run(x, block, disposeInput: true);
+        return Stage.Run(x, y => _classifier.Forward(features(_norm.Forward(y).relu_().mean([2, 3]))), disposeInput: true);
     }
 }

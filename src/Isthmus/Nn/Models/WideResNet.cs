@@ -21,9 +21,7 @@ namespace Isthmus.Nn.Models;
 public sealed class WideResNet : Network
 {
     private readonly Conv2d _conv1;
-    private readonly Block[] _blocks;
-    private readonly BatchNorm _bn1;
-    private readonly Linear _linear;
+    private readonly ResidualStages _stages;
 
     public WideResNet(ArchitectureSpec spec, DataShape data) : base(spec)
     {
@@ -36,18 +34,16 @@ public sealed class WideResNet : Network
         int n = (depth - 4) / 6;
 
         _conv1 = new Conv2d(Builder, "conv1", data.InputShape[0], 16, 3, padding: 1);
-        (_blocks, long channels) = ResidualStages.Build(n, 16, [16L * k, 32L * k, 64L * k], expansion: 1,
-            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, dropout));
-        _bn1 = new BatchNorm(Builder, "bn1", channels);
-        _linear = new Linear(Builder, "linear", channels, data.Classes);
+        _stages = new ResidualStages(Builder, n, 16, [16L * k, 32L * k, 64L * k], expansion: 1,
+            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, dropout).Forward,
+            norm: "bn1", classifier: "linear", data.Classes);
     }
 
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
 
     public override Tensor Forward(Tensor input) =>
-        ResidualStages.Forward(_conv1.Forward(input), _blocks.Select(b => (Func<Tensor, Tensor>)b.Forward),
-            y => _linear.Forward(Features(_bn1.Forward(y).relu_().mean([2, 3]))));
+        _stages.Forward(_conv1.Forward(input), Features);
 
     /// <summary>The wide basic block: bn1, conv1, dropout, bn2, conv2 (strided), shortcut.</summary>
     private sealed class Block
