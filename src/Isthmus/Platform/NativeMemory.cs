@@ -30,8 +30,9 @@ public static class NativeMemory
     /// 1.38–1.63× from the heap. Only stacked evaluation asks for it: held for a whole training run or a deep network's
     /// evaluation, the heap's holes were not reused by later, differently sized activations and a PreResNet-164
     /// <c>train</c> on 3,000 images peaked at 9.6 GB instead of 3.6 (docs/performance.md). On leaving the last
-    /// scope, blocks over 32 MB are mapped again (glibc's own limit for heap blocks once it has adapted) and
-    /// <see cref="Trim"/> gives the heap's free pages back. Setting <c>MALLOC_MMAP_MAX_</c> leaves glibc alone.
+    /// scope, blocks over 32 MB are mapped again (glibc's own limit for heap blocks once it has adapted); the caller
+    /// gives the heap's free pages back with <see cref="Trim"/> at the end of its phase, as every phase does. Setting
+    /// <c>MALLOC_MMAP_MAX_</c> leaves glibc alone.
     /// </summary>
     public static IDisposable LargeBlocksInHeap()
     {
@@ -58,7 +59,6 @@ public static class NativeMemory
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 1 || Interlocked.Decrement(ref _heapOnlyScopes) > 0) return;
             Set((MmapMax, DefaultMmapMax), (MmapThreshold, 32 << 20), (TrimThreshold, 64 << 20));
-            Trim();
         }
     }
 

@@ -26,12 +26,4 @@ public static class GradientClipping
         foreach (var g in grads) g.mul_(factor);
         return norm;
     }
-
-    /// <summary>The gradients' joint Euclidean norm at <paramref name="space"/>'s point (0 without gradients).</summary>
-    public static double PointNorm(WeightSpace space)
-    {
-        using var scope = NewDisposeScope();
-        var norms = Enumerable.Range(0, space.Layout.Count).Select(p => space.Point(p).grad).OfType<Tensor>().Select(g => g.norm().item<float>());
-        return Math.Sqrt(norms.Sum(n => (double)n * n));
-    }
 }
