@@ -65,14 +65,12 @@ internal static class EvalCurveCommand
             result["folder"] = outcome.Folder;
             var summary = string.Create(CultureInfo.InvariantCulture,
                 $"{outcome.Family} over {c.Points.Count} points ({c.SecondsPerPoint:F1} s/point): {Scores(c)}, {(double.IsFinite(c.LengthRatio) ? $"length ratio {c.LengthRatio:F3}" : $"no length ratio ({CurveResults.UndefinedLengthRatio})")}");
-            var judged = c.Sequence ? "test_perplexity" : "test_error";
-            var barrier = c.Barriers(c.Arrays.First(a => a.Name == judged).Values);
+            var barrier = c.Barriers(c.Arrays.First(a => a.Name == JudgedBy(c)).Values);
             summary += string.Create(CultureInfo.InvariantCulture,
                 $", {(c.Sequence ? "test-perplexity" : "test-error")} barrier max/frankle/entezari {barrier.Max:F2}/{barrier.Frankle:F2}/{barrier.Entezari:F2}, correction: {c.Correction}");
             if (outcome.Segment is { } seg)
             {
-                // A language model is judged by perplexity (Table 3), a classifier by error (Table 2).
-                var se = seg.Stats(seg.Arrays.First(a => a.Name == (seg.Sequence ? "test_perplexity" : "test_error")).Values);
+                var se = seg.Stats(seg.Arrays.First(a => a.Name == JudgedBy(seg)).Values);
                 summary += seg.Sequence
                     ? string.Create(CultureInfo.InvariantCulture, $"; segment test perplexity max {se.Max:F1}")
                     : string.Create(CultureInfo.InvariantCulture, $"; segment test error max {se.Max:F2}%");
@@ -83,12 +81,14 @@ internal static class EvalCurveCommand
         return command;
     }
 
+    /// <summary>The test column a curve is judged by: a language model's perplexity (Table 3), a classifier's error (Table 2).</summary>
+    private static string JudgedBy(Isthmus.Evaluation.CurveEvaluation c) => c.Sequence ? "test_perplexity" : "test_error";
+
     /// <summary>min/int/max of what the curve is judged by: train loss and test error, or a language model's train and test perplexity.</summary>
     internal static string Scores(Isthmus.Evaluation.CurveEvaluation c)
     {
-        var names = c.Sequence ? ("train_perplexity", "test_perplexity") : ("train_loss", "test_error");
-        var a = c.Stats(c.Arrays.First(x => x.Name == names.Item1).Values);
-        var b = c.Stats(c.Arrays.First(x => x.Name == names.Item2).Values);
+        var a = c.Stats(c.Arrays.First(x => x.Name == (c.Sequence ? "train_perplexity" : "train_loss")).Values);
+        var b = c.Stats(c.Arrays.First(x => x.Name == JudgedBy(c)).Values);
         return c.Sequence
             ? string.Create(CultureInfo.InvariantCulture, $"train perplexity min/int/max {a.Min:F1}/{a.Int:F1}/{a.Max:F1}, test perplexity min/int/max {b.Min:F1}/{b.Int:F1}/{b.Max:F1}")
             : string.Create(CultureInfo.InvariantCulture, $"train loss min/int/max {a.Min:F4}/{a.Int:F4}/{a.Max:F4}, test error min/int/max {b.Min:F2}/{b.Int:F2}/{b.Max:F2}%");

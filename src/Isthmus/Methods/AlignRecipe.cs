@@ -63,6 +63,8 @@ public static class AlignRecipe
             throw new IsthmusException($"--data {s.Data} holds inputs of shape [{string.Join(", ", other.Data.InputShape)}], but the networks take [{string.Join(", ", session.Data.InputShape)}]; pass a data set of the same shape.");
         using var netA = Load(session, a);
         using var netB = Load(session, b);
+        using var spaceA = netA.Space; // a network does not own its weight space
+        using var spaceB = netB.Space;
         var groups = NetworkPermutation.Groups(netA);
         var run = RunDirectory.Create(s.Out, Command, s.Force, resume: false);
 
