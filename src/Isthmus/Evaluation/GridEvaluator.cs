@@ -30,7 +30,6 @@ public static class GridEvaluator
         PointEvaluator evaluator, Func<int, string> describe, IProgress<GridProgress>? progress = null, CancellationToken ct = default,
         Action<int, int, Tensor, Tensor>? observeEval = null, IReadOnlyList<GridPoint>? done = null, Action<IReadOnlyList<GridPoint>>? save = null)
     {
-        var space = net.Space;
         int pass = evaluator.CanStack(net) ? evaluator.PointsPerPassFor(net) : 1;
         var wanted = indices.ToHashSet();
         var results = (done ?? []).Where(p => wanted.Contains(p.Index)).ToList();
@@ -38,23 +37,12 @@ public static class GridEvaluator
         int total = indices.Count;
         indices = indices.Where(i => !finished.Contains(i)).ToArray();
         var clock = Stopwatch.StartNew();
-        double lastSave = 0;
-        for (int start = 0; start < indices.Count; start += pass)
+        double lastSave = 0, began = 0;
+        var passes = InPasses(net, coefficients, indices, pass,
+            i => evaluator.Evaluate(net, ct, observeEval is null ? null : (b, logits, y) => observeEval(i, b, logits, y)),
+            group => evaluator.EvaluateStacked(net, ct, observeEval is null ? null : (q, b, logits, y) => observeEval(group[q], b, logits, y)), ct);
+        foreach (var (group, metrics) in passes)
         {
-            ct.ThrowIfCancellationRequested();
-            var group = indices.Skip(start).Take(pass).ToArray();
-            double began = clock.Elapsed.TotalSeconds;
-            PointMetrics[] metrics;
-            if (pass == 1)
-            {
-                space.MoveTo(coefficients[group[0]]);
-                metrics = [evaluator.Evaluate(net, ct, observeEval is null ? null : (b, logits, y) => observeEval(group[0], b, logits, y))];
-            }
-            else
-            {
-                space.MoveToStack(group.Select(i => coefficients[i]).ToArray());
-                metrics = evaluator.EvaluateStacked(net, ct, observeEval is null ? null : (q, b, logits, y) => observeEval(group[q], b, logits, y));
-            }
             double seconds = (clock.Elapsed.TotalSeconds - began) / group.Length;
             for (int q = 0; q < group.Length; q++)
             {
@@ -66,8 +54,39 @@ public static class GridEvaluator
                 save(results);
                 lastSave = clock.Elapsed.TotalSeconds;
             }
+            began = clock.Elapsed.TotalSeconds;
         }
-        if (space.Stacked > 0 && indices.Count > 0) space.MoveTo(coefficients[indices[^1]]); // leave the space at one point, as callers expect
         return results.OrderBy(p => p.Index).ToList();
+    }
+
+    /// <summary>
+    /// The passes every evaluation of several points of one weight space shares: the points <paramref name="indices"/> in
+    /// groups of <paramref name="pointsPerPass"/>, each group moved into the space (one point, or stacked with
+    /// <see cref="Space.WeightSpace.MoveToStack"/>) and scored, in order. Lazily: each pass runs when enumerated; after the
+    /// last, the space holds one point again, as callers expect.
+    /// </summary>
+    /// <param name="pointsPerPass">1: one point at a time (<paramref name="one"/>); more: stacked (<paramref name="stacked"/>).</param>
+    /// <param name="one">Scores the one point the space is at, given its index.</param>
+    /// <param name="stacked">Scores the stacked points, given their indices in stack order.</param>
+    public static IEnumerable<(int[] Group, T[] Results)> InPasses<T>(Network net, IReadOnlyList<IReadOnlyList<double>> coefficients, IReadOnlyList<int> indices,
+        int pointsPerPass, Func<int, T> one, Func<int[], T[]> stacked, CancellationToken ct = default)
+    {
+        var space = net.Space;
+        for (int start = 0; start < indices.Count; start += pointsPerPass)
+        {
+            ct.ThrowIfCancellationRequested();
+            var group = indices.Skip(start).Take(pointsPerPass).ToArray();
+            if (pointsPerPass == 1)
+            {
+                space.MoveTo(coefficients[group[0]]);
+                yield return (group, [one(group[0])]);
+            }
+            else
+            {
+                space.MoveToStack(group.Select(i => coefficients[i]).ToArray());
+                yield return (group, stacked(group));
+            }
+        }
+        if (space.Stacked > 0 && indices.Count > 0) space.MoveTo(coefficients[indices[^1]]); // leave the space at one point
     }
 }

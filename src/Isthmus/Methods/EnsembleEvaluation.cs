@@ -24,11 +24,17 @@ public sealed record EnsembleOptions
     public IReadOnlyDictionary<string, IReadOnlyList<int>> Compare { get; init; } = new Dictionary<string, IReadOnlyList<int>>();
 
     /// <summary>
-    /// Sees each member right after it is scored: its index, the network at its weights, and its log-probabilities on
-    /// the evaluation split (float64 [N, C], disposed afterwards: clone what you keep). For studies that need more of
-    /// every member than the ensemble keeps (<c>study diversity</c>).
+    /// Sees each member right after it is scored: its index, its weights (one tensor per parameter, in layout order),
+    /// and its log-probabilities on the evaluation split (float64 [N, C]); both are disposed or reused afterwards: clone
+    /// what you keep. For studies that need more of every member than the ensemble keeps (<c>study diversity</c>).
     /// </summary>
-    public Action<int, Nn.Network, TorchSharp.torch.Tensor>? MemberEvaluated { get; init; }
+    public Action<int, IReadOnlyList<TorchSharp.torch.Tensor>, TorchSharp.torch.Tensor>? MemberEvaluated { get; init; }
+
+    /// <summary>
+    /// The most points of one curve scored in one pass where the network can stack them (<see cref="PointEvaluator.PointsPerPass"/>);
+    /// 1 scores every member alone.
+    /// </summary>
+    public int PointsPerPass { get; init; } = PointEvaluator.DefaultPointsPerPass;
 }
 
 /// <summary>

@@ -27,8 +27,8 @@ public sealed record EnsembleSettings : InvocationSettings
 public sealed record EnsembleOutcome(string Folder, EnsembleEvaluation Evaluation, JsonObject Result) : OutcomeWithFigures;
 
 /// <summary>
-/// <c>isthmus ensemble</c> (docs/science.md §2 A.6, §4, §6): every member loaded in turn, its batch norm recomputed, scored
-/// once on the test set; the ensemble is the mean of the members' softmax outputs. Also the first-k ensembles, the
+/// <c>isthmus ensemble</c> (docs/science.md §2 A.6, §4, §6): every member loaded in turn (points of a curve several per pass
+/// where the network can stack them, <see cref="EnsembleMembers"/>), its batch norm recomputed, scored once on the test set; the ensemble is the mean of the members' softmax outputs. Also the first-k ensembles, the
 /// pairwise disagreement, the distances between consecutive members and the SWA-style average of their weights.
 /// </summary>
 public static class EnsembleRecipe
@@ -51,7 +51,7 @@ public static class EnsembleRecipe
         using var data = EnsembleData.Arrange(session.Data, kind.Val, kind.Subset, options.TemperatureScale, options.HeldOut);
         using var net = session.Build(kind.Architecture, controlPoints: 1, seed: 0);
         using var space = net.Space;
-        var evaluator = new MemberEvaluator(data.TrainForBatchNorm, data.Eval, data.HeldOut, options.BatchNormBatches);
+        var evaluator = new MemberEvaluator(data.TrainForBatchNorm, data.Eval, data.HeldOut, options.BatchNormBatches) { PointsPerPass = options.PointsPerPass };
         using var ensemble = new EnsembleAccumulator(data.Labels);
         var compared = options.Compare.ToDictionary(kv => kv.Key, kv => (Members: kv.Value.ToHashSet(), Ensemble: new EnsembleAccumulator(data.Labels)));
         using var trajectory = new WeightTrajectory();
@@ -60,15 +60,12 @@ public static class EnsembleRecipe
         var clock = Stopwatch.StartNew();
         try
         {
-            for (int i = 0; i < members.Count; i++)
+            foreach (var (i, weights, score, logProbabilities) in EnsembleMembers.Score(members, net, k => session.Build(kind.Architecture, k, seed: 0), evaluator, ct))
             {
-                ct.ThrowIfCancellationRequested();
-                members[i].LoadInto(net);
-                trajectory.Add(space.ControlTensors(0));
-                var (score, logProbabilities) = evaluator.Evaluate(net, ct);
+                trajectory.Add(weights);
                 using (logProbabilities)
                 {
-                    options.MemberEvaluated?.Invoke(i, net, logProbabilities);
+                    options.MemberEvaluated?.Invoke(i, weights, logProbabilities);
                     var own = ensemble.Add(logProbabilities);
                     foreach (var c in compared.Values.Where(c => c.Members.Contains(i))) c.Ensemble.Add(logProbabilities);
                     results.Add(new MemberResult(members[i].Origin, score, own));

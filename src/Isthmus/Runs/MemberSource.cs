@@ -38,10 +38,18 @@ public sealed class CurvePointMember(string curveFile, CurveFamily family, doubl
 {
     public double T { get; } = t;
 
+    /// <summary>The curve's <c>curve.safetensors</c>, holding every control point.</summary>
+    public string CurveFile { get; } = Path.GetFullPath(curveFile);
+
+    public CurveFamily Family { get; } = family;
+
+    /// <summary>True when <paramref name="other"/> is a point of the same curve (one weight space for both).</summary>
+    public bool SameCurve(CurvePointMember other) => other.CurveFile == CurveFile && other.Family.Name == Family.Name && other.Family.ControlPoints == Family.ControlPoints;
+
     public override void LoadInto(Network net)
     {
-        using var file = Safetensors.Load(curveFile);
-        var c = family.Coefficients(T);
+        using var file = Safetensors.Load(CurveFile);
+        var c = Family.Coefficients(T);
         using var _ = no_grad();
         for (int p = 0; p < net.Layout.Count; p++)
         {
@@ -52,7 +60,7 @@ public sealed class CurvePointMember(string curveFile, CurveFamily family, doubl
             {
                 var key = SpaceFile.ControlName(k, name);
                 if (!file.Tensors.TryGetValue(key, out var control))
-                    throw new IsthmusException($"{curveFile} lacks '{key}'; it holds another architecture or another number of bends.");
+                    throw new IsthmusException($"{CurveFile} lacks '{key}'; it holds another architecture or another number of bends.");
                 var term = control.to_type(ScalarType.Float32).mul(c[k]);
                 point = point is null ? term : point.add_(term);
             }

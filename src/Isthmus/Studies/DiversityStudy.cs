@@ -79,11 +79,11 @@ public static class DiversityStudy
             {
                 Average = false,
                 BatchNormBatches = s.BatchNormBatches,
-                MemberEvaluated = (_, net, lp) =>
+                MemberEvaluated = (_, w, lp) =>
                 {
                     logProbabilities.Add(lp.detach().clone().DetachFromDisposeScope());
                     using var scope = NewDisposeScope();
-                    weights.Add(cat(net.Space.ControlTensors(0).Select(t => t.detach().flatten()).ToArray()).clone().DetachFromDisposeScope());
+                    weights.Add(cat(w.Select(t => t.detach().flatten()).ToArray()).clone().DetachFromDisposeScope());
                 },
             }, progress, ct);
             var labels = session.Data.Eval!.Labels;

@@ -76,6 +76,49 @@ public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<Tin
     }
 
     [Fact]
+    public void Points_of_a_curve_scored_several_per_pass_equal_one_at_a_time()
+    {
+        using var session = Session.ForData(problem.Data);
+        var curve = ConnectRecipe.Run(new ConnectSettings
+        {
+            From = problem.A, To = problem.B, Out = problem.Folder("curve-stacked"), Curve = "bezier", Bends = 1,
+            Epochs = 1, BatchSize = 32, Lr = 0.05, Seed = 6,
+        }, session);
+        var members = Members.CurvePoints(curve.RunPath, 7); // 4 + 3: a full pass and a partial one
+        EnsembleEvaluation Scored(int pointsPerPass) => EnsembleRecipe.Evaluate(members, session, new EnsembleOptions
+        {
+            TemperatureScale = true, HeldOut = 128, PointsPerPass = pointsPerPass, Compare = new Dictionary<string, IReadOnlyList<int>> { ["endpoints"] = [0, 6] },
+        });
+        var (one, four) = (Scored(1), Scored(4));
+        using (var net = session.Build(TinyProblem.Model, controlPoints: 3, seed: 0))
+        using (net.Space)
+        {
+            var data = BatchSources.Evaluation(problem.Data);
+            Assert.Equal(4, new MemberEvaluator(BatchSources.TrainingForEvaluation(problem.Data), data) { PointsPerPass = 4 }.PointsPerPassFor(net));
+            Assert.Equal(1, new MemberEvaluator(BatchSources.TrainingForEvaluation(problem.Data), data) { PointsPerPass = 1 }.PointsPerPassFor(net));
+        }
+        for (int i = 0; i < members.Count; i++)
+        {
+            var (a, b) = (one.Members[i], four.Members[i]);
+            Assert.Equal(a.Source, b.Source);
+            Assert.Equal(a.Score.Error, b.Score.Error);
+            Assert.Equal(a.Score.Nll, b.Score.Nll, 1e-6);
+            Assert.Equal(a.Score.Temperature!.Value, b.Score.Temperature!.Value, 1e-4);
+            Assert.Equal(a.Score.ScaledNll!.Value, b.Score.ScaledNll!.Value, 1e-6);
+            Assert.Equal(a.Own.Brier, b.Own.Brier, 1e-6);
+        }
+        Assert.Equal(one.Ensemble.Error, four.Ensemble.Error);
+        Assert.Equal(one.Ensemble.Nll, four.Ensemble.Nll, 1e-6);
+        Assert.Equal(one.Compared["endpoints"].Nll, four.Compared["endpoints"].Nll, 1e-6);
+        Assert.Equal(one.Disagreement, four.Disagreement);
+        Assert.All(one.FirstK.Zip(four.FirstK), p => Assert.Equal(p.First.Nll, p.Second.Nll, 1e-6));
+        Assert.All(one.Distances.Zip(four.Distances), p => Assert.Equal(p.First, p.Second, 1e-4));
+        Assert.Equal(6, four.Distances.Count);
+        Assert.Equal(one.Average!.Nll, four.Average!.Nll, 1e-6);
+        Assert.NotEqual(four.Members[0].Score.Nll, four.Members[3].Score.Nll); // the points differ: nothing was scored twice by mistake
+    }
+
+    [Fact]
     public void Members_and_curve_together_are_refused()
     {
         var ex = Assert.Throws<IsthmusException>(() => Run(new EnsembleSettings { Members = [problem.A], Curve = problem.A, Out = problem.Folder("both") }));
