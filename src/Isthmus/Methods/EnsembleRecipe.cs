@@ -118,6 +118,9 @@ public static class EnsembleRecipe
         var kind = members[0].Kind;
         if (!s.Force && Directory.Exists(s.Out) && Directory.EnumerateFileSystemEntries(s.Out).Any())
             throw new IsthmusException($"{s.Out} already exists; pass --force to replace it, or choose another --out.");
+        using var opened = session is null ? Session.Open(kind.Data, s.DataRoot, val: 0, s.Threads, s.Device, subset: 0, log) : null;
+        var ready = session ??= opened!;
+        EnsembleMembers.Check(members, k => ready.Build(kind.Architecture, k, seed: 0)); // a member that does not fit leaves no folder
         var run = RunDirectory.Create(s.Out, "ensemble", s.Force, resume: false);
         run.Manifest.Describe(s.CommandLine, kind.Architecture, new DataSection { Name = kind.Data });
         run.Manifest.Hyperparameters = new HyperparametersSection { Val = kind.Val, Subset = kind.Subset };
@@ -130,8 +133,6 @@ public static class EnsembleRecipe
             ["bn_batches"] = s.BatchNormBatches?.ToString() ?? "all",
         };
         run.SaveManifest();
-        using var opened = session is null ? Session.Open(kind.Data, s.DataRoot, val: 0, s.Threads, s.Device, subset: 0, log) : null;
-        session ??= opened!;
         var options = new EnsembleOptions
         {
             TemperatureScale = s.TemperatureScale,

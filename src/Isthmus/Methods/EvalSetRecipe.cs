@@ -48,11 +48,11 @@ public static class EvalSetRecipe
         Validate(s);
         var options = new SetEvaluationOptions(s.Samples, s.Seed, s.SegmentPoints, s.Grid, s.Slices);
         var set = SetRun.Open(s.Run);
-        var folder = Folder(s, set);
         using var opened = Session.OpenFor(set.Kind, s, session, log);
         session ??= opened!;
         using var net = session.Load(set);
         using var space = net.Space;
+        var folder = Folder(s, set);             // once the set's file is read: a file that does not fit leaves no folder
         var sampler = new SimplexSampler(set.Complex, set.SampleBy);
         sampler.BeginEpoch(space, 0); // volume weighting: the trained set's volumes
         var evaluator = session.Evaluator(set.WeightDecay, s.BatchNormBatches);

@@ -55,11 +55,10 @@ public static class PlaneRecipe
     {
         Check(s);
         var source = PlaneSource.Of(s);          // three control points of a curve, or three train runs
-        var output = source.Output();            // claimed before any data is loaded, so a refused --out costs nothing
-
         using var session = Session.Open(source.Network.Data, s.DataRoot, source.Network.Val, s.Threads, s.Device, source.Network.Subset);
         using var net = source.Load(session);
         using var plane = Span(source, net, out var markers, out var projectedCurve);
+        var output = source.Output();            // claimed once every checkpoint is read: one that does not fit leaves no folder
         net.Bind(plane.Space);
         var (xs, ys) = Plane.Grid(markers.Select(m => (m.X, m.Y)), s.Grid, s.Margin);
 

@@ -64,12 +64,13 @@ public static class DiversityStudy
         if (members.Count < 2) throw new IsthmusException("study diversity needs at least two members; pass more runs or member folders.");
         Members.CheckCompatible(members);
         var kind = members[0].Kind;
+        using var opened = session is null ? Session.Open(kind.Data, s.DataRoot, val: 0, s.Threads, s.Device, subset: 0, log) : null;
+        var ready = session ??= opened!;
+        EnsembleMembers.Check(members, k => ready.Build(kind.Architecture, k, seed: 0)); // a member that does not fit leaves no folder
         var run = RunDirectory.Create(s.Out, "study diversity", s.Force, resume: false);
         run.Manifest.Describe(s.CommandLine, kind.Architecture, new DataSection { Name = kind.Data });
         run.Manifest.SetSection(ManifestKey.Members, new JsonArray(members.Select((m, i) => (JsonNode)new JsonObject { ["source"] = m.Origin, ["family"] = families[i] }).ToArray()));
         run.SaveManifest();
-        using var opened = session is null ? Session.Open(kind.Data, s.DataRoot, val: 0, s.Threads, s.Device, subset: 0, log) : null;
-        session ??= opened!;
 
         var logProbabilities = new List<Tensor>();
         var weights = new List<Tensor>();
