@@ -96,4 +96,28 @@ public sealed class CheckpointFileTests(MnistFixture mnist) : MnistTest(mnist)
         Assert.Equal(2, r.ExitCode);
         Assert.False(File.Exists(Path.Combine(Dir["g"], "ensemble.json")));
     }
+
+    [Fact]
+    public void A_checkpoint_of_the_wrong_shape_is_refused_before_any_folder_is_claimed()
+    {
+        // smallnet's weights with a classifier one input short: every name matches, one shape does not.
+        var bad = Path.Combine(Dir.Path, "short-fc.pt");
+        using (var file = Isthmus.Storage.StateDict.Read(Fixture("smallnet-seed1.pt")))
+            Isthmus.Storage.StateDict.Write(bad, file.Names.Select(n => (n, n == "fc.weight" ? TorchSharp.torch.zeros(10, 391) : file.Tensors[n])));
+        string[] three = [Fixture("smallnet-seed1.pt"), Fixture("smallnet-seed2.pt"), bad];
+        string[][] commands =
+        [
+            ["ensemble", "--members", .. three],
+            ["plane", "--points", .. three, "--grid", "2"],
+            ["connect-set", "--modes", .. three, "--epochs", "1"],
+            ["study", "diversity", "--members", .. three],
+        ];
+        foreach (var command in commands)
+        {
+            var output = Dir[command[0] + command[1]];
+            var r = Run([.. command, "--model", Model, "--data", "mnist", "--out", output]);
+            CliRunner.AssertOneSentenceError(r, "'fc.weight' has shape [10, 391]");
+            Assert.False(Directory.Exists(output), $"{command[0]} left {output} behind");
+        }
+    }
 }

@@ -101,6 +101,19 @@ public sealed class ConnectSetRecipeTests(TinyProblem problem) : IClassFixture<T
     }
 
     [Fact]
+    public void Eval_set_of_a_set_file_that_does_not_fit_its_network_leaves_no_folder()
+    {
+        var set = Connect(Settings("damaged") with { Epochs = 1 });
+        var file = Path.Combine(set.RunPath, SetRun.SetFile);
+        var kept = Tensors.ReadAll(file).Where(kv => kv.Key != SpaceFile.ControlName(3, "layers.0.weight")).Select(kv => (kv.Key, kv.Value)).ToList();
+        Safetensors.Save(file, kept);
+        var output = problem.Folder("damaged-eval");
+        var e = Assert.Throws<IsthmusException>(() => Evaluate(new EvalSetSettings { Run = set.RunPath, Out = output, Samples = 2, SegmentPoints = 2, Grid = 0 }));
+        Assert.Contains("lacks 'control.3.layers.0.weight'", e.Message);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Eval_set_scores_vertices_samples_segments_and_slices_and_its_vertices_reproduce_the_modes()
     {
         var set = Connect(Settings("evaluated"));
