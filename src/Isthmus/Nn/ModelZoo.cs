@@ -45,8 +45,10 @@ public static class ModelZoo
     public static Network Build(ArchitectureSpec spec, DataShape data)
     {
         var net = Create(spec, data);
-        // Before any of its convolutions runs: a libtorch defect in narrow convolutions (Platform.ConvolutionKernels).
+        // Before any of its convolutions runs: a libtorch defect in narrow convolutions (Platform.ConvolutionKernels),
+        // and NNPACK switched off where it cannot start (Platform.Nnpack: no result changes; its warnings end).
         Platform.ConvolutionKernels.Guard(net.Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape));
+        Platform.Nnpack.SwitchOffWhereUnavailable();
         return net;
     }
 

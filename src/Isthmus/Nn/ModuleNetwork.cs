@@ -61,8 +61,10 @@ public class ModuleNetwork : Network
             .Select(prefix => new ModuleBatchNorm(prefix.TrimEnd('.'), byName[prefix + "running_mean"], byName[prefix + "running_var"], byName[prefix + "num_batches_tracked"]))
             .ToArray();
         foreach (var n in _norms) Buffers.Register(n);
-        // Before the module's first forward pass: a libtorch defect in narrow convolutions (Platform.ConvolutionKernels).
+        // Before the module's first forward pass: a libtorch defect in narrow convolutions (Platform.ConvolutionKernels),
+        // and NNPACK switched off where it cannot start (Platform.Nnpack: no result changes; its warnings end).
         Platform.ConvolutionKernels.Guard(Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape));
+        Platform.Nnpack.SwitchOffWhereUnavailable();
         ModuleChecks.MeasureBatchNorm(module, forward, _norms, data, Describe(spec), FixAdvice);
     }
 

@@ -36,6 +36,15 @@ public sealed class TorchScriptNetworkTests
     }
 
     [Fact]
+    public void Nnpack_is_switched_off_exactly_where_it_cannot_start()
+    {
+        using var net = Build();
+        // Read through libtorch's exported C++ names, which must still resolve in the libtorch shipped with TorchSharp.
+        Assert.NotNull(Isthmus.Platform.Nnpack.Enabled);
+        Assert.Equal(!Isthmus.Platform.Nnpack.SwitchedOff, Isthmus.Platform.Nnpack.Enabled);
+    }
+
+    [Fact]
     public void Recalibrated_statistics_equal_pytorchs_cumulative_average()
     {
         using var expected = Safetensors.Load(Fixture("smallnet-expected.safetensors"));
