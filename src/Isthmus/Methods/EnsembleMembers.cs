@@ -62,8 +62,8 @@ internal static class EnsembleMembers
                     i = end;
                     continue;
                 }
-                // One at a time, each point is formed into the one-control-point network as a checkpoint is loaded
-                // (measured faster than moving the curve's own space from point to point).
+                // One at a time, each point is formed into the one-control-point network as a checkpoint is loaded,
+                // as before stacking covered ensembles (the same weights to the bit, so the same numbers).
                 net.Space.Dispose();
                 net.Dispose();
             }
