@@ -54,10 +54,9 @@ public static class EvalCurveRecipe
         Check(s);
         var ts = PathStatistics.UniformGrid(s.Points);
         var target = CurveTarget.Of(s);          // a trained curve, a segment, or a trivial curve, read from its run folders
-        var output = target.Output();            // claimed before any data is loaded, so a refused --out costs nothing
-
         using var session = Session.Open(target.Network.Data, s.DataRoot, target.Network.Val, s.Threads, s.Device, target.Network.Subset);
         using var loaded = target.Load(session);
+        var output = target.Output();            // claimed once the weights are read: a checkpoint that does not fit leaves no folder
         using var repair = s.Repair ? RepairFor(loaded.Net, session, s.BatchNormBatches, log, ct) : null;
         var evaluator = session.Evaluator(target.WeightDecay, s.BatchNormBatches, repair);
 

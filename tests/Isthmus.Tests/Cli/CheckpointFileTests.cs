@@ -113,6 +113,7 @@ public sealed class CheckpointFileTests(MnistFixture mnist) : MnistTest(mnist)
             ["plane", "--points", .. three, "--grid", "2"],
             ["connect-set", "--modes", .. three, "--epochs", "1"],
             ["study", "diversity", "--members", .. three],
+            ["eval-curve", "--segment", three[0], bad, "--points", "2"],
         ];
         foreach (var command in commands)
         {

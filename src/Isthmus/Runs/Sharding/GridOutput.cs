@@ -16,8 +16,8 @@ public sealed record GridRequest(string Command, Shard Shard, int Points, string
 /// <summary>
 /// Where a grid command's results go: the whole grid's result folder (<see cref="ResultFolder"/>), or with
 /// <c>--shard i/n</c> the shard's own folder, which receives a <see cref="ShardPart"/> that <c>isthmus merge</c>
-/// combines. A method opens one before it loads any data (so a refused --out costs nothing), evaluates the points
-/// <see cref="Shard"/> owns, and writes either its whole results into <see cref="Folder"/> or <see cref="WritePart"/>.
+/// combines. A method opens one once it has read the weights it evaluates (so a checkpoint that does not fit leaves
+/// no folder), evaluates the points <see cref="Shard"/> owns, and writes either its whole results into <see cref="Folder"/> or <see cref="WritePart"/>.
 /// </summary>
 public sealed class GridOutput
 {
