@@ -34,5 +34,5 @@ public static class NetworkPermutation
     /// <summary>The network's declared groups, or one sentence saying that it has none.</summary>
     public static IReadOnlyList<PermutationGroup> Groups(Network net) =>
         net.PermutationGroups ?? throw new IsthmusException(
-            $"Model '{net.Spec.Name}' declares no permutation groups, so its hidden units cannot be aligned; use mlp, lenet5 or convfc.");
+            $"Model '{net.Spec.Name}' declares no permutation groups, so its hidden units cannot be aligned; use a model of the zoo.");
 }
