@@ -14,9 +14,12 @@ internal static class AlignmentFixtures
     }
 
     /// <summary>A network of <paramref name="spec"/> at a random point (batch-norm statistics unlike the defaults).</summary>
-    public static Network Random(ArchitectureSpec spec, long seed, int controlPoints = 1)
+    public static Network Random(ArchitectureSpec spec, long seed, int controlPoints = 1) =>
+        AtRandomPoint(ModelZoo.Build(spec, new DataShape([1, 28, 28], 10)), seed, controlPoints);
+
+    /// <summary><paramref name="net"/>, unbound, bound to a random point as <see cref="Random"/> makes it.</summary>
+    public static Network AtRandomPoint(Network net, long seed, int controlPoints = 1)
     {
-        var net = ModelZoo.Build(spec, new DataShape([1, 28, 28], 10));
         net.Bind(WeightSpace.Create(net.Layout, controlPoints, seed: seed));
         using (no_grad())
         {
