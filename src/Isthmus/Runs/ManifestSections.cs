@@ -112,7 +112,7 @@ public sealed record PlatformSection
     public int Threads { get; init; }
     public string Device { get; init; } = "";
     public string? Torchsharp { get; init; }
-    /// <summary>"avx2" when this process capped libtorch's convolution kernels (Platform.ConvolutionKernels); else absent.</summary>
+    /// <summary>"avx2" or "sse41" when this process capped libtorch's convolution kernels (Platform.ConvolutionKernels); else absent.</summary>
     public string? ConvolutionKernels { get; init; }
 }
 

@@ -15,7 +15,7 @@ public static class TrainingRecord
         Threads = threads,
         Device = device.ToString(),
         Torchsharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
-        ConvolutionKernels = Isthmus.Platform.ConvolutionKernels.Capped ? "avx2" : null,
+        ConvolutionKernels = Isthmus.Platform.ConvolutionKernels.Cap,
     };
 
     /// <summary>
