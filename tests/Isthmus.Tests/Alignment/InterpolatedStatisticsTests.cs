@@ -45,4 +45,18 @@ public class InterpolatedStatisticsTests
         }
         Assert.NotEqual(alone.Evaluate(b).Test.Nll, atB.Test.Nll, 5); // recomputing the statistics would have changed it
     }
+
+    [Fact]
+    public void No_correction_goes_with_a_segment_and_without_repair()
+    {
+        foreach (var settings in new[]
+        {
+            new EvalCurveSettings { Run = "runs/curve", NoCorrection = true },
+            new EvalCurveSettings { Segment = ["runs/a", "runs/b"], NoCorrection = true, Repair = true, Out = "runs/s" },
+        })
+        {
+            var e = Assert.Throws<IsthmusException>(() => EvalCurveRecipe.Run(settings));
+            Assert.Contains("--no-correction goes with --segment", e.Message);
+        }
+    }
 }
