@@ -44,7 +44,8 @@ internal static class ConnectivitySections
         var rows = new JsonArray();
         var runs = catalog.With("curve.json").Concat(catalog.With("segment.json")).Distinct().ToList();
         if (!page.SectionFor(runs, "curves", "Curves between modes (Garipov et al. 2018, Table 2)",
-            "Every point is a network whose weights lie on the curve; batch norm, where present, is recomputed at each point. " +
+            "Every point is a network whose weights lie on the curve; batch norm, where present, is recomputed at each point " +
+            "(except in segments evaluated with --no-correction, which interpolate the endpoints' statistics). " +
             "Train loss includes the L2 term; Int is the arc-length-weighted mean (trapezoid rule), as in the paper's Table 2.")) return rows;
         var table = new List<string[]>();
         bool mnistFc = false;

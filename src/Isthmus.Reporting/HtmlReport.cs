@@ -7,7 +7,8 @@ public sealed record ReportStep(string Name, string Command, double? Seconds);
 
 /// <summary>
 /// <c>report.html</c>: one self-contained page (pictures inlined as data URIs, no external script or style) that
-/// tells the story of a set of runs: the networks, the curves between them as the paper's Table 2, the planes, the
+/// tells the story of a set of runs: the networks, the curves between them as the paper's Table 2, the barriers before
+/// and after alignment, the planes, the
 /// ensembles against their budget, the set-connecting subspaces, timings, and the commands that made every number.
 /// The same tables go to <c>report.json</c> beside it. A small inline script marks the page once every picture has
 /// decoded (<c>data-check</c> on the body), which the browser test reads.
@@ -26,6 +27,7 @@ public static class HtmlReport
 
         json["networks"] = ConnectivitySections.Networks(catalog, page);
         json["curves"] = ConnectivitySections.Curves(catalog, page);
+        json["alignment"] = AlignmentSections.Barriers(catalog, page);
         json["planes"] = ConnectivitySections.Planes(catalog, page);
         json["ensembles"] = EnsembleSections.Ensembles(catalog, page, Path.Combine(folder, "report_ensembles.png"));
         json["comparisons"] = EnsembleSections.Comparisons(catalog, page);

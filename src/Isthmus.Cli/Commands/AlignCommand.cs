@@ -22,7 +22,7 @@ internal static class AlignCommand
             Relabel the hidden units of network B to match network A (Ainsworth et al. 2022): B′ computes exactly
             B's function, but sits where the straight segment to A may cross a much lower barrier (docs/alignment.md).
             Writes B′ as a train run, so eval-curve, connect, evaluate, plane and ensemble take it like any other.
-            Models with declared permutation groups: mlp, lenet5, convfc (with or without --bn).
+            Every model of the zoo declares its permutation groups (residual streams and LSTM gates included).
 
             Examples:
               ./isthmus align --from runs/a --to runs/b --out runs/b-aligned

@@ -12,6 +12,7 @@ internal static class EvalCurveCommand
         var points = new Option<int>("--points") { Description = "Equally spaced t values from 0 to 1 (the reference code: 61).", DefaultValueFactory = _ => 61 };
         var bn = BatchNormOption();
         var withSegment = new Option<bool>("--with-segment") { Description = "With --run: also evaluate the segment between the curve's endpoints (segment.json) and draw it dashed." };
+        var noCorrection = new Option<bool>("--no-correction") { Description = "With --segment: correct nothing; a batch-norm network's points get the endpoints' running statistics interpolated instead of recomputed (Jordan et al. 2022's baseline; docs/alignment.md)." };
         var repair = new Option<bool>("--repair") { Description = "With --segment: REPAIR each point (Jordan et al. 2022): rescale every hidden unit's mean and std over training batches to the interpolation of the endpoints' (docs/alignment.md). Batch-norm networks have their statistics recomputed instead, as always." };
         var checkpoints = new CheckpointKindOptions("--segment endpoints");
         var output = CommonOptions.Out(required: false);
@@ -28,12 +29,13 @@ internal static class EvalCurveCommand
               ./isthmus eval-curve --run runs/bezier --points 21 --with-segment
               ./isthmus eval-curve --segment runs/a runs/b --points 21 --out runs/a-b-segment
               ./isthmus eval-curve --segment runs/a runs/b-aligned --points 21 --repair --out runs/a-b-repair
+              ./isthmus eval-curve --segment runs/a runs/b --points 21 --no-correction --out runs/a-b-raw
               ./isthmus eval-curve --segment a.pt b.pt --model torchscript:net.pt --data fashion-mnist --out runs/a-b
               ./isthmus eval-curve --curve trivial --from runs/a --points 21 --out runs/a-trivial
               ./isthmus eval-curve --run runs/bezier --shard 0/2 --out runs/parts/0   # and 1/2 elsewhere, then:
               ./isthmus merge runs/parts/0 runs/parts/1                                  # curve.* into runs/bezier
             """);
-        command.AddOptions([run, segment, .. checkpoints.All, curve, from, points, bn, withSegment, repair, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
+        command.AddOptions([run, segment, .. checkpoints.All, curve, from, points, bn, withSegment, repair, noCorrection, output, shard, invocation.Force, invocation.DataRoot, invocation.Threads, invocation.Device]);
         command.SetAction(CommandRunner.Guard((parse, io, ct) =>
         {
             bool trivial = parse.GetValue(curve) == "trivial";
@@ -51,6 +53,7 @@ internal static class EvalCurveCommand
                 BatchNormBatches = ReadBatchNorm(parse.GetValue(bn)!),
                 WithSegment = parse.GetValue(withSegment),
                 Repair = parse.GetValue(repair),
+                NoCorrection = parse.GetValue(noCorrection),
                 Shard = CommonOptions.ReadShard(parse.GetValue(shard)),
             });
             var outcome = GridProgressBar.Run(io, "eval-curve", progress => EvalCurveRecipe.Run(settings, progress, io.Info, ct));

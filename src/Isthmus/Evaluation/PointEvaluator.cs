@@ -78,13 +78,26 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// </summary>
     public Repair? Repair { get; init; }
 
-    /// <summary>Which correction of hidden-unit statistics the points of <paramref name="net"/> get: "repair", "batch-norm recomputed" or "none".</summary>
-    public string CorrectionOf(Network net) => Repair is not null ? "repair" : net.HasBatchNorm ? "batch-norm recomputed" : "none";
+    /// <summary>
+    /// The control points' batch-norm statistics, interpolated at each point instead of recomputed for it (Jordan et
+    /// al. 2022's uncorrected baseline); points are then scored one at a time. Null: recomputed, as always.
+    /// </summary>
+    public InterpolatedStatistics? Interpolated { get; init; }
 
-    /// <summary>Batch-norm statistics, then REPAIR's correction, recomputed for the current point.</summary>
+    /// <summary>
+    /// Which correction of hidden-unit statistics the points of <paramref name="net"/> get: "repair", "batch-norm
+    /// recomputed", "none", or for batch-norm networks evaluated with <see cref="Interpolated"/> statistics
+    /// "none (running statistics interpolated)".
+    /// </summary>
+    public string CorrectionOf(Network net) => Repair is not null ? "repair"
+        : !net.HasBatchNorm ? "none"
+        : Interpolated is not null ? "none (running statistics interpolated)" : "batch-norm recomputed";
+
+    /// <summary>Batch-norm statistics (recomputed, or interpolated), then REPAIR's correction, for the current point.</summary>
     private void Recalibrate(Network net, CancellationToken ct)
     {
-        BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
+        if (Interpolated is not null) Interpolated.Apply(net);
+        else BatchNormCalibration.Recompute(net, trainForEvaluation, batchNormBatches, ct);
         Repair?.Recompute(trainForEvaluation, batchNormBatches, ct);
     }
 
@@ -97,7 +110,7 @@ public sealed class PointEvaluator(IBatchSource trainForEvaluation, IBatchSource
     /// points.
     /// </summary>
     public bool CanStack(Network net) =>
-        Repair is null && PointsPerPass > 1 && net.EvaluatesStackedPoints && net.Space.ControlPointCount > 1
+        Repair is null && Interpolated is null && PointsPerPass > 1 && net.EvaluatesStackedPoints && net.Space.ControlPointCount > 1
         && (StacksConvolutions || !net.Layout.Specs.Any(s => s.Shape.Length == 4));
 
     /// <param name="net">The network, scored at its space's current point.</param>

@@ -38,7 +38,7 @@ public sealed class Repair : IDisposable
     /// </summary>
     public static Repair Attach(Network net, IBatchSource train, int? batches, CancellationToken ct = default)
     {
-        var layers = NetworkPermutation.Groups(net).Select(g => g.Name).ToArray();
+        var layers = NetworkPermutation.GroupsWithLayerOutputs(net, "REPAIR").Select(g => g.Name).ToArray();
         var space = net.Space;
         var controls = new (Tensor, Tensor)[space.ControlPointCount][];
         var repair = new Repair(net, layers, controls);

@@ -26,7 +26,7 @@ internal sealed record CurveTarget(EvalCurveSettings Settings, string Kind, stri
     /// <summary>The manifest sections of a new eval-curve folder.</summary>
     public JsonObject Sections => RunManifest.Sections(Settings.CommandLine, Network.Architecture, new DataSection { Name = Network.Data },
         new SpaceSection { Kind = Kind, Family = Family, Sources = Sources.Select(Path.GetFullPath).ToList() },
-        new JsonObject { ["points"] = Settings.Points, ["bn_batches"] = Settings.BatchNormBatches?.ToString() ?? "all", ["repair"] = Settings.Repair });
+        new JsonObject { ["points"] = Settings.Points, ["bn_batches"] = Settings.BatchNormBatches?.ToString() ?? "all", ["repair"] = Settings.Repair, ["no_correction"] = Settings.NoCorrection });
 
     /// <summary>Where the results go: the curve run itself, a new --out folder, or with --shard the shard's own folder.</summary>
     public GridOutput Output() => GridOutput.Open(new GridRequest(EvalCurveRecipe.Command, Settings.Shard, Settings.Points, "points",

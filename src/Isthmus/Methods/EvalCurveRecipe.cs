@@ -29,6 +29,11 @@ public sealed record EvalCurveSettings : InvocationSettings
     public bool WithSegment { get; init; }
     /// <summary>With <see cref="Segment"/>: REPAIR every point (Jordan et al. 2022); batch-norm networks get their statistics recomputed instead, as always.</summary>
     public bool Repair { get; init; }
+    /// <summary>
+    /// With <see cref="Segment"/>: no correction at all; a batch-norm network's points get the endpoints' running
+    /// statistics interpolated instead of recomputed (Jordan et al. 2022's baseline).
+    /// </summary>
+    public bool NoCorrection { get; init; }
     /// <summary>Evaluate only this shard's points into <see cref="Out"/>; <c>isthmus merge</c> combines the shards.</summary>
     public Shard Shard { get; init; } = Shard.All;
 }
@@ -58,7 +63,8 @@ public static class EvalCurveRecipe
         using var loaded = target.Load(session);
         var output = target.Output();            // claimed once the weights are read: a checkpoint that does not fit leaves no folder
         using var repair = s.Repair ? RepairFor(loaded.Net, session, s.BatchNormBatches, log, ct) : null;
-        var evaluator = session.Evaluator(target.WeightDecay, s.BatchNormBatches, repair);
+        using var interpolated = s.NoCorrection && loaded.Net.HasBatchNorm ? InterpolatedStatistics.Load(loaded.Net, target.Files) : null;
+        var evaluator = session.Evaluator(target.WeightDecay, s.BatchNormBatches, repair, interpolated);
 
         // Table 2: train loss and test error at each t of the grid (this shard's share), batch norm recomputed per point.
         CurveEvaluation Evaluate(Network net, Func<double, double[]> phi) => CurveEvaluator.Evaluate(net, phi, ts, evaluator, progress, ct, s.Shard);
@@ -102,6 +108,8 @@ public static class EvalCurveRecipe
         if (s.Points < 2) throw new IsthmusException($"--points must be at least 2 (got {s.Points}).");
         if (s.BatchNormBatches is < 1) throw new IsthmusException($"--bn-batches must be 'all' or a positive number (got {s.BatchNormBatches}).");
         if (s.Repair && s.Segment is null) throw new IsthmusException("--repair goes with --segment RUN_A RUN_B: REPAIR interpolates the statistics of a segment's two endpoints.");
+        if (s.NoCorrection && (s.Segment is null || s.Repair))
+            throw new IsthmusException("--no-correction goes with --segment RUN_A RUN_B and without --repair: it interpolates the endpoints' batch-norm statistics instead of correcting them.");
         if (s.WithSegment && s.Run is null) throw new IsthmusException("--with-segment goes with --run (a curve run); --segment already evaluates a segment.");
     }
 }

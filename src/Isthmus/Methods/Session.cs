@@ -85,8 +85,9 @@ public sealed class Session : IDisposable
     /// <paramref name="batchNormBatches"/> training batches (null: all of them).
     /// </summary>
     /// <param name="repair">REPAIR's correction, recomputed at each point after batch norm (<see cref="Evaluation.Repair"/>); null: none.</param>
-    public PointEvaluator Evaluator(double weightDecay, int? batchNormBatches = null, Repair? repair = null) =>
-        new(BatchSources.TrainingForEvaluation(Data), BatchSources.Evaluation(Data), weightDecay, batchNormBatches) { Repair = repair };
+    /// <param name="interpolated">Batch-norm statistics interpolated between the control points instead of recomputed (<see cref="InterpolatedStatistics"/>); null: recomputed.</param>
+    public PointEvaluator Evaluator(double weightDecay, int? batchNormBatches = null, Repair? repair = null, InterpolatedStatistics? interpolated = null) =>
+        new(BatchSources.TrainingForEvaluation(Data), BatchSources.Evaluation(Data), weightDecay, batchNormBatches) { Repair = repair, Interpolated = interpolated };
 
     /// <summary>A network with every control point of <paramref name="run"/> loaded, on this session's device.</summary>
     public Network Load(SpaceRun run)

@@ -18,7 +18,7 @@ public static class ActivationMatching
     /// <param name="maxBatches">How many of them to use; null = all.</param>
     public static PermutationSet Match(Network a, Network b, IBatchSource batches, int? maxBatches = null, CancellationToken ct = default)
     {
-        var groups = NetworkPermutation.Groups(a);
+        var groups = NetworkPermutation.GroupsWithLayerOutputs(a, "Activation matching");
         var moments = groups.ToDictionary(g => g.Name, g => new CrossMoments(g.Size), StringComparer.Ordinal);
         try
         {

@@ -28,6 +28,8 @@ public class ModuleNetwork : Network
     private readonly ModuleBatchNorm[] _norms;
     private readonly string? _notReinitialisable;
     private bool? _moduleTraining;
+    private readonly DataShape _data;
+    private IReadOnlyList<Space.Permutations.PermutationGroup>? _groups;
 
     /// <param name="module">The network; Isthmus owns it from now on (disposed with this network).</param>
     /// <param name="spec">Its name and options, saved in every manifest (a registered name, or <c>torchscript</c> with its file).</param>
@@ -41,6 +43,7 @@ public class ModuleNetwork : Network
             throw new IsthmusException($"{spec}: a network from outside classifies inputs and cannot read a text corpus; pass an image data set.");
         _module = module;
         _forward = forward;
+        _data = data;
         var named = module.named_parameters().ToList();
         _parameters = named.Select(p => (Tensor)p.parameter).ToArray();
         _gradients = new Tensor?[_parameters.Length];
@@ -66,6 +69,27 @@ public class ModuleNetwork : Network
         Platform.ConvolutionKernels.Guard(Layout.Specs.Where(p => p.Shape.Length == 4).Select(p => (IReadOnlyList<long>)p.Shape));
         Platform.Nnpack.SwitchOffWhereUnavailable();
         ModuleChecks.MeasureBatchNorm(module, forward, _norms, data, Describe(spec), FixAdvice);
+    }
+
+    /// <summary>
+    /// Inferred where the module is a plain chain of linear, convolution and batch-norm layers (<see cref="ChainGroups"/>),
+    /// checked on the bound network once; anything else is refused with one sentence.
+    /// </summary>
+    public override IReadOnlyList<Space.Permutations.PermutationGroup> PermutationGroups
+    {
+        get
+        {
+            if (_groups is not null) return _groups;
+            var (groups, reason) = ChainGroups.Infer(Layout.Specs.Select(p => (p.Name, p.Shape)).ToList(), Buffers.All.Select(b => b.Name).ToHashSet());
+            if (groups is not null)
+            {
+                using var input = randn([2, .. _data.InputShape], generator: new Generator(7)).to(Space.Device);
+                if (!ChainGroups.Verify(this, groups, input)) reason = "relabelling its units layer by layer changed its logits, so its forward pass is more than a chain (a skip connection, or layers called in another order than declared)";
+            }
+            if (reason is not null)
+                throw new IsthmusException($"{Describe(Spec)} cannot be aligned: its permutation groups are inferred only for a plain chain of linear, convolution and batch-norm layers, and {reason}.");
+            return _groups = groups!;
+        }
     }
 
     /// <summary>The network as messages name it: its spec (a TorchScript network: its file).</summary>

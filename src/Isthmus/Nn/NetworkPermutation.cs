@@ -34,5 +34,15 @@ public static class NetworkPermutation
     /// <summary>The network's declared groups, or one sentence saying that it has none.</summary>
     public static IReadOnlyList<PermutationGroup> Groups(Network net) =>
         net.PermutationGroups ?? throw new IsthmusException(
-            $"Model '{net.Spec.Name}' declares no permutation groups, so its hidden units cannot be aligned; use mlp, lenet5 or convfc.");
+            $"Model '{net.Spec.Name}' declares no permutation groups, so its hidden units cannot be aligned; use a model of the zoo, or a TorchScript chain of linear, convolution and batch-norm layers.");
+
+    /// <summary>
+    /// The network's groups, refused in one sentence for a network from outside: activation matching and REPAIR read
+    /// hidden units through the outputs of Isthmus's own layers (<see cref="Network.LayerOutput"/>), which such a module
+    /// does not report.
+    /// </summary>
+    public static IReadOnlyList<PermutationGroup> GroupsWithLayerOutputs(Network net, string what) =>
+        net is ModuleNetwork
+            ? throw new IsthmusException($"{what} reads hidden units through Isthmus's own layers, which a network from outside ({net.Spec.Name}) does not report; align it with --method weights, and evaluate its segments without --repair.")
+            : Groups(net);
 }

@@ -5,13 +5,14 @@ namespace Isthmus.Tests.Alignment;
 /// <summary>Weight and activation matching find the permutation that relabelled a copy of a network.</summary>
 public class MatchingTests
 {
-    /// <summary>The architectures whose groups are declared (those of <see cref="PermutationGroupTests"/>), by each method.</summary>
+    /// <summary>The architectures of <see cref="PermutationGroupTests"/>, by each method (VGG-16 by weights only).</summary>
     public static TheoryData<string, string, string> ModelsAndMethods()
     {
         var data = new TheoryData<string, string, string>();
         foreach (var row in PermutationGroupTests.Models)
             foreach (var method in new[] { "weights", "activations" })
-                data.Add((string)row[0], (string)row[1], method);
+                if (!(method == "activations" && (string)row[0] == "vgg16")) // a minute of convolutions on CPU; same taps as convfc
+                    data.Add((string)row[0], (string)row[1], method);
         return data;
     }
 
@@ -38,6 +39,19 @@ public class MatchingTests
         AssertUndoes(a, b, applied, found);
     }
 
+    [Theory]
+    [MemberData(nameof(PermutationGroupTests.LanguageModels), MemberType = typeof(PermutationGroupTests))]
+    public void Weight_matching_a_permuted_language_model_back_recovers_the_identity(string options)
+    {
+        using var a = AlignmentFixtures.RandomLanguageModel(options, seed: 3);
+        var (b, applied) = AlignmentFixtures.PermutedCopy(a, seed: 7);
+        using var _ = b;
+        var result = WeightMatching.Match(NetworkPermutation.Groups(a), NetworkPermutation.Parameters(a), NetworkPermutation.Parameters(b), seed: 1);
+        Assert.InRange(result.Sweeps, 1, 10);
+        using var tokens = randint(0, AlignmentFixtures.Vocabulary, [5, 2], generator: new Generator(9));
+        AssertUndoes(a, b, applied, result.Permutations, tokens);
+    }
+
     [Fact]
     public void Weight_matching_two_different_networks_raises_their_inner_product_and_keeps_the_function()
     {
@@ -58,12 +72,14 @@ public class MatchingTests
     }
 
     /// <summary><paramref name="found"/> applied to <paramref name="b"/> gives back <paramref name="a"/>'s weights and logits: it is the inverse of <paramref name="applied"/>.</summary>
-    private static void AssertUndoes(Network a, Network b, PermutationSet applied, PermutationSet found)
+    private static void AssertUndoes(Network a, Network b, PermutationSet applied, PermutationSet found, Tensor? input = null)
     {
         foreach (var g in applied.Groups) Assert.Equal(PermutationSet.Invert(applied[g.Name]), found[g.Name]);
-        using var x = randn(8, 1, 28, 28, generator: new Generator(9));
+        using var x = input?.alias() ?? randn(8, 1, 28, 28, generator: new Generator(9));
+        a.ResetState();
         using var logitsA = a.Forward(x).detach().clone();
         NetworkPermutation.Apply(b, found);
+        b.ResetState();
         using var logitsB = b.Forward(x);
         Assert.True(logitsB.allclose(logitsA, rtol: 1e-4, atol: 1e-4), $"max |Δ| = {(logitsB - logitsA).abs().max().item<float>()}");
         foreach (var (name, t) in NetworkPermutation.State(b)) Assert.True(t.allclose(NetworkPermutation.State(a)[name], 0, 0), name);

@@ -6,6 +6,7 @@ public class RepairTests
     [Theory]
     [InlineData("mlp", "widths=32,24")]
     [InlineData("convfc", "width_factor=0.25")]
+    [InlineData("wrn28x10", "depth=10;widen=1")] // the residual stream, corrected at the end of each stage
     public void Repaired_units_have_the_interpolated_statistics_and_the_endpoints_are_untouched(string model, string options)
     {
         var spec = AlignmentFixtures.Spec(model, options);

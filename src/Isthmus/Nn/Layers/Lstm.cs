@@ -11,13 +11,18 @@ public sealed class Lstm
 {
     private readonly Network _net;
     private readonly (int Wih, int Whh, int Bih, int Bhh)[] _layers;
+    private readonly string _name;
 
     public long HiddenSize { get; }
     public int NumLayers => _layers.Length;
 
+    /// <summary>The name of layer <paramref name="layer"/>'s hidden units, e.g. <c>rnn.h_l0</c> (as PyTorch names its weights <c>rnn.weight_hh_l0</c>).</summary>
+    public static string LayerName(string name, int layer) => $"{name}.h_l{layer}";
+
     public Lstm(LayerBuilder b, string name, long inputSize, long hiddenSize, int numLayers = 1, Init? init = null)
     {
         _net = b.Network;
+        _name = name;
         HiddenSize = hiddenSize;
         var i = init ?? Init.Uniform(1.0 / Math.Sqrt(hiddenSize));
         _layers = new (int, int, int, int)[numLayers];
@@ -37,7 +42,9 @@ public sealed class Lstm
     /// [B, hidden], or null to start from zeros; it is replaced by the final state. Returns [T, B, hidden].
     /// <paramref name="between"/>, if given, acts on each layer's output sequence before the next layer reads it
     /// (not after the last layer): PyTorch's <c>nn.LSTM(dropout=p)</c>, Zaremba et al. (2014)'s dropout on the
-    /// non-recurrent connections between layers.
+    /// non-recurrent connections between layers. Each layer's output sequence, as [T·B, hidden], is a layer output
+    /// named <see cref="LayerName"/> (<see cref="Network.LayerOutput"/>); what replaces it is what the next layer reads, while
+    /// the recurrence itself carries the layer's own h.
     /// </summary>
     public Tensor Forward(Tensor x, ref (Tensor H, Tensor C)[]? state, Dropout? between = null)
     {
@@ -67,7 +74,7 @@ public sealed class Lstm
                 outputs[t] = h;
             }
             next[l] = (h, c);
-            input = stack(outputs, 0);
+            input = _net.Tap(LayerName(_name, l), stack(outputs, 0).reshape(steps * batch, HiddenSize)).reshape(steps, batch, HiddenSize);
         }
         state = next;
         return input;

@@ -1,5 +1,6 @@
 using Isthmus.Nn.Layers;
 using Isthmus.Space;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn.Models;
 
@@ -32,6 +33,7 @@ public sealed class LstmLanguageModel : Network
     private readonly int _decoderWeight;
     private readonly int _decoderBias;
     private (Tensor H, Tensor C)[]? _state;
+    private readonly List<PermutationGroup> _groups = new();
 
     public LstmLanguageModel(ArchitectureSpec spec, DataShape data) : base(spec)
     {
@@ -49,7 +51,35 @@ public sealed class LstmLanguageModel : Network
         _dropOut = new Dropout(Builder, dropout);
         _decoderWeight = tie ? Layout.IndexOf("encoder.weight") : Builder.Parameter("decoder.weight", [vocab, hidden], Init.Uniform(InitRange));
         _decoderBias = Builder.Parameter("decoder.bias", [vocab], Init.Constant(0));
+        DeclareGroups(hidden, layers, tie);
     }
+
+    /// <summary>
+    /// The embedding's dimensions and each LSTM layer's hidden units (Ainsworth et al. 2022, §2, for recurrent networks):
+    /// a hidden unit owns one row in each of the four gates' blocks of <c>weight_ih</c>, <c>weight_hh</c> and both
+    /// biases, and one column of <c>weight_hh</c> (it feeds itself back), and is read by the next layer's
+    /// <c>weight_ih</c> or by the decoder. With tied embeddings the decoder reads the last layer through the embedding
+    /// table, so the embedding's dimensions and the last layer's units are one group.
+    /// </summary>
+    private void DeclareGroups(long hidden, int layers, bool tie)
+    {
+        var embedding = new List<PermutedAxis> { new("encoder.weight", 1), new PermutedAxis("rnn.weight_ih_l0", 1) };
+        for (int l = 0; l < layers; l++)
+        {
+            var axes = new List<PermutedAxis>();
+            foreach (var w in new[] { "weight_ih", "weight_hh", "bias_ih", "bias_hh" })
+                axes.Add(new PermutedAxis($"rnn.{w}_l{l}", 0, Repeat: 4));
+            axes.Add(new PermutedAxis($"rnn.weight_hh_l{l}", 1));
+            if (l + 1 < layers) axes.Add(new PermutedAxis($"rnn.weight_ih_l{l + 1}", 1));
+            else if (tie) axes.AddRange(embedding);
+            else axes.Add(PermutationGroup.ReadBy("decoder"));
+            _groups.Add(new PermutationGroup(Lstm.LayerName("rnn", l), hidden, axes));
+        }
+        if (!tie) _groups.Insert(0, new PermutationGroup("encoder", hidden, embedding));
+    }
+
+    /// <summary>The embedding's dimensions (untied), then each LSTM layer's hidden units.</summary>
+    public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
     public override Tensor Forward(Tensor input)
     {

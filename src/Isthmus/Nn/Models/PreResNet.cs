@@ -1,4 +1,5 @@
 using Isthmus.Nn.Layers;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn.Models;
 
@@ -24,6 +25,7 @@ public sealed class PreResNet : Network
 {
     private readonly Conv2d _conv1;
     private readonly ResidualStages _stages;
+    private readonly IReadOnlyList<PermutationGroup> _groups;
 
     public PreResNet(ArchitectureSpec spec, DataShape data, int defaultDepth, bool defaultBottleneck) : base(spec)
     {
@@ -42,10 +44,16 @@ public sealed class PreResNet : Network
         int expansion = bottleneck ? 4 : 1;
 
         _conv1 = new Conv2d(Builder, "conv1", data.InputShape[0], 16, 3, padding: 1, bias: false, weightInit: ReferenceInit.ConvHeNormal(3, 16));
+        var groups = new ResidualGroups();
+        groups.Start("conv1", 16, PermutationGroup.Produced("conv1", bias: false));
         _stages = new ResidualStages(Builder, n, 16, [16, 32, 64], expansion,
-            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, bottleneck).Forward,
-            norm: "bn", classifier: "fc", data.Classes);
+            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, bottleneck, groups).Forward,
+            norm: "bn", classifier: "fc", data.Classes, groups);
+        _groups = groups.Finish();
     }
+
+    /// <summary>The residual stream of each stage (with the stem's where a shortcut follows it) and each block's hidden convolutions.</summary>
+    public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
@@ -59,7 +67,7 @@ public sealed class PreResNet : Network
         private readonly (BatchNorm Norm, Conv2d Conv)[] _path;
         private readonly Conv2d? _downsample;
 
-        public Block(LayerBuilder b, string name, long inPlanes, long planes, long stride, bool bottleneck)
+        public Block(LayerBuilder b, string name, long inPlanes, long planes, long stride, bool bottleneck, ResidualGroups groups)
         {
             (long In, long Out, long Kernel, long Stride)[] convs = bottleneck
                 ? [(inPlanes, planes, 1, 1), (planes, planes, 3, stride), (planes, 4 * planes, 1, 1)]
@@ -74,6 +82,8 @@ public sealed class PreResNet : Network
             long outPlanes = convs[^1].Out;
             if (stride != 1 || inPlanes != outPlanes)
                 _downsample = new Conv2d(b, $"{name}.downsample.0", inPlanes, outPlanes, 1, stride, bias: false, weightInit: ReferenceInit.ConvHeNormal(1, outPlanes));
+            groups.Block(convs.Select((c, i) => ($"{name}.bn{i + 1}", $"{name}.conv{i + 1}", c.Out)).ToArray(),
+                _downsample is null ? null : $"{name}.downsample.0", bias: false);
         }
 
         public Tensor Forward(Tensor x)

@@ -1,4 +1,5 @@
 using Isthmus.Nn.Layers;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn.Models;
 
@@ -29,6 +30,7 @@ public sealed class Vgg16 : Network
     private readonly Dropout _dropout1, _dropout2;
     private readonly Linear _fc1, _fc2, _fc3;
     private readonly long[] _pad; // left, right, top, bottom
+    private readonly List<PermutationGroup> _groups = new();
 
     public Vgg16(ArchitectureSpec spec, DataShape data) : base(spec)
     {
@@ -40,6 +42,7 @@ public sealed class Vgg16 : Network
         width += padW;
 
         _blocks = new (Conv2d, BatchNorm?)[Blocks.Length][];
+        var convs = new List<(string Conv, string? Norm, long Channels)>();
         for (int b = 0; b < Blocks.Length; b++)
         {
             _blocks[b] = new (Conv2d, BatchNorm?)[Blocks[b].Length];
@@ -51,6 +54,7 @@ public sealed class Vgg16 : Network
                     weightInit: ReferenceInit.ConvHeNormal(3, outChannels));
                 var norm = bn ? new BatchNorm(Builder, $"layer_blocks.{b}.{index++}", outChannels) : null;
                 _blocks[b][i] = (conv, norm);
+                convs.Add(($"layer_blocks.{b}.{index - (bn ? 2 : 1)}", bn ? $"layer_blocks.{b}.{index - 1}" : null, outChannels));
                 channels = outChannels;
             }
             height /= 2;
@@ -61,7 +65,18 @@ public sealed class Vgg16 : Network
         _dropout2 = new Dropout(Builder);
         _fc2 = new Linear(Builder, "classifier.4", 512, 512);
         _fc3 = new Linear(Builder, "classifier.6", 512, data.Classes);
+        // Each convolution's channels (with their batch norm), read by the next convolution or, flattened in blocks of
+        // the last feature map's size, by the classifier; then the classifier's two hidden layers.
+        for (int i = 0; i < convs.Count; i++)
+            _groups.Add(PermutationGroup.Between(convs[i].Conv, convs[i].Channels,
+                convs[i].Norm is { } norm ? PermutationGroup.BatchNorm(norm) : [],
+                [i + 1 < convs.Count ? PermutationGroup.ReadBy(convs[i + 1].Conv) : PermutationGroup.ReadBy("classifier.1", height * width)]));
+        _groups.Add(PermutationGroup.Between("classifier.1", 512, [], [PermutationGroup.ReadBy("classifier.4")]));
+        _groups.Add(PermutationGroup.Between("classifier.4", 512, [], [PermutationGroup.ReadBy("classifier.6")]));
     }
+
+    /// <summary>The thirteen convolutions' channels, then the units of the classifier's two hidden layers.</summary>
+    public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;

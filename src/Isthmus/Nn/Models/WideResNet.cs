@@ -1,4 +1,5 @@
 using Isthmus.Nn.Layers;
+using Isthmus.Space.Permutations;
 
 namespace Isthmus.Nn.Models;
 
@@ -22,6 +23,7 @@ public sealed class WideResNet : Network
 {
     private readonly Conv2d _conv1;
     private readonly ResidualStages _stages;
+    private readonly IReadOnlyList<PermutationGroup> _groups;
 
     public WideResNet(ArchitectureSpec spec, DataShape data) : base(spec)
     {
@@ -34,10 +36,16 @@ public sealed class WideResNet : Network
         int n = (depth - 4) / 6;
 
         _conv1 = new Conv2d(Builder, "conv1", data.InputShape[0], 16, 3, padding: 1);
+        var groups = new ResidualGroups();
+        groups.Start("conv1", 16, PermutationGroup.Produced("conv1"));
         _stages = new ResidualStages(Builder, n, 16, [16L * k, 32L * k, 64L * k], expansion: 1,
-            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, dropout).Forward,
-            norm: "bn1", classifier: "linear", data.Classes);
+            (name, inPlanes, planes, stride) => new Block(Builder, name, inPlanes, planes, stride, dropout, groups).Forward,
+            norm: "bn1", classifier: "linear", data.Classes, groups);
+        _groups = groups.Finish();
     }
+
+    /// <summary>The stem's channels, the residual stream of each stage and each block's hidden convolution.</summary>
+    public override IReadOnlyList<PermutationGroup> PermutationGroups => _groups;
 
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
@@ -53,7 +61,7 @@ public sealed class WideResNet : Network
         private readonly Dropout _dropout;
         private readonly Conv2d? _shortcut;
 
-        public Block(LayerBuilder b, string name, long inPlanes, long planes, long stride, double dropout)
+        public Block(LayerBuilder b, string name, long inPlanes, long planes, long stride, double dropout, ResidualGroups groups)
         {
             _bn1 = new BatchNorm(b, $"{name}.bn1", inPlanes);
             _conv1 = new Conv2d(b, $"{name}.conv1", inPlanes, planes, 3, padding: 1);
@@ -62,6 +70,8 @@ public sealed class WideResNet : Network
             _conv2 = new Conv2d(b, $"{name}.conv2", planes, planes, 3, stride, padding: 1);
             if (stride != 1 || inPlanes != planes)
                 _shortcut = new Conv2d(b, $"{name}.shortcut.0", inPlanes, planes, 1, stride);
+            groups.Block([($"{name}.bn1", $"{name}.conv1", planes), ($"{name}.bn2", $"{name}.conv2", planes)],
+                _shortcut is null ? null : $"{name}.shortcut.0", bias: true);
         }
 
         public Tensor Forward(Tensor x)

@@ -67,11 +67,10 @@ public sealed class PermutationSet
     private static Tensor Permute(Tensor t, PermutedAxis axis, long size, Tensor index)
     {
         long[] shape = t.shape;
-        if (shape[axis.Axis] != size * axis.Block)
-            throw new ArgumentException($"Axis {axis.Axis} of '{axis.Tensor}' has {shape[axis.Axis]} entries, not {size}×{axis.Block}.");
-        if (axis.Block == 1) return t.index_select(axis.Axis, index.to(t.device));
-        var blocked = shape.Take(axis.Axis).Append(size).Append(axis.Block).Concat(shape.Skip(axis.Axis + 1)).ToArray();
-        return t.reshape(blocked).index_select(axis.Axis, index.to(t.device)).reshape(shape);
+        if (shape[axis.Axis] != axis.Repeat * size * axis.Block)
+            throw new ArgumentException($"Axis {axis.Axis} of '{axis.Tensor}' has {shape[axis.Axis]} entries, not {axis.Repeat}×{size}×{axis.Block}.");
+        if (axis.Block == 1 && axis.Repeat == 1) return t.index_select(axis.Axis, index.to(t.device));
+        return t.reshape(axis.Split(shape, size)).index_select(axis.Axis + 1, index.to(t.device)).reshape(shape);
     }
 
     /// <summary>The inverse of <paramref name="perm"/>.</summary>

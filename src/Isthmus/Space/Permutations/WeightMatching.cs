@@ -76,8 +76,10 @@ public static class WeightMatching
         {
             if (!a.TryGetValue(axis.Tensor, out var wa)) continue;
             var wb = b[axis.Tensor];
+            // The other axes of W_B as they stand: another group's, or this group's own on another axis of the same
+            // tensor (an LSTM's recurrent weights, permuted on both axes), held at its current permutation.
             foreach (var (other, otherAxis) in axesOf[axis.Tensor])
-                if (!ReferenceEquals(other, g)) wb = Reorder(wb, otherAxis, other.Size, current[other.Name]);
+                if (!ReferenceEquals(other, g) || otherAxis != axis) wb = Reorder(wb, otherAxis, other.Size, current[other.Name]);
             var ma = Rows(wa, axis, g.Size);
             var mb = Rows(wb, axis, g.Size);
             total.add_(ma.matmul(mb.t()).to_type(ScalarType.Float64).cpu());
@@ -88,13 +90,9 @@ public static class WeightMatching
         return scores;
     }
 
-    /// <summary>The tensor as [size, rest]: the group's units as rows (a blocked axis read as [size, Block]).</summary>
-    private static Tensor Rows(Tensor t, PermutedAxis axis, long size)
-    {
-        long[] shape = t.shape;
-        var blocked = shape.Take(axis.Axis).Append(size).Append(axis.Block).Concat(shape.Skip(axis.Axis + 1)).ToArray();
-        return t.reshape(blocked).movedim([(long)axis.Axis], [0L]).reshape(size, -1).to_type(ScalarType.Float64);
-    }
+    /// <summary>The tensor as [size, rest]: the group's units as rows (the axis read as [Repeat, size, Block]).</summary>
+    private static Tensor Rows(Tensor t, PermutedAxis axis, long size) =>
+        t.reshape(axis.Split(t.shape, size)).movedim([axis.Axis + 1L], [0L]).reshape(size, -1).to_type(ScalarType.Float64);
 
     private static Tensor Reorder(Tensor t, PermutedAxis axis, long size, long[] perm)
     {
