@@ -53,15 +53,19 @@ public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<Tin
         Assert.NotNull(e.Average!.Temperature);
     }
 
+    /// <summary>A one-epoch curve with one bend between the problem's two runs.</summary>
+    private ConnectOutcome Connect(Session session, string folder, string family, int seed) =>
+        ConnectRecipe.Run(new ConnectSettings
+        {
+            From = problem.A, To = problem.B, Out = problem.Folder(folder), Curve = family, Bends = 1,
+            Epochs = 1, BatchSize = 32, Lr = 0.05, Seed = seed,
+        }, session);
+
     [Fact]
     public void Points_of_a_curve_are_members_and_its_endpoints_reproduce_the_runs()
     {
         using var session = Session.ForData(problem.Data);
-        var curve = ConnectRecipe.Run(new ConnectSettings
-        {
-            From = problem.A, To = problem.B, Out = problem.Folder("curve"), Curve = "polychain", Bends = 1,
-            Epochs = 1, BatchSize = 32, Lr = 0.05, Seed = 5,
-        }, session);
+        var curve = Connect(session, "curve", "polychain", seed: 5);
         var outcome = EnsembleRecipe.Run(new EnsembleSettings { Curve = curve.RunPath, Points = 5, Out = problem.Folder("curve-ens") }, session);
         var e = outcome.Evaluation;
         Assert.Equal(5, e.Members.Count);
@@ -79,11 +83,7 @@ public sealed class EnsembleRecipeTests(TinyProblem problem) : IClassFixture<Tin
     public void Points_of_a_curve_scored_several_per_pass_equal_one_at_a_time()
     {
         using var session = Session.ForData(problem.Data);
-        var curve = ConnectRecipe.Run(new ConnectSettings
-        {
-            From = problem.A, To = problem.B, Out = problem.Folder("curve-stacked"), Curve = "bezier", Bends = 1,
-            Epochs = 1, BatchSize = 32, Lr = 0.05, Seed = 6,
-        }, session);
+        var curve = Connect(session, "curve-stacked", "bezier", seed: 6);
         var members = Members.CurvePoints(curve.RunPath, 7); // 4 + 3: a full pass and a partial one
         EnsembleEvaluation Scored(int pointsPerPass) => EnsembleRecipe.Evaluate(members, session, new EnsembleOptions
         {
