@@ -1,3 +1,5 @@
+using Isthmus.Platform;
+
 namespace Isthmus.Landscape;
 
 /// <summary>
@@ -11,8 +13,9 @@ namespace Isthmus.Landscape;
 /// by a small dense H_m (m ≤ <see cref="MaxFactor"/>): O(n·Σm) work instead of the O(n²) of a dense product — the
 /// O(n log n) of the radix-2 butterflies up to the small constant m/log₂m, in log₂n/log₂m passes over memory instead
 /// of log₂n. The last axis is one matrix product [rows·n/m, m]·H_m; every other axis a (batched) product H_m·[m, rest]
-/// (H is symmetric), so no stage copies or transposes the data and each is one BLAS call. Many vectors at once are
-/// best held in <see cref="BlockShape"/>, where no stage splits the work into products as small as one vector's.
+/// (H is symmetric), so no stage copies or transposes the data and each is one BLAS call. Many rows at once make the
+/// other axes batched products of small matrices, which measured faster on 2 cores than one wide product per axis with
+/// the rows in the middle of the layout (docs/performance.md).
 /// </remarks>
 public static class WalshHadamard
 {
@@ -41,55 +44,28 @@ public static class WalshHadamard
         return tensor(h, [m, m], device: device ?? CPU);
     }
 
-    /// <summary>H_n·x for every row of <paramref name="x"/> ([rows, n]); a new tensor, differentiable.</summary>
+    /// <summary>
+    /// H_n·x for every row of <paramref name="x"/> ([rows, n]); a new tensor, differentiable. Where autograd does not
+    /// track <paramref name="x"/> and the CPU supports it, the butterflies of <see cref="HadamardKernel"/> (several times
+    /// faster on 2 cores; docs/performance.md).
+    /// </summary>
     public static Tensor Transform(Tensor x)
     {
+        if (!(is_grad_enabled() && x.requires_grad))
+        {
+            var copy = x.contiguous().clone();
+            if (HadamardKernel.Supports(copy))
+            {
+                HadamardKernel.TransformRows(copy);
+                return copy;
+            }
+            copy.Dispose();
+        }
         long rows = x.shape[0], n = x.shape[1];
         var factors = Factors(n);
         long[] dims = [rows, .. factors];
         using var flat = Apply(x, dims, rowAxis: 0);
         return flat.view(rows, n);
-    }
-
-    /// <summary>
-    /// The block layout of <paramref name="blocks"/> vectors of length n = m_1·…·m_k: index (d_1, …, d_{k−1}, b, d_k),
-    /// block b's digits around the block index, so that every stage of <see cref="TransformBlocks"/> is one matrix
-    /// product over all blocks at once (the first k − 1 digits multiply from the left, the last from the right).
-    /// </summary>
-    public static long[] BlockShape(long blocks, long n)
-    {
-        var factors = Factors(n);
-        return [.. factors.Take(factors.Count - 1).Select(m => (long)m), blocks, factors[^1]];
-    }
-
-    /// <summary>[blocks, n] rows rearranged into <see cref="BlockShape"/>, flat.</summary>
-    public static Tensor ToBlockLayout(Tensor x)
-    {
-        long blocks = x.shape[0], n = x.shape[1];
-        var shape = BlockShape(blocks, n);
-        int k = shape.Length;
-        long[] rowsFirst = [blocks, .. shape.Take(k - 2), shape[^1]];
-        long[] order = [.. Enumerable.Range(1, k - 2).Select(i => (long)i), 0, k - 1];
-        return x.reshape(rowsFirst).permute(order).reshape(-1);
-    }
-
-    /// <summary>The inverse of <see cref="ToBlockLayout"/>: [blocks, n] from a flat tensor in block layout.</summary>
-    public static Tensor FromBlockLayout(Tensor flat, long blocks, long n)
-    {
-        var shape = BlockShape(blocks, n);
-        int k = shape.Length;
-        long[] order = [k - 2, .. Enumerable.Range(0, k - 2).Select(i => (long)i), k - 1];
-        return flat.reshape(shape).permute(order).reshape(blocks, n);
-    }
-
-    /// <summary>
-    /// H_n applied to each of the <paramref name="blocks"/> vectors held in <see cref="BlockShape"/> by the flat
-    /// <paramref name="x"/>; the result flat in the same layout. Differentiable.
-    /// </summary>
-    public static Tensor TransformBlocks(Tensor x, long blocks, long n)
-    {
-        var dims = BlockShape(blocks, n);
-        return Apply(x, dims, rowAxis: dims.Length - 2);
     }
 
     /// <summary>Multiplies every axis of <paramref name="x"/> viewed as <paramref name="dims"/> but the rows' by H_m; flat result.</summary>

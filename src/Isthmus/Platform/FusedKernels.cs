@@ -37,7 +37,7 @@ internal static unsafe class FusedKernels
     public static bool Supports(Tensor t) => Enabled &&
         t.device_type == TorchSharp.DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
 
-    private static float* Data(Tensor t) => (float*)THSTensor_data(t.Handle);
+    internal static float* Data(Tensor t) => (float*)THSTensor_data(t.Handle);
 
     /// <summary>Runs <paramref name="body"/>(start, end) over [0, n) in chunks, on up to torch's thread count.</summary>
     private static void Chunks(long n, Action<long, long> body)

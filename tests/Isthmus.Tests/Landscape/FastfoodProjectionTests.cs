@@ -22,19 +22,36 @@ public sealed class FastfoodProjectionTests
     }
 
     [Theory]
-    [InlineData(7, 16)]      // one factor: the block layout is the rows themselves
+    [InlineData(7, 16)]      // one factor
     [InlineData(5, 1024)]    // two factors
     [InlineData(3, 131072)]  // four factors
-    public void The_block_layout_transform_is_the_Sylvester_matrix_on_every_block(int blocks, int n)
+    public void Many_rows_at_once_transform_as_each_row_alone(int rows, int n)
     {
+        // Several rows make every stage a batched product; one row makes the first a plain left product.
         using var g = new Generator(6);
-        var x = randn([blocks, n], generator: g);
-        var flat = WalshHadamard.ToBlockLayout(x);
-        Assert.True(Close.Identical(x, WalshHadamard.FromBlockLayout(flat, blocks, n)));
-        var y = WalshHadamard.FromBlockLayout(WalshHadamard.TransformBlocks(flat, blocks, n), blocks, n);
-        // Against the row-by-row transform (itself tested against the dense matrix above), and the dense matrix where it fits.
-        Close.Assert(WalshHadamard.Transform(x), y, 1e-3);
+        var x = randn([rows, n], generator: g);
+        var y = WalshHadamard.Transform(x);
+        var alone = cat(Enumerable.Range(0, rows).Select(r => WalshHadamard.Transform(x.narrow(0, r, 1))).ToArray(), 0);
+        Close.Assert(alone, y, 1e-3);
         if (n <= 1024) Close.Assert(x.mm(WalshHadamard.Matrix(n)), y, 1e-3);
+    }
+
+    [Theory]
+    [InlineData(8)]       // the in-vector strides alone
+    [InlineData(32)]      // one radix-4 pass
+    [InlineData(64)]      // radix 4 and a last radix-2 stride
+    [InlineData(131072)]
+    public void The_butterfly_kernel_equals_the_differentiable_transform(int n)
+    {
+        // A tensor autograd tracks goes through the matrix-product stages; a plain one through the kernel (where the CPU has AVX2).
+        using var g = new Generator(8);
+        var x = randn([3, n], generator: g);
+        var before = x.clone();
+        var tracked = x.clone().requires_grad_(true);
+        using var viaProducts = WalshHadamard.Transform(tracked).detach();
+        using var viaKernel = WalshHadamard.Transform(x);
+        Close.Assert(viaProducts, viaKernel, 1e-4 * Math.Sqrt(n));
+        Assert.True(Close.Identical(before, x)); // the input is left as it was
     }
 
     private static Tensor Unit(int j, int d)
