@@ -102,6 +102,33 @@ public abstract class Network : IDisposable
         return p == 0 ? x.flatten(1) : x.reshape(x.shape[0], p, -1).transpose(0, 1);
     }
 
+    /// <summary>
+    /// Off when the environment sets <c>ISTHMUS_CHANNELS_LAST=0</c>: images then stay in the plain NCHW layout (to
+    /// compare the two, or to rule the layout out when hunting a numerical difference).
+    /// </summary>
+    public static bool ChannelsLastEnabled { get; } = Environment.GetEnvironmentVariable("ISTHMUS_CHANNELS_LAST") != "0";
+
+    /// <summary>
+    /// Whether this architecture's training steps (autograd on) read images stored channels-last; passes without
+    /// autograd (evaluation, batch-norm recalibration) always do on the CPU. False where training measured slower.
+    /// </summary>
+    protected virtual bool TrainsChannelsLast => true;
+
+    /// <summary>
+    /// For convolutional networks, the input images [B, C, H, W] stored channels-last (NHWC in memory, the same tensor
+    /// to every operation) on the CPU. libtorch's oneDNN convolutions then read and write that layout directly, and
+    /// the layout carries through batch norm, ReLU, pooling and residual sums; in NCHW every convolution reorders its
+    /// input into channel blocks and its output back, which measured more time than the convolutions themselves in
+    /// PreResNet-164's evaluation (docs/performance.md). Single-channel images stay as they are: their layouts coincide,
+    /// so libtorch does not carry channels-last on from them (and converting after the first convolution measured no
+    /// gain). A new tensor when it converts; <paramref name="images"/> otherwise.
+    /// </summary>
+    protected Tensor ImagesIn(Tensor images) =>
+        ChannelsLastEnabled && images.dim() == 4 && images.device_type == DeviceType.CPU && images.shape[1] > 1
+        && (TrainsChannelsLast || !is_grad_enabled())
+            ? images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+            : images;
+
     private (long[] Shape, int Stacked, long Elements)? _widest;
 
     /// <summary>

@@ -62,12 +62,14 @@ public sealed class ConvFc : Network
     public override Tensor Forward(Tensor input)
     {
         // One stage per layer (Nn.Stage); ReLU in place: neither a convolution's nor batch norm's backward reads its output.
-        var x = input;
+        var x = ImagesIn(input);
+        bool owned = !ReferenceEquals(x, input); // the caller's input is never disposed here
         for (int i = 0; i < 3; i++)
         {
             var (conv, norm) = (_convs[i], _norms[i]);
-            if (norm is not null) x = Stage.Run(Stage.Run(x, conv.Forward, disposeInput: i > 0), y => norm.Forward(y).relu_(), disposeInput: true);
-            else x = Stage.Run(x, y => conv.Forward(y).relu_(), disposeInput: i > 0);
+            if (norm is not null) x = Stage.Run(Stage.Run(x, conv.Forward, disposeInput: owned), y => norm.Forward(y).relu_(), disposeInput: true);
+            else x = Stage.Run(x, y => conv.Forward(y).relu_(), disposeInput: owned);
+            owned = true;
             x = Stage.Run(x, y => nn.functional.max_pool2d(y, 3, 2), disposeInput: true);
         }
         return Stage.Run(x, y =>

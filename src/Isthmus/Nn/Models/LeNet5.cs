@@ -41,7 +41,7 @@ public sealed class LeNet5 : Network
 
     public override Tensor Forward(Tensor input)
     {
-        var x = nn.functional.max_pool2d(nn.functional.relu(_conv1.Forward(input)), 2);
+        var x = nn.functional.max_pool2d(nn.functional.relu(_conv1.Forward(ImagesIn(input))), 2);
         x = nn.functional.max_pool2d(nn.functional.relu(_conv2.Forward(x)), 2);
         x = nn.functional.relu(_fc1.Forward(Features(x)));
         x = nn.functional.relu(_fc2.Forward(x));

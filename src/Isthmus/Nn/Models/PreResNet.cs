@@ -58,8 +58,11 @@ public sealed class PreResNet : Network
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
 
-    public override Tensor Forward(Tensor input) =>
-        _stages.Forward(_conv1.Forward(input), Features);
+    public override Tensor Forward(Tensor input)
+    {
+        var images = ImagesIn(input);
+        return _stages.Forward(Stage.Run(images, _conv1.Forward, disposeInput: !ReferenceEquals(images, input)), Features);
+    }
 
     /// <summary>One pre-activation block, basic (bn1-conv1-bn2-conv2) or bottleneck (… bn3-conv3).</summary>
     private sealed class Block

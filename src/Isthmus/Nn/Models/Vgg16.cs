@@ -81,11 +81,18 @@ public sealed class Vgg16 : Network
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
 
+    /// <summary>
+    /// Training steps stay NCHW: channels-last measured 1.5× slower for VGG-16 and no faster with batch norm, on 2 CPU
+    /// cores at batch 64 (docs/performance.md); evaluation is 1.5× faster in it.
+    /// </summary>
+    protected override bool TrainsChannelsLast => false;
+
     public override Tensor Forward(Tensor input)
     {
         bool padded = _pad.Any(p => p > 0);
-        var x = padded ? nn.functional.pad(input, _pad) : input;
-        bool owned = padded; // the caller's input is never disposed here
+        var images = ImagesIn(input);
+        var x = padded ? nn.functional.pad(images, _pad) : images;
+        bool owned = padded || !ReferenceEquals(images, input); // the caller's input is never disposed here
         foreach (var block in _blocks)
         {
             // One stage per layer (Nn.Stage): each output is freed once the next layer has read it, so at most two of

@@ -50,8 +50,11 @@ public sealed class WideResNet : Network
     /// <summary>Convolutions (grouped over stacked points), batch norm per point, linear layers: stacked points pass through together.</summary>
     public override bool EvaluatesStackedPoints => true;
 
-    public override Tensor Forward(Tensor input) =>
-        _stages.Forward(_conv1.Forward(input), Features);
+    public override Tensor Forward(Tensor input)
+    {
+        var images = ImagesIn(input);
+        return _stages.Forward(Stage.Run(images, _conv1.Forward, disposeInput: !ReferenceEquals(images, input)), Features);
+    }
 
     /// <summary>The wide basic block: bn1, conv1, dropout, bn2, conv2 (strided), shortcut.</summary>
     private sealed class Block
