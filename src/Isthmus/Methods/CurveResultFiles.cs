@@ -19,7 +19,7 @@ internal static class CurveResultFiles
     {
         Family = target.Family, Bends = target.Bends, StartRun = target.StartRun, EndRun = target.EndRun,
         Architecture = RunManifest.ToJson(net.Spec).AsObject(), Data = RunManifest.ToJson(DataSection.Of(session.Data)).AsObject(),
-        Title = $"{net.Spec} on {session.Data.Name}, {target.Family}", BatchNormBatches = target.Settings.BatchNormBatches,
+        Title = $"{net.Spec.Caption} on {session.Data.Name}, {target.Family}", BatchNormBatches = target.Settings.BatchNormBatches,
         Curve = CurveFrame.Of(curve), Segment = segment is null ? null : CurveFrame.Of(segment), InPlace = target.InPlace, Sections = target.Sections,
     };
 

@@ -146,7 +146,7 @@ public static class EnsembleRecipe
             ["data"] = RunManifest.ToJson(DataSection.Of(session.Data)),
         };
         if (s.Curve is not null) context["curve"] = new JsonObject { ["run"] = Path.GetFullPath(s.Curve), ["points"] = s.Points };
-        string title = $"{kind.Architecture} on {kind.Data}";
+        string title = $"{kind.Architecture.Caption} on {kind.Data}";
         var json = EnsembleResults.Write(run.Path, evaluation, context);
         run.Manifest.SetSection(ManifestKey.Final, json["ensemble"]!.DeepClone());
         run.Complete();

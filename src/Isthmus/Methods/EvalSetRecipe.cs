@@ -60,7 +60,7 @@ public static class EvalSetRecipe
         var evaluation = SetEvaluation.Evaluate(net, sampler, options, evaluator, progress, ct);
 
         bool text = session.Data.Kind == Data.DataKind.Text;
-        string title = $"{set.Kind.Architecture} on {session.Data.Name}";
+        string title = $"{set.Kind.Architecture.Caption} on {session.Data.Name}";
         var pictures = evaluation.Slices.Select(slice => Pictures(folder, slice, set.Complex, title)).ToList();
         var sliceFiles = pictures.Select(p => p.Select(f => Path.GetFileName(f.Png)).ToArray()).ToList();
         var json = SetResults.ToJson(evaluation, sampler.Probabilities, set.ModeSources, sliceFiles, text);

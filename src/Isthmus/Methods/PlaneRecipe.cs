@@ -76,7 +76,7 @@ public static class PlaneRecipe
 
         var context = new PlaneContext
         {
-            Title = $"{net.Spec} on {session.Data.Name}", CurveName = source.Curve is null ? "curve" : $"{source.Curve.Family.Name} curve",
+            Title = $"{net.Spec.Caption} on {session.Data.Name}", CurveName = source.Curve is null ? "curve" : $"{source.Curve.Family.Name} curve",
             Family = source.Curve?.Family.Name, X = xs, Y = ys, Markers = markers,
             CurveX = projectedCurve?.Select(c => c.X).ToArray(), CurveY = projectedCurve?.Select(c => c.Y).ToArray(),
             PlanePoints = source.Chosen, Grid = s.Grid, Margin = s.Margin, UNorm = plane.UNorm, VNorm = plane.VNorm,

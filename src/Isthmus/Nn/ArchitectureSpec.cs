@@ -45,6 +45,14 @@ public sealed record ArchitectureSpec(string Name, IReadOnlyDictionary<string, s
         return new ArchitectureSpec(Name, options);
     }
 
+    /// <summary>
+    /// The spec as a figure's title shows it: <see cref="ToString"/>, but a file-backed architecture (TorchScript) by
+    /// its file's name alone, without its folder or checksum, so that the title fits above the picture.
+    /// </summary>
+    public string Caption =>
+        Get("file") is { } file ? $"{Name}:{System.IO.Path.GetFileName(file)}"
+        : ToString();
+
     public override string ToString() =>
         Options.Count == 0 ? Name : $"{Name}({string.Join(", ", Options.Select(kv => $"{kv.Key}={kv.Value}"))})";
 

@@ -106,7 +106,7 @@ public abstract class Network : IDisposable
     /// Off when the environment sets <c>ISTHMUS_CHANNELS_LAST=0</c>: images then stay in the plain NCHW layout (to
     /// compare the two, or to rule the layout out when hunting a numerical difference).
     /// </summary>
-    public static bool ChannelsLastEnabled { get; } = Environment.GetEnvironmentVariable("ISTHMUS_CHANNELS_LAST") != "0";
+    public static bool ChannelsLastEnabled { get; internal set; } = Environment.GetEnvironmentVariable("ISTHMUS_CHANNELS_LAST") != "0";
 
     /// <summary>
     /// Whether this architecture's training steps (autograd on) read images stored channels-last; passes without

@@ -111,7 +111,7 @@ public static class DiversityStudy
             }).ToList();
             var outcome = new DiversityOutcome(run.Path, members.Select(m => m.Origin).ToList(), families, evaluation.Members.Select(m => m.Score).ToList(),
                 summaries, disagreement, cosine, distance, projection, s.Reference is null ? "the members' mean" : Path.GetFullPath(s.Reference));
-            string title = $"{kind.Architecture} on {kind.Data}";
+            string title = $"{kind.Architecture.Caption} on {kind.Data}";
             DiversityResults.Write(run, outcome);
             run.Complete();
             return outcome with { Figures = DiversityResults.Pictures(run, outcome, title) };
