@@ -51,15 +51,11 @@ public static class WalshHadamard
     /// </summary>
     public static Tensor Transform(Tensor x)
     {
-        if (!(is_grad_enabled() && x.requires_grad))
+        if (!(is_grad_enabled() && x.requires_grad) && HadamardKernel.Supports(x))
         {
-            var copy = x.contiguous().clone();
-            if (HadamardKernel.Supports(copy))
-            {
-                HadamardKernel.TransformRows(copy);
-                return copy;
-            }
-            copy.Dispose();
+            var y = x.clone();
+            HadamardKernel.TransformRows(y);
+            return y;
         }
         long rows = x.shape[0], n = x.shape[1];
         var factors = Factors(n);

@@ -17,9 +17,10 @@ namespace Isthmus.Platform;
 /// </remarks>
 internal static unsafe class HadamardKernel
 {
-    /// <summary>Whether <paramref name="x"/> ([rows, n]) can be transformed here.</summary>
+    /// <summary>Whether <paramref name="x"/> ([rows, n]) can be transformed here: n a power of two, at least 8.</summary>
     public static bool Supports(Tensor x) =>
-        Avx2.IsSupported && Fma.IsSupported && x.dim() == 2 && x.shape[1] >= 8 && FusedKernels.Supports(x);
+        Avx2.IsSupported && Fma.IsSupported && x.dim() == 2 && x.shape[1] >= 8 && System.Numerics.BitOperations.IsPow2(x.shape[1])
+        && FusedKernels.Supports(x);
 
     /// <summary>H_n applied to every row of <paramref name="x"/> ([rows, n], n a power of two), in place.</summary>
     public static void TransformRows(Tensor x)

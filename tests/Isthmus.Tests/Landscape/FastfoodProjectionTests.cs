@@ -54,6 +54,15 @@ public sealed class FastfoodProjectionTests
         Assert.True(Close.Identical(before, x)); // the input is left as it was
     }
 
+    [Fact]
+    public void A_row_length_that_is_not_a_power_of_two_is_refused_on_either_path()
+    {
+        using var x = randn([2, 12]);
+        Assert.Throws<ArgumentException>(() => WalshHadamard.Transform(x));
+        using var tracked = randn([2, 12]).requires_grad_(true);
+        Assert.Throws<ArgumentException>(() => WalshHadamard.Transform(tracked));
+    }
+
     private static Tensor Unit(int j, int d)
     {
         var e = zeros(d);
