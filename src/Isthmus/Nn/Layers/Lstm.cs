@@ -60,10 +60,13 @@ public sealed class Lstm
             var c = state?[l].C ?? zeros([batch, HiddenSize], x.dtype, x.device);
             // Input contributions for all steps at once: [T, B, 4H].
             var gatesIn = nn.functional.linear(input, space.Point(wih), space.Point(bih) + space.Point(bhh));
+            // The recurrent weight once per sequence, not once per step: on a curve each Point() is a weighted sum of
+            // the control points, and autograd would sum T copies of its gradient back.
+            var recurrent = space.Point(whh).t();
             var outputs = new Tensor[steps];
             for (long t = 0; t < steps; t++)
             {
-                var gates = gatesIn[t] + h.matmul(space.Point(whh).t());
+                var gates = gatesIn[t].addmm(h, recurrent);
                 var chunks = gates.chunk(4, 1);
                 var ig = chunks[0].sigmoid();
                 var fg = chunks[1].sigmoid();
