@@ -67,13 +67,11 @@ public sealed class Lstm
             for (long t = 0; t < steps; t++)
             {
                 var gates = gatesIn[t].addmm(h, recurrent);
-                var chunks = gates.chunk(4, 1);
-                var ig = chunks[0].sigmoid();
-                var fg = chunks[1].sigmoid();
-                var gg = chunks[2].tanh();
-                var og = chunks[3].sigmoid();
-                c = fg * c + ig * gg;
-                h = og * c.tanh();
+                // One sigmoid over all four gates (the cell gate's is unused) instead of three over their slices.
+                var sig = gates.sigmoid().chunk(4, 1);
+                var gg = gates.narrow(1, 2 * HiddenSize, HiddenSize).tanh();
+                c = (sig[1] * c).addcmul_(sig[0], gg, 1);
+                h = sig[3] * c.tanh();
                 outputs[t] = h;
             }
             next[l] = (h, c);
