@@ -60,8 +60,8 @@ public sealed class Lstm
             var c = state?[l].C ?? zeros([batch, HiddenSize], x.dtype, x.device);
             // Input contributions for all steps at once: [T, B, 4H].
             var gatesIn = nn.functional.linear(input, space.Point(wih), space.Point(bih) + space.Point(bhh));
-            // The recurrent weight once per sequence, not once per step: on a curve each Point() is a weighted sum of
-            // the control points, and autograd would sum T copies of its gradient back.
+            // The recurrent weight's transposed view once per sequence rather than once per step (Point() is the
+            // current point's tensor, already formed; this saves T − 1 small view objects, not arithmetic).
             var recurrent = space.Point(whh).t();
             var outputs = new Tensor[steps];
             for (long t = 0; t < steps; t++)
