@@ -20,6 +20,9 @@ public sealed record DataSection
     /// <summary>The per-channel mean and std the images were normalised with; for a user's own images
     /// (<c>npz:</c>, <c>folder:</c>) these are the training split's statistics.</summary>
     public NormalizationSection? Normalization { get; init; }
+    /// <summary>Text only: the perplexity of the unigram model of the training tokens on the evaluation split
+    /// (<see cref="UnigramBaseline"/>), the scale a language model's perplexity, and a barrier between two, is read against.</summary>
+    public double? UnigramPerplexity { get; init; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>The section of a data set in memory; <paramref name="full"/> = false names it only.</summary>
@@ -31,6 +34,8 @@ public sealed record DataSection
         Classes = data.Classes,
         Checksums = new SortedDictionary<string, string>(data.Checksums.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
         Normalization = data.Train?.Normalization is { } n ? new NormalizationSection { Mean = n.Mean, Std = n.Std } : null,
+        UnigramPerplexity = data.Kind == DataKind.Text
+            ? Math.Round(UnigramBaseline.Perplexity(data.TrainText!.Tokens, data.EvalText!.Tokens, data.Classes), 2) : null,
     };
 }
 

@@ -3,7 +3,7 @@ using Isthmus.Cli;
 
 namespace Isthmus.Tests.Cli;
 
-/// <summary>--tie and --clip reach the architecture and the SGD settings, and a run's manifest records both.</summary>
+/// <summary>--tie and --clip reach the architecture and the SGD settings, and a run's manifest records both (and its data section the unigram model's perplexity).</summary>
 public sealed class LanguageModelOptionsTests
 {
     [Fact]
@@ -41,6 +41,9 @@ public sealed class LanguageModelOptionsTests
         var manifest = Json.ReadObject(Path.Combine(outcome.RunPath, "manifest.json"));
         Assert.Equal(0.25, manifest["hyperparameters"]!["clip"]!.GetValue<double>());
         Assert.Contains("\"tie\"", manifest["architecture"]!.ToJsonString());
+        // The data section carries the unigram model's test perplexity, the scale for the run's own.
+        Assert.Equal(Math.Round(UnigramBaseline.Perplexity(data.TrainText!.Tokens, data.EvalText!.Tokens, 12), 2),
+            manifest["data"]!["unigram_perplexity"]!.GetValue<double>());
         var model = TrainedRun.Open(outcome.RunPath);
         Assert.True(model.Kind.Architecture.Flag("tie"));
         Assert.Equal(0.25, model.Hyperparameters!.Clip);
