@@ -3,7 +3,7 @@ namespace Isthmus.Data;
 /// <summary>
 /// What a loaded data set holds, as <c>isthmus data info</c> shows it: the size of each split, the classes (for text, the
 /// vocabulary) and, for text, how often the evaluation split meets <see cref="Vocabulary.Unknown"/> and the
-/// <see cref="UnigramBaseline"/> perplexity on both splits, the floor a language model's perplexity is read against.
+/// <see cref="UnigramBaseline"/> perplexity on both splits, the scale a language model's perplexity is read against.
 /// </summary>
 /// <param name="Train">Training examples, or for text training tokens (after --subset).</param>
 /// <param name="Eval">Examples or tokens of the evaluation split (<paramref name="EvalSplit"/>).</param>

@@ -18,8 +18,9 @@ public static class UnigramBaseline
         if (train.numel() == 0 || tokens.numel() == 0) throw new ArgumentException("Both splits need at least one token.");
         using var scope = NewDisposeScope();
         long highest = Math.Max(train.max().item<long>(), tokens.max().item<long>());
-        if (highest >= vocabulary || Math.Min(train.min().item<long>(), tokens.min().item<long>()) < 0)
-            throw new ArgumentException($"Token ids must lie in [0, {vocabulary}); found {highest}.");
+        long lowest = Math.Min(train.min().item<long>(), tokens.min().item<long>());
+        if (highest >= vocabulary || lowest < 0)
+            throw new ArgumentException($"Token ids must lie in [0, {vocabulary}); found {(lowest < 0 ? lowest : highest)}.");
         var counts = train.cpu().bincount(null, vocabulary).to(ScalarType.Float64);
         var logP = (counts + 1).log() - Math.Log(train.numel() + (double)vocabulary);
         return Math.Exp(-logP.index(tokens.cpu()).mean().item<double>());
