@@ -75,19 +75,20 @@ internal static class EvalCurveCommand
             {
                 var se = seg.Stats(seg.Arrays.First(a => a.Name == JudgedBy(seg)).Values);
                 summary += seg.Sequence
-                    ? string.Create(CultureInfo.InvariantCulture, $"; segment test perplexity max {se.Max:F1}{Unigram(result)}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"; segment test perplexity max {se.Max:F1}")
                     : string.Create(CultureInfo.InvariantCulture, $"; segment test error max {se.Max:F2}%");
             }
+            if (c.Sequence) summary += Unigram(result);
             io.Result($"{summary} → {outcome.Folder}", result);
             return 0;
         }));
         return command;
     }
 
-    /// <summary>", unigram model P" when the data section carries the unigram model's perplexity (text), for scale.</summary>
+    /// <summary>"; unigram model P" when the data section carries the unigram model's test perplexity (text), for scale.</summary>
     private static string Unigram(JsonObject result) =>
         result["data"]?["unigram_perplexity"] is JsonValue v && v.TryGetValue<double>(out var p)
-            ? string.Create(CultureInfo.InvariantCulture, $" (unigram model {p:F1})") : "";
+            ? string.Create(CultureInfo.InvariantCulture, $"; unigram model test perplexity {p:F1}") : "";
 
     /// <summary>The test column a curve is judged by: a language model's perplexity (Table 3), a classifier's error (Table 2).</summary>
     private static string JudgedBy(Isthmus.Evaluation.CurveEvaluation c) => c.Sequence ? "test_perplexity" : "test_error";
