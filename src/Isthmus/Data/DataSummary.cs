@@ -19,9 +19,10 @@ public sealed record DataSummary(
                 null, null, null);
         var train = data.TrainText!.Tokens;
         var eval = data.EvalText!.Tokens;
-        using var unknown = eval.eq(data.Vocab!.UnknownId);
+        double unknownShare;
+        using (NewDisposeScope()) unknownShare = eval.eq(data.Vocab!.UnknownId).to(ScalarType.Float64).mean().item<double>();
         return new(data.Name, data.Kind, train.numel(), eval.numel(), data.EvalSplit, data.Classes, data.InputShape,
-            unknown.to(ScalarType.Float64).mean().item<double>(),
+            unknownShare,
             UnigramBaseline.Perplexity(train, train, data.Classes),
             UnigramBaseline.Perplexity(train, eval, data.Classes));
     }
